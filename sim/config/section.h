@@ -1,0 +1,55 @@
+#pragma once
+// A validated view of one YAML mapping against its Schema. Construction checks
+// the whole subtree (unknown keys, kinds, units, ranges, required fields) and
+// throws ConfigError naming file, line and field; accessors then read typed
+// values and may only ask for declared fields.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "sim/config/config_doc.h"
+#include "sim/config/schema.h"
+
+namespace coesim::config {
+
+class Section {
+ public:
+  // Validates the document root against `schema`.
+  Section(const ConfigDoc& doc, const Schema& schema);
+  Section(const ConfigDoc& doc, const YAML::Node& node, const Schema& schema, std::string path);
+
+  bool has(std::string_view field) const;
+  std::string text(std::string_view field) const;
+  double number(std::string_view field) const;
+  std::optional<double> optional_number(std::string_view field) const;
+  std::int64_t integer(std::string_view field) const;
+  bool flag(std::string_view field) const;
+  Section child(std::string_view field) const;
+  std::vector<Section> items(std::string_view field) const;
+  std::vector<std::string> strings(std::string_view field) const;
+  std::map<std::string, std::string> string_map(std::string_view field) const;
+
+  // Throws ConfigError at the field's node (or at this mapping if absent).
+  [[noreturn]] void fail(std::string_view field, const std::string& reason) const;
+  const std::string& path() const { return path_; }
+  const ConfigDoc& doc() const { return *doc_; }
+
+ private:
+  const Field& declared(std::string_view field) const;
+  YAML::Node value_or_default(const Field& f) const;
+  std::string field_path(std::string_view field) const;
+  void validate() const;
+  void validate_field(const Field& f, const YAML::Node& value) const;
+
+  const ConfigDoc* doc_;
+  YAML::Node node_;
+  const Schema* schema_;
+  std::string path_;
+};
+
+}  // namespace coesim::config

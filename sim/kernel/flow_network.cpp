@@ -1,0 +1,302 @@
+#include "sim/kernel/flow_network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/kernel/invariants.h"
+
+namespace coesim {
+namespace {
+
+constexpr double kRelativeTolerance = 1e-9;
+
+}  // namespace
+
+LinkId FlowNetwork::add_link(std::string name, double bandwidth_bytes_per_s, TimePs latency_ps) {
+  if (!(bandwidth_bytes_per_s > 0.0) || !std::isfinite(bandwidth_bytes_per_s))
+    throw std::invalid_argument(fmt::format("link '{}': bandwidth must be a positive number of bytes/s", name));
+  if (latency_ps < 0) throw std::invalid_argument(fmt::format("link '{}': negative latency", name));
+  Link link;
+  link.name = std::move(name);
+  link.capacity = bandwidth_bytes_per_s;
+  link.latency_ps = latency_ps;
+  links_.push_back(std::move(link));
+  return static_cast<LinkId>(links_.size() - 1);
+}
+
+FlowId FlowNetwork::start(std::vector<LinkId> path, std::uint64_t bytes, DoneCallback on_done) {
+  if (path.empty()) throw std::invalid_argument("a flow needs at least one link");
+  TimePs latency_ps = 0;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] >= links_.size()) throw std::invalid_argument(fmt::format("unknown link id {}", path[i]));
+    for (std::size_t j = 0; j < i; ++j)
+      if (path[j] == path[i])
+        throw std::invalid_argument(fmt::format("link '{}' appears twice in a flow's path", links_[path[i]].name));
+    latency_ps += links_[path[i]].latency_ps;
+  }
+  if (bytes > (std::uint64_t{1} << 53)) throw std::invalid_argument("flow larger than 2^53 bytes");
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(flows_.size());
+    flows_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Flow& f = flows_[slot];
+  f.path = std::move(path);
+  f.bytes = bytes;
+  f.remaining = static_cast<double>(bytes);
+  f.rate = 0.0;
+  f.bottleneck = kNoLink;
+  f.requested_ps = sim_.now();
+  f.in_use = true;
+  f.on_done = std::move(on_done);
+  ++unfinished_;
+  if (latency_ps == 0) {
+    activate(slot);
+  } else {
+    sim_.schedule_in(latency_ps, [this, slot] { activate(slot); });
+  }
+  return FlowId{slot, f.generation};
+}
+
+void FlowNetwork::activate(std::uint32_t slot) {
+  advance_to(sim_.now());
+  Flow& f = flows_[slot];
+  f.start_ps = sim_.now();
+  f.active_index = static_cast<std::uint32_t>(active_.size());
+  active_.push_back(slot);
+  mark_dirty();
+}
+
+void FlowNetwork::advance_to(TimePs t) {
+  if (t <= updated_ps_) return;
+  const double dt_s = to_seconds(t - updated_ps_);
+  for (const std::uint32_t slot : active_) {
+    Flow& f = flows_[slot];
+    f.remaining = std::max(0.0, f.remaining - f.rate * dt_s);
+  }
+  updated_ps_ = t;
+}
+
+void FlowNetwork::mark_dirty() {
+  if (dirty_) return;
+  dirty_ = true;
+  settle_event_ = sim_.schedule_at(sim_.now(), [this] { settle(); }, Simulator::kPriorityLast);
+}
+
+void FlowNetwork::settle() {
+  if (!dirty_) return;
+  dirty_ = false;
+  sim_.cancel(settle_event_);
+  advance_to(sim_.now());
+  reshare();
+  schedule_next_completion();
+  if (invariants_enabled()) check_invariants();
+}
+
+void FlowNetwork::reshare() {
+  ++reshares_;
+  for (const LinkId l : busy_links_) {
+    links_[l].unfixed = 0;
+    links_[l].load = 0.0;
+  }
+  busy_links_.clear();
+  // Count flows per link and list the links in use.
+  for (const std::uint32_t slot : active_) {
+    Flow& f = flows_[slot];
+    f.fixed = false;
+    for (const LinkId l : f.path) {
+      if (links_[l].unfixed++ == 0) busy_links_.push_back(l);
+    }
+  }
+  // CSR: flows on each busy link.
+  std::uint32_t offset = 0;
+  for (const LinkId l : busy_links_) {
+    Link& link = links_[l];
+    link.first = offset;
+    offset += link.unfixed;
+    link.remaining_capacity = link.capacity;
+  }
+  flows_on_link_.resize(offset);
+  for (const LinkId l : busy_links_) links_[l].fill = 0;
+  for (const std::uint32_t slot : active_) {
+    for (const LinkId l : flows_[slot].path) {
+      Link& link = links_[l];
+      flows_on_link_[link.first + link.fill++] = slot;
+    }
+  }
+
+  // Progressive filling: repeatedly saturate the link with the smallest fair share.
+  std::vector<LinkId> open(busy_links_);
+  std::size_t unfixed_flows = active_.size();
+  while (unfixed_flows > 0) {
+    LinkId best = kNoLink;
+    double best_share = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < open.size();) {
+      const Link& link = links_[open[i]];
+      if (link.unfixed == 0) {
+        open[i] = open.back();
+        open.pop_back();
+        continue;
+      }
+      const double share = link.remaining_capacity / link.unfixed;
+      if (share < best_share || (share == best_share && open[i] < best)) {
+        best_share = share;
+        best = open[i];
+      }
+      ++i;
+    }
+    const Link& bottleneck = links_[best];
+    const double share = std::max(best_share, bottleneck.capacity * 1e-15);
+    // Fix every unfixed flow crossing the bottleneck at the fair share.
+    for (std::uint32_t k = bottleneck.first; links_[best].unfixed > 0; ++k) {
+      Flow& f = flows_[flows_on_link_[k]];
+      if (f.fixed) continue;
+      f.fixed = true;
+      f.rate = share;
+      f.bottleneck = best;
+      --unfixed_flows;
+      for (const LinkId l : f.path) {
+        Link& link = links_[l];
+        link.remaining_capacity -= share;
+        link.load += share;
+        --link.unfixed;
+      }
+    }
+  }
+}
+
+void FlowNetwork::schedule_next_completion() {
+  TimePs next = kTimeMaxPs;
+  const TimePs now = sim_.now();
+  for (const std::uint32_t slot : active_) {
+    Flow& f = flows_[slot];
+    f.finish_ps = now + seconds_to_ps_ceil(f.remaining / f.rate);
+    next = std::min(next, f.finish_ps);
+  }
+  if (next == completion_ps_ && sim_.pending(completion_event_)) return;
+  sim_.cancel(completion_event_);
+  completion_ps_ = -1;
+  if (active_.empty()) return;
+  completion_ps_ = next;
+  completion_event_ = sim_.schedule_at(next, [this] { complete_due(); });
+}
+
+void FlowNetwork::complete_due() {
+  const TimePs now = sim_.now();
+  completion_ps_ = -1;
+  advance_to(now);
+  std::vector<std::uint32_t> done;
+  for (const std::uint32_t slot : active_)
+    if (flows_[slot].finish_ps <= now) done.push_back(slot);
+  std::sort(done.begin(), done.end(), [this](std::uint32_t a, std::uint32_t b) {
+    return flows_[a].requested_ps != flows_[b].requested_ps ? flows_[a].requested_ps < flows_[b].requested_ps : a < b;
+  });
+  std::vector<std::pair<FlowRecord, DoneCallback>> finished;
+  finished.reserve(done.size());
+  for (const std::uint32_t slot : done) {
+    Flow& f = flows_[slot];
+    for (const LinkId l : f.path) links_[l].finished_bytes += f.bytes;
+    const std::uint32_t idx = f.active_index;
+    active_[idx] = active_.back();
+    flows_[active_[idx]].active_index = idx;
+    active_.pop_back();
+    finished.emplace_back(FlowRecord{FlowId{slot, f.generation}, f.bytes, f.requested_ps, f.start_ps, now, f.bottleneck},
+                          std::move(f.on_done));
+    f.remaining = 0.0;
+    f.rate = 0.0;
+    f.in_use = false;
+    f.on_done = nullptr;
+    f.path.clear();
+    f.active_index = UINT32_MAX;
+    ++f.generation;
+    free_slots_.push_back(slot);
+    --unfinished_;
+  }
+  mark_dirty();
+  for (auto& [record, callback] : finished)
+    if (callback) callback(record);
+}
+
+std::uint64_t FlowNetwork::moved_bytes(const Flow& f) const {
+  const double moved = static_cast<double>(f.bytes) - f.remaining;
+  return moved <= 0.0 ? 0 : std::min(f.bytes, static_cast<std::uint64_t>(std::floor(moved)));
+}
+
+std::uint64_t FlowNetwork::link_bytes(LinkId id) {
+  settle();
+  advance_to(sim_.now());
+  std::uint64_t total = links_.at(id).finished_bytes;
+  for (const std::uint32_t slot : active_) {
+    const Flow& f = flows_[slot];
+    if (std::find(f.path.begin(), f.path.end(), id) != f.path.end()) total += moved_bytes(f);
+  }
+  return total;
+}
+
+double FlowNetwork::link_load_bytes_per_s(LinkId id) {
+  settle();
+  return links_.at(id).load;
+}
+
+const FlowNetwork::Flow& FlowNetwork::flow(FlowId id) const {
+  if (!running(id)) throw std::invalid_argument("flow is not running");
+  return flows_[id.slot];
+}
+
+bool FlowNetwork::running(FlowId id) const {
+  return id.slot < flows_.size() && flows_[id.slot].in_use && flows_[id.slot].generation == id.generation;
+}
+
+double FlowNetwork::flow_rate_bytes_per_s(FlowId id) {
+  settle();
+  const Flow& f = flow(id);
+  return f.active_index == UINT32_MAX ? 0.0 : f.rate;
+}
+
+double FlowNetwork::flow_remaining_bytes(FlowId id) {
+  settle();
+  advance_to(sim_.now());
+  return flow(id).remaining;
+}
+
+LinkId FlowNetwork::flow_bottleneck(FlowId id) {
+  settle();
+  return flow(id).bottleneck;
+}
+
+void FlowNetwork::check_invariants() const {
+  std::vector<double> load(links_.size(), 0.0);
+  std::vector<double> fastest(links_.size(), 0.0);
+  for (const std::uint32_t slot : active_) {
+    for (const LinkId l : flows_[slot].path) {
+      load[l] += flows_[slot].rate;
+      fastest[l] = std::max(fastest[l], flows_[slot].rate);
+    }
+  }
+  for (std::size_t l = 0; l < links_.size(); ++l)
+    if (load[l] > links_[l].capacity * (1.0 + kRelativeTolerance))
+      throw std::logic_error(fmt::format("link '{}' over capacity: {} > {} bytes/s", links_[l].name, load[l],
+                                         links_[l].capacity));
+  for (const std::uint32_t slot : active_) {
+    const Flow& f = flows_[slot];
+    if (!(f.rate > 0.0)) throw std::logic_error("running flow with no rate");
+    if (f.remaining < 0.0 || f.remaining > static_cast<double>(f.bytes))
+      throw std::logic_error("flow remaining bytes out of range");
+    const LinkId b = f.bottleneck;
+    if (b == kNoLink || load[b] < links_[b].capacity * (1.0 - kRelativeTolerance))
+      throw std::logic_error("flow has no saturated bottleneck link (max-min violated)");
+    if (fastest[b] > f.rate * (1.0 + kRelativeTolerance))
+      throw std::logic_error(
+          fmt::format("flow on its bottleneck '{}' is slower than another flow there (max-min violated)",
+                      links_[b].name));
+  }
+}
+
+}  // namespace coesim

@@ -1,0 +1,125 @@
+#pragma once
+// Fluid model of data transfers: a flow moves bytes over a path of links, and
+// concurrent flows share every link max-min fairly (progressive filling, as in
+// SimGrid's lmm). Rates change only when a flow starts or ends; then all rates
+// are recomputed once per timestamp (changes at one time are coalesced) and the
+// single pending completion event is rescheduled. Bytes are conserved exactly:
+// a finished flow has moved exactly its size over each link of its path.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/kernel/simulator.h"
+
+namespace coesim {
+
+using LinkId = std::uint32_t;
+inline constexpr LinkId kNoLink = UINT32_MAX;
+
+struct FlowId {
+  std::uint32_t slot = UINT32_MAX;
+  std::uint32_t generation = 0;
+};
+
+struct FlowRecord {
+  FlowId id;
+  std::uint64_t bytes = 0;
+  TimePs requested_ps = 0;   // when start() was called
+  TimePs start_ps = 0;       // after the path latency, when bytes begin to move
+  TimePs end_ps = 0;
+  LinkId bottleneck = kNoLink;  // the link that set its rate last
+};
+
+class FlowNetwork {
+ public:
+  using DoneCallback = std::function<void(const FlowRecord&)>;
+
+  explicit FlowNetwork(Simulator& sim) : sim_(sim) {}
+  FlowNetwork(const FlowNetwork&) = delete;
+  FlowNetwork& operator=(const FlowNetwork&) = delete;
+
+  LinkId add_link(std::string name, double bandwidth_bytes_per_s, TimePs latency_ps = 0);
+
+  // Starts moving `bytes` over `path` (links may not repeat). The path's
+  // latencies elapse first; `on_done` runs in the completion event.
+  FlowId start(std::vector<LinkId> path, std::uint64_t bytes, DoneCallback on_done = {});
+
+  std::size_t link_count() const { return links_.size(); }
+  const std::string& link_name(LinkId id) const { return links_.at(id).name; }
+  double link_bandwidth_bytes_per_s(LinkId id) const { return links_.at(id).capacity; }
+  TimePs link_latency_ps(LinkId id) const { return links_.at(id).latency_ps; }
+  // Exact bytes carried so far: finished flows in full, running flows floored.
+  std::uint64_t link_bytes(LinkId id);
+  double link_load_bytes_per_s(LinkId id);
+
+  std::size_t active_flow_count() const { return active_.size(); }
+  std::size_t unfinished_flow_count() const { return unfinished_; }
+  bool running(FlowId id) const;
+  double flow_rate_bytes_per_s(FlowId id);
+  double flow_remaining_bytes(FlowId id);
+  LinkId flow_bottleneck(FlowId id);
+  std::uint64_t reshare_count() const { return reshares_; }
+
+  // Recomputes rates now if anything changed at this time (queries call it).
+  void settle();
+  // Throws std::logic_error if a link is over capacity or a running flow is
+  // not bottlenecked anywhere (the max-min condition). Runs after every
+  // re-share when invariant checking is on (COESIM_CHECK_INVARIANTS=1).
+  void check_invariants() const;
+
+ private:
+  struct Link {
+    std::string name;
+    double capacity = 0.0;
+    TimePs latency_ps = 0;
+    std::uint64_t finished_bytes = 0;
+    double load = 0.0;
+    // scratch for progressive filling
+    double remaining_capacity = 0.0;
+    std::uint32_t unfixed = 0;
+    std::uint32_t first = 0;  // CSR offset into flows_on_link_
+    std::uint32_t fill = 0;
+  };
+  struct Flow {
+    std::vector<LinkId> path;
+    std::uint64_t bytes = 0;
+    double remaining = 0.0;
+    double rate = 0.0;
+    TimePs finish_ps = 0;
+    TimePs requested_ps = 0;
+    TimePs start_ps = 0;
+    LinkId bottleneck = kNoLink;
+    std::uint32_t generation = 0;
+    std::uint32_t active_index = UINT32_MAX;
+    bool fixed = false;
+    bool in_use = false;
+    DoneCallback on_done;
+  };
+
+  const Flow& flow(FlowId id) const;
+  void activate(std::uint32_t slot);
+  void advance_to(TimePs t);
+  void mark_dirty();
+  void reshare();
+  void schedule_next_completion();
+  void complete_due();
+  std::uint64_t moved_bytes(const Flow& f) const;
+
+  Simulator& sim_;
+  std::vector<Link> links_;
+  std::vector<Flow> flows_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint32_t> active_;
+  std::vector<std::uint32_t> flows_on_link_;  // CSR, rebuilt per re-share
+  std::vector<LinkId> busy_links_;
+  std::size_t unfinished_ = 0;
+  TimePs updated_ps_ = 0;
+  bool dirty_ = false;
+  EventId settle_event_;
+  EventId completion_event_;
+  TimePs completion_ps_ = -1;
+  std::uint64_t reshares_ = 0;
+};
+
+}  // namespace coesim

@@ -1,0 +1,135 @@
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "sim/kernel/event_queue.h"
+#include "sim/kernel/simulator.h"
+
+namespace coesim {
+namespace {
+
+TEST(EventQueue, OrdersByTimeThenPriorityThenInsertion) {
+  EventQueue q;
+  std::vector<int> ran;
+  q.push(20, 0, [&] { ran.push_back(1); });
+  q.push(10, 5, [&] { ran.push_back(2); });
+  q.push(10, -5, [&] { ran.push_back(3); });
+  q.push(10, 5, [&] { ran.push_back(4); });
+  q.push(5, 127, [&] { ran.push_back(5); });
+  while (!q.empty()) q.pop().callback();
+  EXPECT_EQ(ran, (std::vector<int>{5, 3, 2, 4, 1}));
+}
+
+TEST(EventQueue, CancelledEventsDoNotRunAndStaleIdsAreHarmless) {
+  EventQueue q;
+  int ran = 0;
+  const EventId a = q.push(1, 0, [&] { ran += 1; });
+  const EventId b = q.push(2, 0, [&] { ran += 10; });
+  EXPECT_TRUE(q.cancel(a));
+  EXPECT_FALSE(q.cancel(a));
+  EXPECT_EQ(q.size(), 1u);
+  EXPECT_EQ(q.next_time(), 2);
+  q.pop().callback();
+  EXPECT_EQ(ran, 10);
+  EXPECT_FALSE(q.cancel(b));
+  EXPECT_FALSE(q.pending(b));
+  // A reused slot must not be cancellable through the old id.
+  const EventId c = q.push(3, 0, [&] { ran += 100; });
+  EXPECT_FALSE(q.cancel(b));
+  EXPECT_TRUE(q.pending(c));
+}
+
+TEST(EventQueue, CompactionAfterManyCancellationsKeepsOrder) {
+  EventQueue q;
+  std::vector<EventId> ids;
+  std::vector<TimePs> ran;
+  for (int i = 0; i < 5000; ++i) {
+    const TimePs t = (i * 7919) % 5000;
+    ids.push_back(q.push(t, 0, [&ran, t] { ran.push_back(t); }));
+  }
+  for (int i = 0; i < 5000; ++i)
+    if (i % 5 != 0) q.cancel(ids[i]);
+  EXPECT_EQ(q.size(), 1000u);
+  while (!q.empty()) q.pop().callback();
+  ASSERT_EQ(ran.size(), 1000u);
+  EXPECT_TRUE(std::is_sorted(ran.begin(), ran.end()));
+}
+
+RC_GTEST_PROP(EventQueueProperty, PopsLiveEventsInTotalOrder, ()) {
+  EventQueue q;
+  struct Item {
+    TimePs time;
+    int priority;
+    int seq;
+    bool cancelled;
+    EventId id;
+  };
+  std::vector<Item> items;
+  const int n = *rc::gen::inRange(0, 400);
+  std::vector<int> popped;
+  for (int i = 0; i < n; ++i) {
+    const TimePs t = *rc::gen::inRange<TimePs>(0, 50);
+    const int p = *rc::gen::inRange(-3, 3);
+    items.push_back({t, p, i, false, {}});
+    items.back().id = q.push(t, p, [&popped, i] { popped.push_back(i); });
+    if (!items.empty() && *rc::gen::inRange(0, 4) == 0) {
+      const int victim = *rc::gen::inRange(0, static_cast<int>(items.size()));
+      if (!items[victim].cancelled) {
+        RC_ASSERT(q.cancel(items[victim].id));
+        items[victim].cancelled = true;
+      }
+    }
+  }
+  while (!q.empty()) q.pop().callback();
+  std::vector<Item> expected;
+  for (const auto& it : items)
+    if (!it.cancelled) expected.push_back(it);
+  std::sort(expected.begin(), expected.end(), [](const Item& a, const Item& b) {
+    return std::tie(a.time, a.priority, a.seq) < std::tie(b.time, b.priority, b.seq);
+  });
+  RC_ASSERT(popped.size() == expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) RC_ASSERT(popped[i] == expected[i].seq);
+}
+
+TEST(Simulator, ClockAdvancesAndPastSchedulingIsRejected) {
+  Simulator sim;
+  std::vector<TimePs> seen;
+  sim.schedule_at(100, [&] {
+    seen.push_back(sim.now());
+    sim.schedule_in(50, [&] { seen.push_back(sim.now()); });
+  });
+  sim.run();
+  EXPECT_EQ(seen, (std::vector<TimePs>{100, 150}));
+  EXPECT_THROW(sim.schedule_at(10, [] {}), std::logic_error);
+  EXPECT_EQ(sim.events_executed(), 2u);
+}
+
+TEST(Simulator, RunUntilStopsAtTheBoundary) {
+  Simulator sim;
+  int ran = 0;
+  sim.schedule_at(10, [&] { ++ran; });
+  sim.schedule_at(20, [&] { ++ran; });
+  sim.schedule_at(21, [&] { ++ran; });
+  sim.run_until(20);
+  EXPECT_EQ(ran, 2);
+  EXPECT_EQ(sim.now(), 20);
+  sim.run();
+  EXPECT_EQ(ran, 3);
+}
+
+TEST(Simulator, TraceHashIsReproducibleAndSensitive) {
+  const auto run = [](TimePs shift) {
+    Simulator sim;
+    for (int i = 0; i < 100; ++i) sim.schedule_at((i * 37) % 101 + (i == 50 ? shift : 0), [] {}, i % 3);
+    sim.run();
+    return sim.trace_hash();
+  };
+  EXPECT_EQ(run(0), run(0));
+  EXPECT_NE(run(0), run(1));
+}
+
+}  // namespace
+}  // namespace coesim
