@@ -1,0 +1,102 @@
+#include "sim/llm/model_schema.h"
+
+#include <utility>
+
+namespace coesim::llm {
+namespace {
+
+using config::Field;
+using config::FieldKind;
+
+// Small builders: designated initializers that skip members warn under -Wextra on GCC 12.
+Field field(std::string name, FieldKind kind, std::string help) {
+  Field f;
+  f.name = std::move(name);
+  f.kind = kind;
+  f.help = std::move(help);
+  return f;
+}
+
+Field required(Field f) {
+  f.required = true;
+  return f;
+}
+
+Field with_default(Field f, std::string default_text) {
+  f.default_text = std::move(default_text);
+  return f;
+}
+
+Field positive(Field f) {
+  f.min = 0.0;
+  f.min_exclusive = true;
+  return f;
+}
+
+Field non_negative(Field f) {
+  f.min = 0.0;
+  return f;
+}
+
+Field one_of(Field f, std::vector<std::string> choices) {
+  f.choices = std::move(choices);
+  return f;
+}
+
+Field positive_integer(std::string name, std::string help) {
+  return required(positive(field(std::move(name), FieldKind::Integer, std::move(help))));
+}
+
+Field flag(std::string name, std::string default_text, std::string help) {
+  return with_default(field(std::move(name), FieldKind::Bool, std::move(help)), std::move(default_text));
+}
+
+config::Schema build() {
+  const std::vector<std::string> dtypes{"bf16", "fp16", "fp8", "fp32"};
+  config::Schema schema;
+  schema.name = "model";
+  schema.help = "one decoder-only transformer architecture with a gated MLP (models/*.yaml)";
+  schema.fields = {
+      required(field("name", FieldKind::String, "model name, e.g. Llama-3.1-8B")),
+      field("description", FieldKind::String, "one line about the model"),
+      required(field("sources", FieldKind::StringMap,
+                     "citation key -> source; every number cites a key in a trailing comment")),
+      positive_integer("num_layers", "decoder layers"),
+      positive_integer("hidden_size", "model (residual stream) width"),
+      positive_integer("num_attention_heads", "query heads"),
+      positive_integer("num_kv_heads", "key/value heads (GQA); divides num_attention_heads"),
+      positive_integer("head_dim", "width of one attention head"),
+      positive_integer("ffn_intermediate_size", "gated MLP inner width (gate, up and down matrices)"),
+      positive_integer("vocab_size", "token vocabulary (embedding and LM head rows)"),
+      flag("tied_embeddings", "false", "LM head shares the input embedding matrix"),
+      flag("has_lm_head", "true", "false for embedding models: no LM head weights or FLOPs"),
+      flag("attention_bias", "false", "q/k/v projections carry biases (Qwen2)"),
+      non_negative(with_default(field("norms_per_layer", FieldKind::Integer,
+                                      "RMSNorm weight vectors of hidden_size per layer (Llama 2, Gemma-2 4)"),
+                                "2")),
+      one_of(with_default(field("dtype", FieldKind::String, "weight element type; bytes per parameter derive from it"),
+                          "bf16"),
+             dtypes),
+      one_of(field("kv_dtype", FieldKind::String, "KV cache element type; default: dtype"), dtypes),
+      positive(field("sliding_window_tokens", FieldKind::Integer,
+                     "attention window of windowed layers; absent: global attention everywhere")),
+      one_of(with_default(field("sliding_window_layers", FieldKind::String,
+                                "layers with the window: all, or even (0, 2, 4, ...; Gemma-2 alternates "
+                                "local and global)"),
+                          "all"),
+             {"all", "even"}),
+      positive_integer("max_context_tokens", "longest context the model supports"),
+      required(positive(field("published_parameter_count", FieldKind::Number,
+                              "parameter count the model card publishes (checked by the tests)"))),
+  };
+  return schema;
+}
+
+}  // namespace
+
+const config::Schema& model_schema() {
+  static const config::Schema schema = build();
+  return schema;
+}
+
+}  // namespace coesim::llm
