@@ -1,2 +1,43 @@
+// coesim: discrete-event simulator of tiered-memory AI hardware serving a
+// Composition of Experts. Subcommands live in one file each under sim/cli.
 #include <cstdio>
-int main() { std::puts("coesim"); return 0; }
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "sim/cli/command.h"
+#include "sim/config/config_error.h"
+
+int main(int argc, char** argv) {
+  using namespace coesim;
+  CLI::App app{
+      "coesim: simulate expert switching and serving of a Composition of Experts on tiered-memory hardware\n"
+      "(SambaNova SN40L vs GPU systems). Exit codes: 0 ok, 1 simulation error, 2 bad usage or input file."};
+  app.require_subcommand(1);
+  // Each run function returns -1 unless its subcommand was chosen.
+  const std::vector<cli::RunFunction> commands = {
+      cli::add_switch_command(app),
+      cli::add_schema_command(app),
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? cli::kExitOk : cli::kExitBadInput;
+  }
+  try {
+    for (const auto& run : commands)
+      if (const int code = run(); code >= 0) return code;
+    return cli::kExitOk;
+  } catch (const config::ConfigError& e) {
+    fmt::print(stderr, "coesim: error: {}\n", e.what());
+    return cli::kExitBadInput;
+  } catch (const config::UsageError& e) {
+    fmt::print(stderr, "coesim: error: {}\n", e.what());
+    return cli::kExitBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "coesim: simulation error: {}\n", e.what());
+    return cli::kExitSimulationError;
+  }
+}

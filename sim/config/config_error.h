@@ -25,4 +25,11 @@ class ConfigError : public std::runtime_error {
   std::string reason_;
 };
 
+// A request the inputs cannot satisfy (a mode the platform lacks, a TP degree
+// larger than its devices): also exit code 2, but not tied to a file line.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace coesim::config

@@ -205,6 +205,14 @@ std::map<std::string, std::string> Section::string_map(std::string_view field) c
   return out;
 }
 
+Location Section::location(std::string_view field) const {
+  const YAML::Node v = node_[std::string(field)];
+  const YAML::Mark mark = (v ? v : node_).Mark();
+  const std::string path = field_path(field);
+  return Location{doc_->file_for(path), mark.line >= 0 ? mark.line + 1 : 0, mark.column >= 0 ? mark.column + 1 : 0,
+                  path};
+}
+
 void Section::fail(std::string_view field, const std::string& reason) const {
   const YAML::Node v = node_[std::string(field)];
   throw_at(*doc_, v ? v : node_, field_path(field), reason);

@@ -17,6 +17,15 @@
 
 namespace coesim::config {
 
+// Where a value came from, so later checks (e.g. "the model does not fit this
+// tier") can point at the line that set it.
+struct Location {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string field;
+};
+
 class Section {
  public:
   // Validates the document root against `schema`.
@@ -34,6 +43,7 @@ class Section {
   std::vector<std::string> strings(std::string_view field) const;
   std::map<std::string, std::string> string_map(std::string_view field) const;
 
+  Location location(std::string_view field) const;
   // Throws ConfigError at the field's node (or at this mapping if absent).
   [[noreturn]] void fail(std::string_view field, const std::string& reason) const;
   const std::string& path() const { return path_; }

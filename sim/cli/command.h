@@ -1,0 +1,21 @@
+#pragma once
+// A `coesim` subcommand: it declares its options on a CLI11 sub-app and
+// returns a function that runs it once parsing succeeded. Exit codes follow
+// DESIGN.md: 0 success, 1 simulation error, 2 bad usage or bad input file.
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace coesim::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitSimulationError = 1;
+inline constexpr int kExitBadInput = 2;
+
+// Returns the exit code, or -1 when its subcommand was not the one chosen.
+using RunFunction = std::function<int()>;
+
+RunFunction add_switch_command(CLI::App& app);
+RunFunction add_schema_command(CLI::App& app);
+
+}  // namespace coesim::cli

@@ -1,0 +1,254 @@
+// `coesim switch`: cold-load one expert into the fast tier (one platform x one
+// model), or with --all a table over shipped models x platforms, with the
+// ratio of each switch time to a reference platform's.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/command.h"
+#include "sim/cli/config_paths.h"
+#include "sim/config/config_error.h"
+#include "sim/hw/platform_loader.h"
+#include "sim/llm/load_model.h"
+#include "sim/llm/model_size.h"
+#include "sim/serving/expert_switch.h"
+
+namespace coesim::cli {
+namespace {
+
+struct SwitchOptions {
+  std::string hw_file;
+  std::string model_file;
+  std::string host_link;
+  int tensor_parallel = 0;
+  std::vector<std::string> hw_overrides;
+  bool all = false;
+  std::vector<std::string> models;
+  std::vector<std::string> platforms;
+  std::string reference = "sn40l-node";
+  std::string hw_dir;
+  std::string model_dir;
+  bool json = false;
+};
+
+struct Row {
+  std::string model;
+  std::string platform;
+  std::optional<serving::ExpertSwitchResult> result;
+  std::string not_run_reason;  // e.g. does not fit
+  std::optional<double> ratio_to_reference;
+};
+
+nlohmann::json to_json(const serving::ResourceUse& r) {
+  return {{"name", r.name},   {"kind", r.kind},   {"group", r.group}, {"bandwidth_bytes_per_s", r.bandwidth_bytes_per_s},
+          {"bytes", r.bytes}, {"utilisation", r.utilisation}};
+}
+
+nlohmann::json to_json(const serving::ExpertSwitchResult& r) {
+  nlohmann::json resources = nlohmann::json::array();
+  for (const auto& u : r.resources) resources.push_back(to_json(u));
+  nlohmann::json shards = nlohmann::json::array();
+  for (const auto& s : r.shards)
+    shards.push_back({{"device", s.device},
+                      {"from_tier", s.from_tier},
+                      {"to_tier", s.to_tier},
+                      {"bytes", s.bytes},
+                      {"end_s", s.end_s},
+                      {"bottleneck", s.bottleneck}});
+  return {{"platform", r.platform},
+          {"model", r.model},
+          {"host_link_mode", r.host_link_mode.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.host_link_mode)},
+          {"tensor_parallel", r.tensor_parallel},
+          {"weight_bytes", r.weight_bytes},
+          {"switch_time_s", r.switch_time_s},
+          {"achieved_bytes_per_s", r.achieved_bytes_per_s},
+          {"bottleneck", to_json(r.bottleneck)},
+          {"bottleneck_instances", r.bottleneck_instances},
+          {"resources", resources},
+          {"shards", shards},
+          {"execution_model", "fluid max-min flow network (coesim kernel)"}};
+}
+
+std::string bottleneck_text(const serving::ExpertSwitchResult& r) {
+  const std::string what = r.bottleneck_instances > 1 ? fmt::format("{} (x{})", r.bottleneck.group, r.bottleneck_instances)
+                                                      : r.bottleneck.name;
+  return fmt::format("{} {:.0f}%", what, 100.0 * r.bottleneck.utilisation);
+}
+
+void print_single(const serving::ExpertSwitchResult& r) {
+  fmt::print("expert switch: {} on {}{}\n", r.model, r.platform,
+             r.host_link_mode.empty() ? "" : fmt::format(" (host link mode: {})", r.host_link_mode));
+  fmt::print("  weights            {:.3f} GB ({} bytes), TP={} -> {} shards\n", r.weight_bytes / 1e9, r.weight_bytes,
+             r.tensor_parallel, r.shards.size());
+  fmt::print("  switch time        {:.3f} ms\n", r.switch_time_s * 1e3);
+  fmt::print("  achieved bandwidth {:.1f} GB/s ({:.1f} GiB/s)\n", r.achieved_bytes_per_s / 1e9,
+             r.achieved_bytes_per_s / 1073741824.0);
+  fmt::print("  bottleneck         {}\n", bottleneck_text(r));
+  fmt::print("  resources:\n");
+  for (const auto& u : r.resources)
+    fmt::print("    {:<26} {:<5} {:>10.1f} GB/s {:>9.3f} GB  {:>5.1f}% busy\n", u.name, u.kind,
+               u.bandwidth_bytes_per_s / 1e9, u.bytes / 1e9, 100.0 * u.utilisation);
+}
+
+hw::Platform load_hw(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  config::ConfigDoc doc = config::ConfigDoc::load(file);
+  for (const auto& o : overrides) doc.set_from_text(o);
+  return hw::load_platform(doc);
+}
+
+serving::ExpertSwitchResult run_one(const hw::Platform& platform, const llm::ModelSpec& model, const std::string& mode,
+                                    int tp) {
+  serving::ExpertSwitchInput input;
+  input.model_name = model.name;
+  input.weight_bytes = static_cast<std::uint64_t>(llm::weight_bytes(model));
+  input.host_link_mode = mode;
+  input.tensor_parallel = tp;
+  return serving::simulate_expert_switch(platform, input);
+}
+
+// Keeps files whose stem or declared name is in `wanted` (in that order); all if empty.
+template <typename T>
+std::vector<std::pair<std::filesystem::path, T>> select(const std::vector<std::pair<std::filesystem::path, T>>& all,
+                                                        const std::vector<std::string>& wanted, const char* what) {
+  if (wanted.empty()) return all;
+  std::vector<std::pair<std::filesystem::path, T>> out;
+  for (const auto& w : wanted) {
+    const auto it = std::find_if(all.begin(), all.end(),
+                                 [&](const auto& e) { return e.first.stem() == w || e.second.name == w; });
+    if (it == all.end()) throw config::UsageError(fmt::format("no shipped {} named '{}'", what, w));
+    out.push_back(*it);
+  }
+  return out;
+}
+
+int run_all(const SwitchOptions& o) {
+  const auto hw_dir = o.hw_dir.empty() ? shipped_dir("hw-configs") : std::filesystem::path(o.hw_dir);
+  const auto model_dir = o.model_dir.empty() ? shipped_dir("models") : std::filesystem::path(o.model_dir);
+  std::vector<std::pair<std::filesystem::path, hw::Platform>> platforms;
+  for (const auto& f : yaml_files(hw_dir)) platforms.emplace_back(f, load_hw(f, o.hw_overrides));
+  std::vector<std::pair<std::filesystem::path, llm::ModelSpec>> models;
+  for (const auto& f : yaml_files(model_dir)) models.emplace_back(f, llm::load_model(f));
+  platforms = select(platforms, o.platforms, "platform");
+  models = select(models, o.models, "model");
+
+  std::vector<Row> rows;
+  for (const auto& [mfile, model] : models) {
+    std::optional<double> reference_s;
+    const size_t first = rows.size();
+    for (const auto& [pfile, platform] : platforms) {
+      std::vector<std::string> modes = platform.host_link_modes;
+      if (!o.host_link.empty()) modes = {o.host_link};
+      if (modes.empty() || (platform.host_link_modes.empty() && !o.host_link.empty())) modes = {""};
+      for (const auto& mode : modes) {
+        Row row{model.name, platform.name, std::nullopt, "", std::nullopt};
+        try {
+          row.result = run_one(platform, model, mode, o.tensor_parallel);
+          if (platform.name == o.reference && !reference_s) reference_s = row.result->switch_time_s;
+        } catch (const config::ConfigError& e) {
+          row.not_run_reason = e.reason();
+        } catch (const config::UsageError& e) {
+          row.not_run_reason = e.what();
+        }
+        rows.push_back(std::move(row));
+      }
+    }
+    for (size_t i = first; i < rows.size(); ++i)
+      if (reference_s && rows[i].result && *reference_s > 0.0)
+        rows[i].ratio_to_reference = rows[i].result->switch_time_s / *reference_s;
+  }
+
+  if (o.json) {
+    nlohmann::json out{{"reference_platform", o.reference}, {"rows", nlohmann::json::array()}};
+    for (const Row& r : rows) {
+      nlohmann::json j = r.result ? to_json(*r.result) : nlohmann::json{{"platform", r.platform}, {"model", r.model}};
+      j["fits"] = r.result.has_value();
+      if (!r.result) j["reason"] = r.not_run_reason;
+      j["ratio_to_reference"] = r.ratio_to_reference ? nlohmann::json(*r.ratio_to_reference) : nlohmann::json(nullptr);
+      out["rows"].push_back(j);
+    }
+    fmt::print("{}\n", out.dump(2));
+    return kExitOk;
+  }
+  fmt::print("Expert switch (cold load of one expert, slow tier -> fast tier), fluid max-min flow model.\n");
+  fmt::print("GB = 1e9 bytes. 'x ref' = switch time / switch time on {}.\n\n", o.reference);
+  fmt::print("{:<16} {:<22} {:<9} {:>3} {:>10} {:>11} {:>9}  {:<26} {:>7}\n", "model", "platform", "host link", "TP",
+             "weights GB", "switch ms", "GB/s", "bottleneck (busy)", "x ref");
+  std::string last_model;
+  for (const Row& r : rows) {
+    if (!last_model.empty() && r.model != last_model) fmt::print("\n");
+    last_model = r.model;
+    if (!r.result) {
+      fmt::print("{:<16} {:<22} {:<9} {:>3} {:>10} {:>11} {:>9}  {}\n", r.model, r.platform, "", "", "", "-", "",
+                 "not run: " + r.not_run_reason);
+      continue;
+    }
+    const auto& s = *r.result;
+    fmt::print("{:<16} {:<22} {:<9} {:>3} {:>10.2f} {:>11.2f} {:>9.1f}  {:<26} {:>7}\n", r.model, r.platform,
+               s.host_link_mode.empty() ? "-" : s.host_link_mode, s.tensor_parallel, s.weight_bytes / 1e9,
+               s.switch_time_s * 1e3, s.achieved_bytes_per_s / 1e9, bottleneck_text(s),
+               r.ratio_to_reference ? fmt::format("{:.2f}", *r.ratio_to_reference) : "-");
+  }
+  return kExitOk;
+}
+
+int run_single(const SwitchOptions& o) {
+  if (o.hw_file.empty() || o.model_file.empty())
+    throw config::UsageError("switch needs --hw and --model (or --all)");
+  const hw::Platform platform = load_hw(o.hw_file, o.hw_overrides);
+  const llm::ModelSpec model = llm::load_model(o.model_file);
+  const serving::ExpertSwitchResult r = run_one(platform, model, o.host_link, o.tensor_parallel);
+  if (o.json) {
+    fmt::print("{}\n", to_json(r).dump(2));
+  } else {
+    print_single(r);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+RunFunction add_switch_command(CLI::App& app) {
+  auto o = std::make_shared<SwitchOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "switch",
+      "cold-load one expert (its weights, TP-sharded over the platform's accelerators) from the slow tier into the\n"
+      "fast tier, simulated as concurrent flows; reports switch time, achieved bandwidth and the bottleneck");
+  cmd->add_option("--hw", o->hw_file, "platform file (hw-configs/*.yaml)")->check(CLI::ExistingFile);
+  cmd->add_option("--model", o->model_file, "model file (models/*.yaml)")->check(CLI::ExistingFile);
+  cmd->add_option("--host-link", o->host_link,
+                  "GPU host-link mode: 'paper' (whole expert over one host link, as in the CoE paper) or 'per-gpu'\n"
+                  "(each GPU loads its shard over its own link, sharing host memory bandwidth); default: the\n"
+                  "platform's default_host_link_mode. With --all: only this mode for platforms that have modes.");
+  cmd->add_option("--tp", o->tensor_parallel, "tensor-parallel degree (default: the platform's serving.tensor_parallel)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--set", o->hw_overrides,
+                  "override a platform field, e.g. --set links.ddr_to_hbm.bandwidth_bytes_per_s='200 GB/s'\n"
+                  "(dotted path; list entries by name; repeatable)");
+  cmd->add_flag("--all", o->all, "table: every shipped model x every shipped platform (and host-link mode)");
+  cmd->add_option("--models", o->models, "with --all: only these models (file stem or name), in this order")
+      ->delimiter(',');
+  cmd->add_option("--platforms", o->platforms, "with --all: only these platforms (file stem or name), in this order")
+      ->delimiter(',');
+  cmd->add_option("--reference", o->reference, "with --all: platform whose switch time is the ratio's denominator")
+      ->capture_default_str();
+  cmd->add_option("--hw-dir", o->hw_dir, "with --all: platform directory (default: hw-configs)");
+  cmd->add_option("--model-dir", o->model_dir, "with --all: model directory (default: models)");
+  cmd->add_flag("--json", o->json, "print one JSON object on stdout (units in key names)");
+  return [cmd, o]() -> int {
+    if (!cmd->parsed()) return -1;
+    if (o->all) {
+      if (!o->hw_file.empty() || !o->model_file.empty())
+        throw config::UsageError("--all takes every shipped model and platform; use --models/--platforms, not --hw/--model");
+      return run_all(*o);
+    }
+    if (!o->models.empty() || !o->platforms.empty())
+      throw config::UsageError("--models and --platforms go with --all");
+    return run_single(*o);
+  };
+}
+
+}  // namespace coesim::cli
