@@ -1,0 +1,44 @@
+#pragma once
+// Small helpers shared by the test suites: paths to shipped and fixture
+// files, and the line of a marker in a file (for file/line error checks).
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sim/config/config_error.h"
+
+namespace coesim::testing {
+
+inline std::filesystem::path source_path(const std::string& relative) {
+  return std::filesystem::path(COESIM_SOURCE_DIR) / relative;
+}
+
+inline std::filesystem::path data_path(const std::string& relative) {
+  return std::filesystem::path(COESIM_TEST_DATA_DIR) / relative;
+}
+
+// 1-based line of the first line containing `marker`, 0 if none.
+inline int line_of(const std::filesystem::path& file, const std::string& marker) {
+  std::ifstream in(file);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (line.find(marker) != std::string::npos) return n;
+  return 0;
+}
+
+// Runs `load` and returns the ConfigError it throws (fails the test if none).
+template <typename F>
+config::ConfigError expect_config_error(F&& load) {
+  try {
+    load();
+  } catch (const config::ConfigError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected a ConfigError";
+  return config::ConfigError("", 0, 0, "", "none thrown");
+}
+
+}  // namespace coesim::testing
