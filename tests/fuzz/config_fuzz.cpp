@@ -1,0 +1,38 @@
+// Fuzz entry point for the config parsers: arbitrary bytes are parsed as a
+// platform file, a model file and a quantity. Bad input must end in a
+// ConfigError / UsageError / invalid_argument, never in a crash or any other
+// exception (an escaping exception aborts the fuzzer, which reports it).
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "sim/config/config_doc.h"
+#include "sim/config/config_error.h"
+#include "sim/config/quantity.h"
+#include "sim/hw/platform_loader.h"
+#include "sim/llm/load_model.h"
+
+namespace {
+
+template <typename Load>
+void expect_clean_failure(const std::string& text, Load&& load) {
+  try {
+    load(coesim::config::ConfigDoc::parse(text, "fuzz-input"));
+  } catch (const coesim::config::ConfigError&) {
+  } catch (const coesim::config::UsageError&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  expect_clean_failure(text, [](const coesim::config::ConfigDoc& doc) { coesim::hw::load_platform(doc); });
+  expect_clean_failure(text, [](const coesim::config::ConfigDoc& doc) { coesim::llm::load_model(doc); });
+  try {
+    coesim::config::parse_quantity(text, coesim::config::Unit::BytesPerS);
+  } catch (const std::invalid_argument&) {
+  }
+  return 0;
+}
