@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "sim/cli/command.h"
 #include "sim/config/config_error.h"
@@ -15,6 +17,10 @@ int main(int argc, char** argv) {
       "coesim: simulate expert switching and serving of a Composition of Experts on tiered-memory hardware\n"
       "(SambaNova SN40L vs GPU systems). Exit codes: 0 ok, 1 simulation error, 2 bad usage or input file."};
   app.require_subcommand(1);
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "log detail on stderr (debug shows files loaded and copy routes)")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
   // Each run function returns -1 unless its subcommand was chosen.
   const std::vector<cli::RunFunction> commands = {
       cli::add_switch_command(app),
@@ -26,6 +32,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? cli::kExitOk : cli::kExitBadInput;
   }
+  spdlog::set_default_logger(spdlog::stderr_color_mt("coesim"));
+  spdlog::set_level(spdlog::level::from_str(log_level));
   try {
     for (const auto& run : commands)
       if (const int code = run(); code >= 0) return code;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "sim/config/section.h"
 
@@ -378,7 +379,10 @@ class Builder {
 
 Platform load_platform(const config::ConfigDoc& doc) {
   const Section root(doc, platform_schema());
-  return Builder(root).build();
+  Platform p = Builder(root).build();
+  spdlog::debug("platform '{}' from {}: {} devices, {} tiers, {} links, {} routes", p.name, p.source_file,
+                p.devices.size(), p.tiers.size(), p.links.size(), p.routes.size());
+  return p;
 }
 
 Platform load_platform(const std::filesystem::path& file) { return load_platform(config::ConfigDoc::load(file)); }

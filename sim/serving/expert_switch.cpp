@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "sim/config/config_error.h"
 #include "sim/hw/platform_network.h"
@@ -70,7 +71,10 @@ ExpertSwitchResult simulate_expert_switch(const hw::Platform& platform, const Ex
     shard.from_tier = platform.tiers[static_cast<size_t>(from)].name;
     shard.to_tier = fast.name;
     shard.bytes = bytes;
-    network.start(resources.path(*route), bytes, [&shard, &network](const FlowRecord& r) {
+    std::vector<LinkId> path = resources.path(*route);
+    spdlog::debug("switch {}: shard {} of {} bytes {} -> {} over {} resources", input.model_name, i, bytes,
+                  shard.from_tier, shard.to_tier, path.size());
+    network.start(std::move(path), bytes, [&shard, &network](const FlowRecord& r) {
       shard.end_s = to_seconds(r.end_ps);
       shard.bottleneck = network.link_name(r.bottleneck);
     });
@@ -80,6 +84,8 @@ ExpertSwitchResult simulate_expert_switch(const hw::Platform& platform, const Ex
     if (static_cast<double>(bytes) > slow.capacity_bytes) does_not_fit(slow, input.model_name, bytes, "its weights");
   }
   sim.run();
+  spdlog::debug("switch {} on {}: {} events, {} re-shares", input.model_name, platform.name, sim.events_executed(),
+                network.reshare_count());
 
   for (const ShardCopy& s : result.shards) result.switch_time_s = std::max(result.switch_time_s, s.end_s);
   result.achieved_bytes_per_s =
