@@ -91,6 +91,13 @@ TEST(Cli, AllCoversEveryModelAndPlatformAndMode) {
   EXPECT_GT(fits, 40);
 }
 
+TEST(Cli, SameInputsGiveByteIdenticalOutput) {
+  const CliResult a = run_cli("switch --all --json");
+  const CliResult b = run_cli("switch --all --json");
+  ASSERT_EQ(a.exit_code, 0);
+  EXPECT_EQ(a.out, b.out);
+}
+
 TEST(Cli, AllTableFiltersAndRatios) {
   const CliResult r = run_cli("switch --all --models llama-3.1-8b --platforms sn40l-node,dgx-h100");
   ASSERT_EQ(r.exit_code, 0) << r.err;
