@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <map>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -92,6 +94,63 @@ RC_GTEST_PROP(EventQueueProperty, PopsLiveEventsInTotalOrder, ()) {
   });
   RC_ASSERT(popped.size() == expected.size());
   for (size_t i = 0; i < expected.size(); ++i) RC_ASSERT(popped[i] == expected[i].seq);
+}
+
+TEST(EventQueue, PushesAtTheCurrentTimeKeepPriorityOrder) {
+  EventQueue q;
+  std::vector<int> ran;
+  q.push(10, 0, [&] { ran.push_back(1); });
+  q.push(10, 127, [&] { ran.push_back(2); });
+  q.push(10, 0, [&] { ran.push_back(3); });
+  EXPECT_EQ(q.next_time(), 10);
+  q.pop().callback();  // 1; the queue's time is now 10
+  q.push(10, 5, [&] { ran.push_back(4); });   // before the priority-127 event
+  q.push(10, -1, [&] { ran.push_back(5); });  // first of all
+  q.push(10, 127, [&] { ran.push_back(6); });  // after the earlier 127
+  while (!q.empty()) q.pop().callback();
+  EXPECT_EQ(ran, (std::vector<int>{1, 5, 3, 4, 2, 6}));
+  EXPECT_THROW(q.push(9, 0, [] {}), std::logic_error);
+}
+
+// Property: interleaved pushes (never before the current time), pops and
+// cancellations give exactly the order of a reference ordered set.
+RC_GTEST_PROP(EventQueueProperty, InterleavedOperationsMatchAReferenceModel, ()) {
+  EventQueue q;
+  std::set<std::tuple<TimePs, int, std::uint64_t>> model;  // (time, priority, seq)
+  std::map<std::uint64_t, EventId> ids;
+  std::map<std::uint64_t, std::tuple<TimePs, int, std::uint64_t>> keys;
+  std::uint64_t seq = 0;
+  TimePs now = 0;
+  std::uint64_t popped = 0;
+  const int steps = *rc::gen::inRange(1, 2000);
+  for (int i = 0; i < steps; ++i) {
+    const int op = *rc::gen::inRange(0, 10);
+    if (op < 5) {
+      // Times spread over many powers of two, with frequent ties.
+      const TimePs t = now + (*rc::gen::inRange(0, 3) == 0 ? 0 : (TimePs{1} << *rc::gen::inRange(0, 40)) +
+                                                                    *rc::gen::inRange<TimePs>(0, 5));
+      const int p = *rc::gen::inRange(-2, 3);
+      const auto key = std::make_tuple(t, p, seq);
+      ids[seq] = q.push(t, p, [&popped, s = seq] { popped = s; });
+      keys[seq] = key;
+      model.insert(key);
+      ++seq;
+    } else if (op < 8 && !model.empty()) {
+      const auto expected = *model.begin();
+      model.erase(model.begin());
+      RC_ASSERT(q.next_time() == std::get<0>(expected));
+      auto e = q.pop();
+      e.callback();
+      RC_ASSERT(popped == std::get<2>(expected));
+      RC_ASSERT(e.time == std::get<0>(expected));
+      now = e.time;
+    } else if (!model.empty()) {
+      const auto victim = std::next(model.begin(), *rc::gen::inRange<long>(0, static_cast<long>(model.size())));
+      RC_ASSERT(q.cancel(ids.at(std::get<2>(*victim))));
+      model.erase(victim);
+    }
+    RC_ASSERT(q.size() == model.size());
+  }
 }
 
 TEST(Simulator, ClockAdvancesAndPastSchedulingIsRejected) {

@@ -98,6 +98,29 @@ TEST(FlowNetwork, CallbacksMayStartNewFlows) {
   EXPECT_EQ(h.done.at(1).end_ps, kSecond);
 }
 
+TEST(FlowNetwork, AFlowBeyondTheTimeRangeDoesNotStopTheOthers) {
+  // 2^53 bytes at 1 byte/s would take ~285 million years: it never finishes
+  // within int64 picoseconds, but the simulation still runs the other flow.
+  Harness h;
+  const LinkId slow = h.net.add_link("slow", 1.0);
+  const LinkId fast = h.net.add_link("fast", 1e9);
+  h.start(0, {slow}, std::uint64_t{1} << 53);
+  h.start(1, {fast}, 1'000'000'000);
+  h.sim.run();
+  EXPECT_EQ(h.done.at(1).end_ps, kSecond);
+  EXPECT_FALSE(h.done.contains(0));
+  EXPECT_EQ(h.net.unfinished_flow_count(), 1u);
+}
+
+TEST(FlowNetwork, IdleLinksReportNoLoad) {
+  Harness h;
+  const LinkId l = h.net.add_link("l", 1e9);
+  h.start(0, {l}, 1000);
+  EXPECT_DOUBLE_EQ(h.net.link_load_bytes_per_s(l), 1e9);
+  h.sim.run();
+  EXPECT_DOUBLE_EQ(h.net.link_load_bytes_per_s(l), 0.0);
+}
+
 TEST(FlowNetwork, RejectsBadLinksAndPaths) {
   Simulator sim;
   FlowNetwork net(sim);

@@ -1,11 +1,12 @@
 #include "sim/kernel/event_queue.h"
 
+#include <algorithm>
+#include <bit>
 #include <stdexcept>
 
 namespace coesim {
 namespace {
 
-constexpr std::size_t kArity = 4;
 constexpr int kSequenceBits = 56;
 
 std::uint64_t pack_order(int priority, std::uint64_t sequence) {
@@ -13,9 +14,27 @@ std::uint64_t pack_order(int priority, std::uint64_t sequence) {
   return (static_cast<std::uint64_t>(priority + 128) << kSequenceBits) | sequence;
 }
 
+// Order-preserving map from signed time to unsigned key.
+std::uint64_t key_of(TimePs time) { return static_cast<std::uint64_t>(time) ^ (std::uint64_t{1} << 63); }
+TimePs time_of(std::uint64_t key) { return static_cast<TimePs>(key ^ (std::uint64_t{1} << 63)); }
+
 }  // namespace
 
+// Puts an entry later than the current time in the bucket of the highest
+// digit where its key differs from the current time's.
+void EventQueue::place_later(const Entry& e) {
+  const int level = (63 - std::countl_zero(e.key ^ last_key_)) / kDigitBits;
+  const int digit = static_cast<int>((e.key >> (level * kDigitBits)) & (kDigits - 1));
+  // Level 0 holds the next few times: start fetching their slots now, well
+  // before they are popped (at 10^5 pending events that is a cache miss each).
+  if (level == 0) __builtin_prefetch(&slots_[e.slot], 1);
+  buckets_[static_cast<std::size_t>(level * kDigits + digit)].push_back(e);
+  nonempty_[static_cast<std::size_t>(level * kWordsPerLevel + digit / 64)] |= std::uint64_t{1} << (digit % 64);
+}
+
 EventId EventQueue::push(TimePs time, int priority, Callback callback) {
+  const std::uint64_t key = key_of(time);
+  if (key < last_key_) throw std::logic_error("event pushed before the last popped event's time");
   if (next_sequence_ >> kSequenceBits) throw std::overflow_error("event sequence exhausted");
   std::uint32_t slot;
   if (free_slots_.empty()) {
@@ -25,12 +44,30 @@ EventId EventQueue::push(TimePs time, int priority, Callback callback) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   }
-  slots_[slot].callback = std::move(callback);
-  const std::uint32_t generation = slots_[slot].generation;
-  heap_.push_back(Entry{time, pack_order(priority, next_sequence_++), slot, generation});
-  sift_up(heap_.size() - 1);
+  Slot& s = slots_[slot];
+  s.callback = std::move(callback);
+  s.order = pack_order(priority, next_sequence_++);
+  const Entry e{key, slot, s.generation};
+  if (key == last_key_) {
+    insert_in_front(e);
+  } else {
+    place_later(e);
+  }
   ++live_;
-  return EventId{slot, generation};
+  ++entries_;
+  return EventId{slot, s.generation};
+}
+
+// front_ holds entries at the current time, the live ones sorted by order
+// from front_next_ on; a new entry has the largest sequence, so it goes after
+// every live entry of its priority or lower. Dead entries (whose slot may
+// already serve another event) are passed over.
+void EventQueue::insert_in_front(const Entry& e) {
+  std::vector<Entry>& front = front_;
+  const std::uint64_t order = slots_[e.slot].order;
+  std::size_t at = front.size();
+  while (at > front_next_ && (!is_live(front[at - 1]) || slots_[front[at - 1].slot].order > order)) --at;
+  front.insert(front.begin() + static_cast<std::ptrdiff_t>(at), e);
 }
 
 bool EventQueue::pending(EventId id) const {
@@ -45,21 +82,68 @@ bool EventQueue::cancel(EventId id) {
   ++s.generation;
   free_slots_.push_back(id.slot);
   --live_;
-  if (heap_.size() > 1024 && heap_.size() > 4 * live_) compact();
+  if (entries_ > 1024 && entries_ > 4 * live_) compact();
   return true;
 }
 
-TimePs EventQueue::next_time() {
-  drop_dead_top();
-  return heap_.front().time;
+const EventQueue::Entry& EventQueue::front() {
+  for (;;) {
+    while (front_next_ < front_.size() && !is_live(front_[front_next_])) {
+      ++front_next_;
+      --entries_;
+    }
+    if (front_next_ < front_.size()) return front_[front_next_];
+    refill();
+  }
 }
 
+// The current time is used up: the lowest nonempty bucket holds the next
+// times (lower level first, then lower digit). Its smallest time becomes the
+// current time; its entries move to front_ or to lower levels. Liveness is
+// not checked here (that would touch every entry's slot): dead entries travel
+// along and are dropped when they reach the front.
+void EventQueue::refill() {
+  front_.clear();
+  front_next_ = 0;
+  std::size_t word = 0;
+  while (word < nonempty_.size() && nonempty_[word] == 0) ++word;
+  if (word == nonempty_.size()) throw std::logic_error("event queue: no live event left");
+  const int level = static_cast<int>(word) / kWordsPerLevel;
+  const int digit = static_cast<int>(word % kWordsPerLevel) * 64 + std::countr_zero(nonempty_[word]);
+  nonempty_[word] &= nonempty_[word] - 1;
+  std::vector<Entry>& from = buckets_[static_cast<std::size_t>(level * kDigits + digit)];
+  const auto by_order = [this](const Entry& a, const Entry& b) { return slots_[a.slot].order < slots_[b.slot].order; };
+  if (level == 0) {
+    // A level-0 bucket differs from the current time in the lowest digit
+    // only, so all its entries share one time: it becomes the front as is.
+    last_key_ = (last_key_ & ~std::uint64_t{kDigits - 1}) | static_cast<std::uint64_t>(digit);
+    front_.swap(from);
+    if (front_.size() > 1) std::sort(front_.begin(), front_.end(), by_order);
+    return;
+  }
+  std::uint64_t smallest = UINT64_MAX;
+  for (const Entry& e : from) smallest = std::min(smallest, e.key);
+  last_key_ = smallest;
+  for (const Entry& e : from) {
+    if (e.key == smallest) {
+      __builtin_prefetch(&slots_[e.slot], 1);
+      front_.push_back(e);
+    } else {
+      place_later(e);
+    }
+  }
+  from.clear();
+  if (front_.size() > 1) std::sort(front_.begin(), front_.end(), by_order);
+}
+
+TimePs EventQueue::next_time() { return time_of(front().key); }
+
 EventQueue::Popped EventQueue::pop() {
-  drop_dead_top();
-  const Entry top = heap_.front();
-  remove_top();
+  const Entry top = front();
+  ++front_next_;
+  --entries_;
   Slot& s = slots_[top.slot];
-  Popped out{top.time, top.order, std::move(s.callback)};
+  Popped out{time_of(top.key), s.order, std::move(s.callback)};
   s.callback = nullptr;
   ++s.generation;
   free_slots_.push_back(top.slot);
@@ -67,51 +151,19 @@ EventQueue::Popped EventQueue::pop() {
   return out;
 }
 
-void EventQueue::drop_dead_top() {
-  while (!heap_.empty() && !is_live(heap_.front())) remove_top();
-}
-
-void EventQueue::remove_top() {
-  heap_.front() = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) sift_down(0);
-}
-
-void EventQueue::sift_up(std::size_t i) {
-  const Entry moving = heap_[i];
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / kArity;
-    if (!before(moving, heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = moving;
-}
-
-void EventQueue::sift_down(std::size_t i) {
-  const std::size_t n = heap_.size();
-  const Entry moving = heap_[i];
-  for (;;) {
-    const std::size_t first = i * kArity + 1;
-    if (first >= n) break;
-    const std::size_t last = first + kArity < n ? first + kArity : n;
-    std::size_t best = first;
-    for (std::size_t c = first + 1; c < last; ++c)
-      if (before(heap_[c], heap_[best])) best = c;
-    if (!before(heap_[best], moving)) break;
-    heap_[i] = heap_[best];
-    i = best;
-  }
-  heap_[i] = moving;
-}
-
 void EventQueue::compact() {
-  std::size_t kept = 0;
-  for (const Entry& e : heap_)
-    if (is_live(e)) heap_[kept++] = e;
-  heap_.resize(kept);
-  if (heap_.size() < 2) return;
-  for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) sift_down(i);
+  front_.erase(front_.begin(), front_.begin() + static_cast<std::ptrdiff_t>(front_next_));
+  front_next_ = 0;
+  const auto dead = [this](const Entry& e) { return !is_live(e); };
+  front_.erase(std::remove_if(front_.begin(), front_.end(), dead), front_.end());
+  entries_ = front_.size();
+  for (std::size_t b = 0; b < buckets_.size(); ++b) {
+    std::vector<Entry>& bucket = buckets_[b];
+    if (bucket.empty()) continue;
+    bucket.erase(std::remove_if(bucket.begin(), bucket.end(), dead), bucket.end());
+    entries_ += bucket.size();
+    if (bucket.empty()) nonempty_[b / 64] &= ~(std::uint64_t{1} << (b % 64));
+  }
 }
 
 }  // namespace coesim

@@ -71,6 +71,17 @@ void FlowNetwork::activate(std::uint32_t slot) {
   f.start_ps = sim_.now();
   f.active_index = static_cast<std::uint32_t>(active_.size());
   active_.push_back(slot);
+  // Join each link's flow list.
+  f.link_pos.resize(f.path.size());
+  for (std::size_t h = 0; h < f.path.size(); ++h) {
+    Link& link = links_[f.path[h]];
+    f.link_pos[h] = static_cast<std::uint32_t>(link.flows.size());
+    link.flows.push_back(slot);
+    if (link.flows.size() == 1) {
+      link.busy_index = static_cast<std::uint32_t>(busy_links_.size());
+      busy_links_.push_back(f.path[h]);
+    }
+  }
   mark_dirty();
 }
 
@@ -102,61 +113,31 @@ void FlowNetwork::settle() {
 
 void FlowNetwork::reshare() {
   ++reshares_;
-  for (const LinkId l : busy_links_) {
-    links_[l].unfixed = 0;
-    links_[l].load = 0.0;
-  }
-  busy_links_.clear();
-  // Count flows per link and list the links in use.
-  for (const std::uint32_t slot : active_) {
-    Flow& f = flows_[slot];
-    f.fixed = false;
-    for (const LinkId l : f.path) {
-      if (links_[l].unfixed++ == 0) busy_links_.push_back(l);
-    }
-  }
-  // CSR: flows on each busy link.
-  std::uint32_t offset = 0;
-  for (const LinkId l : busy_links_) {
-    Link& link = links_[l];
-    link.first = offset;
-    offset += link.unfixed;
+  for (const std::uint32_t slot : active_) flows_[slot].fixed = false;
+  // Progressive filling: repeatedly saturate the link with the smallest fair
+  // share. Only links whose flows were just fixed get their share recomputed.
+  open_.assign(busy_links_.begin(), busy_links_.end());
+  open_share_.resize(open_.size());
+  for (std::size_t j = 0; j < open_.size(); ++j) {
+    Link& link = links_[open_[j]];
+    link.unfixed = static_cast<std::uint32_t>(link.flows.size());
+    link.load = 0.0;
     link.remaining_capacity = link.capacity;
+    link.open_index = static_cast<std::uint32_t>(j);
+    open_share_[j] = link.remaining_capacity / link.unfixed;
   }
-  flows_on_link_.resize(offset);
-  for (const LinkId l : busy_links_) links_[l].fill = 0;
-  for (const std::uint32_t slot : active_) {
-    for (const LinkId l : flows_[slot].path) {
-      Link& link = links_[l];
-      flows_on_link_[link.first + link.fill++] = slot;
-    }
-  }
-
-  // Progressive filling: repeatedly saturate the link with the smallest fair share.
-  std::vector<LinkId> open(busy_links_);
   std::size_t unfixed_flows = active_.size();
   while (unfixed_flows > 0) {
-    LinkId best = kNoLink;
-    double best_share = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i < open.size();) {
-      const Link& link = links_[open[i]];
-      if (link.unfixed == 0) {
-        open[i] = open.back();
-        open.pop_back();
-        continue;
-      }
-      const double share = link.remaining_capacity / link.unfixed;
-      if (share < best_share || (share == best_share && open[i] < best)) {
-        best_share = share;
-        best = open[i];
-      }
-      ++i;
-    }
+    std::size_t bj = 0;
+    for (std::size_t j = 1; j < open_.size(); ++j)
+      if (open_share_[j] < open_share_[bj] || (open_share_[j] == open_share_[bj] && open_[j] < open_[bj])) bj = j;
+    const LinkId best = open_[bj];
     const Link& bottleneck = links_[best];
-    const double share = std::max(best_share, bottleneck.capacity * 1e-15);
+    const double share = std::max(open_share_[bj], bottleneck.capacity * 1e-15);
+    touched_.clear();
     // Fix every unfixed flow crossing the bottleneck at the fair share.
-    for (std::uint32_t k = bottleneck.first; links_[best].unfixed > 0; ++k) {
-      Flow& f = flows_[flows_on_link_[k]];
+    for (std::size_t k = 0; links_[best].unfixed > 0; ++k) {
+      Flow& f = flows_[bottleneck.flows[k]];
       if (f.fixed) continue;
       f.fixed = true;
       f.rate = share;
@@ -166,24 +147,46 @@ void FlowNetwork::reshare() {
         Link& link = links_[l];
         link.remaining_capacity -= share;
         link.load += share;
+        if (!link.touched) {
+          link.touched = true;
+          touched_.push_back(l);
+        }
         --link.unfixed;
       }
+    }
+    for (const LinkId l : touched_) {
+      Link& link = links_[l];
+      link.touched = false;
+      const std::uint32_t j = link.open_index;
+      if (link.unfixed > 0) {
+        open_share_[j] = link.remaining_capacity / link.unfixed;
+        continue;
+      }
+      open_[j] = open_.back();
+      open_share_[j] = open_share_.back();
+      links_[open_[j]].open_index = j;
+      open_.pop_back();
+      open_share_.pop_back();
     }
   }
 }
 
 void FlowNetwork::schedule_next_completion() {
+  // A flow that would outlast the representable time gets kTimeMaxPs and no
+  // event; a later re-share may bring it back into range.
   TimePs next = kTimeMaxPs;
   const TimePs now = sim_.now();
+  const double horizon_ps = static_cast<double>(kTimeMaxPs - now);
   for (const std::uint32_t slot : active_) {
     Flow& f = flows_[slot];
-    f.finish_ps = now + seconds_to_ps_ceil(f.remaining / f.rate);
+    const double duration_ps = std::ceil(f.remaining / f.rate * 1e12);
+    f.finish_ps = duration_ps < horizon_ps ? now + static_cast<TimePs>(duration_ps) : kTimeMaxPs;
     next = std::min(next, f.finish_ps);
   }
   if (next == completion_ps_ && sim_.pending(completion_event_)) return;
   sim_.cancel(completion_event_);
   completion_ps_ = -1;
-  if (active_.empty()) return;
+  if (next == kTimeMaxPs) return;
   completion_ps_ = next;
   completion_event_ = sim_.schedule_at(next, [this] { complete_due(); });
 }
@@ -202,7 +205,25 @@ void FlowNetwork::complete_due() {
   finished.reserve(done.size());
   for (const std::uint32_t slot : done) {
     Flow& f = flows_[slot];
-    for (const LinkId l : f.path) links_[l].finished_bytes += f.bytes;
+    // Leave each link's flow list: the last entry takes this flow's place.
+    for (std::size_t h = 0; h < f.path.size(); ++h) {
+      Link& link = links_[f.path[h]];
+      link.finished_bytes += f.bytes;
+      const std::uint32_t pos = f.link_pos[h];
+      const std::uint32_t moved = link.flows.back();
+      link.flows[pos] = moved;
+      Flow& m = flows_[moved];
+      for (std::size_t g = 0; g < m.path.size(); ++g)
+        if (m.path[g] == f.path[h]) m.link_pos[g] = pos;
+      link.flows.pop_back();
+      if (link.flows.empty()) {
+        link.load = 0.0;
+        const LinkId last = busy_links_.back();
+        busy_links_[link.busy_index] = last;
+        links_[last].busy_index = link.busy_index;
+        busy_links_.pop_back();
+      }
+    }
     const std::uint32_t idx = f.active_index;
     active_[idx] = active_.back();
     flows_[active_[idx]].active_index = idx;

@@ -78,11 +78,16 @@ class FlowNetwork {
     // scratch for progressive filling
     double remaining_capacity = 0.0;
     std::uint32_t unfixed = 0;
-    std::uint32_t first = 0;  // CSR offset into flows_on_link_
-    std::uint32_t fill = 0;
+    std::uint32_t open_index = 0;  // position in open_ during a re-share
+    bool touched = false;          // queued in touched_ this filling round
+    // Active flows crossing the link, kept up to date as flows start and end
+    // (instead of rebuilding a CSR every re-share).
+    std::vector<std::uint32_t> flows;
+    std::uint32_t busy_index = 0;  // position in busy_links_ while flows is non-empty
   };
   struct Flow {
     std::vector<LinkId> path;
+    std::vector<std::uint32_t> link_pos;  // link_pos[h]: index in links_[path[h]].flows
     std::uint64_t bytes = 0;
     double remaining = 0.0;
     double rate = 0.0;
@@ -111,8 +116,12 @@ class FlowNetwork {
   std::vector<Flow> flows_;
   std::vector<std::uint32_t> free_slots_;
   std::vector<std::uint32_t> active_;
-  std::vector<std::uint32_t> flows_on_link_;  // CSR, rebuilt per re-share
-  std::vector<LinkId> busy_links_;
+  std::vector<LinkId> busy_links_;  // links with at least one active flow
+  // Progressive-filling scratch: unsaturated links and their current fair
+  // shares side by side, so finding the bottleneck is a scan of one array.
+  std::vector<LinkId> open_;
+  std::vector<double> open_share_;
+  std::vector<LinkId> touched_;
   std::size_t unfinished_ = 0;
   TimePs updated_ps_ = 0;
   bool dirty_ = false;
