@@ -56,7 +56,9 @@ TEST(ExpertSwitch, Sn40lSocketsCopyTheirShardsInParallel) {
   EXPECT_EQ(r.bottleneck_instances, 8);
   EXPECT_NEAR(r.bottleneck.utilisation, 1.0, 1e-9);
   for (const auto& u : r.resources)
-    if (u.group == "ddr") EXPECT_NEAR(u.utilisation, 125.0 / 200.0, 1e-9);
+    if (u.group == "ddr") {
+      EXPECT_NEAR(u.utilisation, 125.0 / 200.0, 1e-9);
+    }
 }
 
 TEST(ExpertSwitch, ShardBytesAddUpExactly) {

@@ -4,12 +4,11 @@
 #include <filesystem>
 
 #include "sim/config/config_doc.h"
-#include "sim/config/schema.h"
 #include "sim/hw/platform.h"
+#include "sim/hw/platform_schema.h"
 
 namespace coesim::hw {
 
-const config::Schema& platform_schema();
 Platform load_platform(const std::filesystem::path& file);
 // For callers that apply `--set` overrides to the document first.
 Platform load_platform(const config::ConfigDoc& doc);

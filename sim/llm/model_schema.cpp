@@ -2,46 +2,12 @@
 
 #include <utility>
 
+#include "sim/config/field_builders.h"
+
 namespace coesim::llm {
 namespace {
 
-using config::Field;
-using config::FieldKind;
-
-// Small builders: designated initializers that skip members warn under -Wextra on GCC 12.
-Field field(std::string name, FieldKind kind, std::string help) {
-  Field f;
-  f.name = std::move(name);
-  f.kind = kind;
-  f.help = std::move(help);
-  return f;
-}
-
-Field required(Field f) {
-  f.required = true;
-  return f;
-}
-
-Field with_default(Field f, std::string default_text) {
-  f.default_text = std::move(default_text);
-  return f;
-}
-
-Field positive(Field f) {
-  f.min = 0.0;
-  f.min_exclusive = true;
-  return f;
-}
-
-Field non_negative(Field f) {
-  f.min = 0.0;
-  return f;
-}
-
-Field one_of(Field f, std::vector<std::string> choices) {
-  f.choices = std::move(choices);
-  return f;
-}
+using namespace config;
 
 Field positive_integer(std::string name, std::string help) {
   return required(positive(field(std::move(name), FieldKind::Integer, std::move(help))));
