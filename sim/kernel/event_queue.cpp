@@ -22,7 +22,7 @@ TimePs time_of(std::uint64_t key) { return static_cast<TimePs>(key ^ (std::uint6
 
 // Puts an entry later than the current time in the bucket of the highest
 // digit where its key differs from the current time's.
-void EventQueue::place_later(const Entry& e) {
+[[gnu::always_inline]] inline void EventQueue::place_later(const Entry& e) {
   const int level = (63 - std::countl_zero(e.key ^ last_key_)) / kDigitBits;
   const int digit = static_cast<int>((e.key >> (level * kDigitBits)) & (kDigits - 1));
   // Level 0 holds the next few times: start fetching their slots now, well
@@ -45,7 +45,7 @@ EventId EventQueue::push(TimePs time, int priority, Callback callback) {
     free_slots_.pop_back();
   }
   Slot& s = slots_[slot];
-  s.callback = std::move(callback);
+  s.callback.swap(callback);  // the slot's old callback is empty; cheaper than move-assigning
   s.order = pack_order(priority, next_sequence_++);
   const Entry e{key, slot, s.generation};
   if (key == last_key_) {
@@ -71,8 +71,7 @@ void EventQueue::insert_in_front(const Entry& e) {
 }
 
 bool EventQueue::pending(EventId id) const {
-  return id.valid() && id.slot < slots_.size() && slots_[id.slot].generation == id.generation &&
-         static_cast<bool>(slots_[id.slot].callback);
+  return id.valid() && id.slot < slots_.size() && slots_[id.slot].generation == id.generation;
 }
 
 bool EventQueue::cancel(EventId id) {
@@ -144,7 +143,6 @@ EventQueue::Popped EventQueue::pop() {
   --entries_;
   Slot& s = slots_[top.slot];
   Popped out{time_of(top.key), s.order, std::move(s.callback)};
-  s.callback = nullptr;
   ++s.generation;
   free_slots_.push_back(top.slot);
   --live_;
