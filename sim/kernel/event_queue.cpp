@@ -23,8 +23,8 @@ TimePs time_of(std::uint64_t key) { return static_cast<TimePs>(key ^ (std::uint6
 // Puts an entry later than the current time in the bucket of the highest
 // digit where its key differs from the current time's.
 [[gnu::always_inline]] inline void EventQueue::place_later(const Entry& e) {
-  const int level = (63 - std::countl_zero(e.key ^ last_key_)) / kDigitBits;
-  const int digit = static_cast<int>((e.key >> (level * kDigitBits)) & (kDigits - 1));
+  const unsigned level = static_cast<unsigned>(63 - std::countl_zero(e.key ^ last_key_)) / kDigitBits;
+  const unsigned digit = static_cast<unsigned>(e.key >> (level * kDigitBits)) & (kDigits - 1);
   // Level 0 holds the next few times: start fetching their slots now, well
   // before they are popped (at 10^5 pending events that is a cache miss each).
   if (level == 0) __builtin_prefetch(&slots_[e.slot], 1);
@@ -45,7 +45,7 @@ EventId EventQueue::push(TimePs time, int priority, Callback callback) {
     free_slots_.pop_back();
   }
   Slot& s = slots_[slot];
-  s.callback.swap(callback);  // the slot's old callback is empty; cheaper than move-assigning
+  s.callback = std::move(callback);
   s.order = pack_order(priority, next_sequence_++);
   const Entry e{key, slot, s.generation};
   if (key == last_key_) {

@@ -11,9 +11,9 @@
 // surfaces, and the buckets are compacted when dead entries dominate.
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
+#include "sim/kernel/event_callback.h"
 #include "sim/kernel/time.h"
 
 namespace coesim {
@@ -27,7 +27,7 @@ struct EventId {
 
 class EventQueue {
  public:
-  using Callback = std::function<void()>;
+  using Callback = EventCallback;
 
   // Lower priority values run first among events at the same time. Throws
   // std::logic_error for a time before the last popped event's.
