@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -12,6 +13,34 @@
 
 namespace coesim {
 namespace {
+
+TEST(EventCallback, RunsInlineAndHeapCallablesAndFreesCaptures) {
+  int hits = 0;
+  EventCallback small([&hits] { ++hits; });  // one reference: stored inline
+  auto counted = std::make_shared<int>(0);
+  EventCallback big([counted, &hits] { ++hits; ++*counted; });  // 24 bytes: on the heap
+  EXPECT_EQ(counted.use_count(), 2);
+  small();
+  big();
+  EXPECT_EQ(hits, 2);
+  EventCallback moved(std::move(big));
+  EXPECT_FALSE(static_cast<bool>(big));  // NOLINT(bugprone-use-after-move): moved-from is empty
+  moved();
+  EXPECT_EQ(*counted, 2);
+  moved = nullptr;
+  EXPECT_EQ(counted.use_count(), 1);  // the heap copy was freed
+  EventCallback none;
+  EXPECT_FALSE(static_cast<bool>(none));
+}
+
+TEST(EventQueue, CancelFreesTheCallbacksCaptures) {
+  EventQueue q;
+  auto counted = std::make_shared<int>(0);
+  const EventId id = q.push(5, 0, [counted] { ++*counted; });
+  EXPECT_EQ(counted.use_count(), 2);
+  EXPECT_TRUE(q.cancel(id));
+  EXPECT_EQ(counted.use_count(), 1);
+}
 
 TEST(EventQueue, OrdersByTimeThenPriorityThenInsertion) {
   EventQueue q;
