@@ -253,11 +253,9 @@ std::uint64_t FlowNetwork::moved_bytes(const Flow& f) const {
 std::uint64_t FlowNetwork::link_bytes(LinkId id) {
   settle();
   advance_to(sim_.now());
-  std::uint64_t total = links_.at(id).finished_bytes;
-  for (const std::uint32_t slot : active_) {
-    const Flow& f = flows_[slot];
-    if (std::find(f.path.begin(), f.path.end(), id) != f.path.end()) total += moved_bytes(f);
-  }
+  const Link& link = links_.at(id);
+  std::uint64_t total = link.finished_bytes;
+  for (const std::uint32_t slot : link.flows) total += moved_bytes(flows_[slot]);
   return total;
 }
 
