@@ -140,9 +140,10 @@ int run_all(const SwitchOptions& o) {
     std::optional<double> reference_s;
     const size_t first = rows.size();
     for (const auto& [pfile, platform] : platforms) {
-      std::vector<std::string> modes = platform.host_link_modes;
-      if (!o.host_link.empty()) modes = {o.host_link};
-      if (modes.empty() || (platform.host_link_modes.empty() && !o.host_link.empty())) modes = {""};
+      // --host-link picks one mode on platforms that have modes.
+      const std::vector<std::string> modes = platform.host_link_modes.empty() || o.host_link.empty()
+                                                 ? platform.copy_modes()
+                                                 : std::vector<std::string>{o.host_link};
       for (const auto& mode : modes) {
         Row row{model.name, platform.name, std::nullopt, "", std::nullopt};
         try {

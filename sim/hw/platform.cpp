@@ -19,19 +19,29 @@ std::vector<int> Platform::accelerators() const {
   return out;
 }
 
+std::string Platform::fast_tier_name(int device) const {
+  return fmt::format("{}.{}", devices.at(static_cast<size_t>(device)).name, serving.fast_tier);
+}
+
+std::string Platform::slow_tier_name(int device) const {
+  const bool shared = serving.slow_tier.find('.') != std::string::npos;
+  return shared ? serving.slow_tier : fmt::format("{}.{}", devices.at(static_cast<size_t>(device)).name, serving.slow_tier);
+}
+
 int Platform::fast_tier_of(int device) const {
-  const auto t = find_tier(fmt::format("{}.{}", devices.at(static_cast<size_t>(device)).name, serving.fast_tier));
+  const auto t = find_tier(fast_tier_name(device));
   if (!t) throw std::logic_error("fast tier missing on an accelerator");
   return *t;
 }
 
 int Platform::slow_tier_of(int device) const {
-  const bool shared = serving.slow_tier.find('.') != std::string::npos;
-  const std::string name =
-      shared ? serving.slow_tier : fmt::format("{}.{}", devices.at(static_cast<size_t>(device)).name, serving.slow_tier);
-  const auto t = find_tier(name);
+  const auto t = find_tier(slow_tier_name(device));
   if (!t) throw std::logic_error("slow tier missing");
   return *t;
+}
+
+std::vector<std::string> Platform::copy_modes() const {
+  return host_link_modes.empty() ? std::vector<std::string>{""} : host_link_modes;
 }
 
 const Route* Platform::route(int from_tier, int to_tier, std::string_view host_link_mode) const {

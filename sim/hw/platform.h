@@ -75,8 +75,14 @@ struct Platform {
   std::optional<int> find_tier(std::string_view instance_name) const;
   // Device indices of the accelerator group, in order.
   std::vector<int> accelerators() const;
+  // Instance names of a device's fast tier and of the tier its experts live
+  // in ("rdu3.ddr", or the shared "host.dram"), and their indices.
+  std::string fast_tier_name(int device) const;
+  std::string slow_tier_name(int device) const;
   int fast_tier_of(int device) const;
   int slow_tier_of(int device) const;
+  // The host-link modes a copy can run in: the declared ones, or one unnamed.
+  std::vector<std::string> copy_modes() const;
   // The route for a copy between two tiers in a host-link mode (a route
   // declared for that mode wins over one declared for every mode).
   const Route* route(int from_tier, int to_tier, std::string_view host_link_mode) const;

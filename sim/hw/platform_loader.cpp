@@ -195,16 +195,13 @@ class Builder {
       s.fail("tensor_parallel", fmt::format("{} exceeds the {} '{}' devices", roles.tensor_parallel, n, roles.accelerator));
     for (const int d : it->second.devices) {
       const Device& dev = p_.devices[static_cast<size_t>(d)];
-      if (!p_.find_tier(fmt::format("{}.{}", dev.name, roles.fast_tier)))
+      if (!p_.find_tier(p_.fast_tier_name(d)))
         s.fail("fast_tier", fmt::format("device '{}' has no tier '{}'", dev.name, roles.fast_tier));
-      const bool shared = roles.slow_tier.find('.') != std::string::npos;
-      const std::string slow = shared ? roles.slow_tier : fmt::format("{}.{}", dev.name, roles.slow_tier);
+      const std::string slow = p_.slow_tier_name(d);
       if (!p_.find_tier(slow)) s.fail("slow_tier", fmt::format("no tier '{}'", slow));
-      const int from = *p_.find_tier(slow);
+      const int from = p_.slow_tier_of(d);
       const int to = p_.fast_tier_of(d);
-      const std::vector<std::string> modes =
-          p_.host_link_modes.empty() ? std::vector<std::string>{""} : p_.host_link_modes;
-      for (const auto& mode : modes)
+      for (const auto& mode : p_.copy_modes())
         if (p_.route(from, to, mode) == nullptr)
           s.fail("slow_tier", fmt::format("no route from {} to {}{}", slow, p_.tiers[static_cast<size_t>(to)].name,
                                           mode.empty() ? "" : fmt::format(" in host-link mode '{}'", mode)));
