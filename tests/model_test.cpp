@@ -12,11 +12,13 @@
 
 #include "sim/config/config_doc.h"
 #include "sim/config/config_error.h"
+#include "sim/config/yaml_files.h"
 #include "sim/llm/kv_cache_size.h"
 #include "sim/llm/load_model.h"
 #include "sim/llm/model_schema.h"
 #include "sim/llm/model_size.h"
 #include "sim/llm/step_cost.h"
+#include "tests/test_support.h"
 
 namespace coesim::llm {
 namespace {
@@ -26,26 +28,14 @@ namespace fs = std::filesystem;
 const fs::path kModelsDir = fs::path(COESIM_SOURCE_DIR) / "models";
 const fs::path kFixtures = fs::path(COESIM_TEST_DATA_DIR) / "models";
 
-std::vector<fs::path> shipped_model_files() {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(kModelsDir))
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  return files;
-}
+std::vector<fs::path> shipped_model_files() { return config::yaml_files(kModelsDir); }
 
 ModelSpec shipped(const std::string& stem) { return load_model(kModelsDir / (stem + ".yaml")); }
 ModelSpec tiny() { return load_model(kFixtures / "tiny.yaml"); }
 
 // Loads `file`, expecting a ConfigError, and returns it.
 config::ConfigError load_error(const fs::path& file) {
-  try {
-    load_model(file);
-  } catch (const config::ConfigError& e) {
-    return e;
-  }
-  ADD_FAILURE() << file << " loaded without error";
-  return config::ConfigError("", 0, 0, "", "");
+  return testing::expect_config_error([&] { load_model(file); });
 }
 
 TEST(ModelFiles, EveryShippedModelLoads) {
@@ -217,13 +207,9 @@ TEST(ModelLoad, SetOverridesApplyBeforeLoading) {
 TEST(ModelLoad, SetOverrideErrorNamesTheOverride) {
   config::ConfigDoc doc = config::ConfigDoc::load(kModelsDir / "llama-3.1-8b.yaml");
   doc.set_from_text("num_layers=many");
-  try {
-    load_model(doc);
-    FAIL() << "expected ConfigError";
-  } catch (const config::ConfigError& e) {
-    EXPECT_EQ(e.file(), "--set");
-    EXPECT_EQ(e.field(), "num_layers");
-  }
+  const config::ConfigError e = testing::expect_config_error([&] { load_model(doc); });
+  EXPECT_EQ(e.file(), "--set");
+  EXPECT_EQ(e.field(), "num_layers");
 }
 
 TEST(ModelLoad, UnknownKeyNamesFileLineAndField) {

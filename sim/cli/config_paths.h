@@ -4,12 +4,9 @@
 // from anywhere.
 #include <filesystem>
 #include <string_view>
-#include <vector>
 
 namespace coesim::cli {
 
 std::filesystem::path shipped_dir(std::string_view name);
-// The *.yaml files of a directory, sorted by name.
-std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir);
 
 }  // namespace coesim::cli

@@ -12,6 +12,7 @@
 #include "sim/cli/command.h"
 #include "sim/cli/config_paths.h"
 #include "sim/config/config_error.h"
+#include "sim/config/yaml_files.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/load_model.h"
 #include "sim/llm/model_size.h"
@@ -129,9 +130,9 @@ int run_all(const SwitchOptions& o) {
   const auto hw_dir = o.hw_dir.empty() ? shipped_dir("hw-configs") : std::filesystem::path(o.hw_dir);
   const auto model_dir = o.model_dir.empty() ? shipped_dir("models") : std::filesystem::path(o.model_dir);
   std::vector<std::pair<std::filesystem::path, hw::Platform>> platforms;
-  for (const auto& f : yaml_files(hw_dir)) platforms.emplace_back(f, load_hw(f, o.hw_overrides));
+  for (const auto& f : config::yaml_files(hw_dir)) platforms.emplace_back(f, load_hw(f, o.hw_overrides));
   std::vector<std::pair<std::filesystem::path, llm::ModelSpec>> models;
-  for (const auto& f : yaml_files(model_dir)) models.emplace_back(f, llm::load_model(f));
+  for (const auto& f : config::yaml_files(model_dir)) models.emplace_back(f, llm::load_model(f));
   platforms = select(platforms, o.platforms, "platform");
   models = select(models, o.models, "model");
 
