@@ -17,5 +17,7 @@ using RunFunction = std::function<int()>;
 
 RunFunction add_switch_command(CLI::App& app);
 RunFunction add_schema_command(CLI::App& app);
+RunFunction add_route_command(CLI::App& app);
+RunFunction add_label_command(CLI::App& app);
 
 }  // namespace coesim::cli

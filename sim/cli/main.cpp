@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   const std::vector<cli::RunFunction> commands = {
       cli::add_switch_command(app),
       cli::add_schema_command(app),
+      cli::add_route_command(app),
+      cli::add_label_command(app),
   };
   try {
     app.parse(argc, argv);

@@ -1,0 +1,143 @@
+#include "sim/coe/hdf5_embeddings.h"
+
+#include <cmath>
+
+#include <H5Cpp.h>
+#include <fmt/format.h>
+
+#include "sim/config/config_error.h"
+
+namespace coesim::coe {
+namespace {
+
+using config::ConfigError;
+
+struct FileContents {
+  std::vector<std::string> ids;
+  EmbeddingMatrix rows;
+};
+
+std::vector<hsize_t> dims_of(const H5::DataSpace& space) {
+  std::vector<hsize_t> dims(static_cast<std::size_t>(space.getSimpleExtentNdims()));
+  space.getSimpleExtentDims(dims.data());
+  return dims;
+}
+
+std::vector<std::string> read_strings(const H5::DataSet& ds, const std::string& file) {
+  if (ds.getTypeClass() != H5T_STRING)
+    throw ConfigError(file, 0, 0, "prompt_ids", "must be a string dataset");
+  const std::vector<hsize_t> dims = dims_of(ds.getSpace());
+  if (dims.size() != 1) throw ConfigError(file, 0, 0, "prompt_ids", "must be one-dimensional");
+  const H5::StrType type = ds.getStrType();
+  std::vector<std::string> out(dims[0]);
+  if (type.isVariableStr()) {
+    std::vector<char*> raw(dims[0], nullptr);
+    ds.read(raw.data(), type);
+    for (std::size_t i = 0; i < raw.size(); ++i) out[i] = raw[i] != nullptr ? raw[i] : "";
+    H5::DataSet::vlenReclaim(raw.data(), type, ds.getSpace());
+  } else {
+    const std::size_t width = type.getSize();
+    std::vector<char> raw(width * dims[0]);
+    ds.read(raw.data(), type);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const char* s = raw.data() + i * width;
+      out[i].assign(s, strnlen(s, width));
+    }
+  }
+  return out;
+}
+
+FileContents read_file(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  if (!std::filesystem::exists(path)) throw ConfigError(file, 0, 0, "", "embeddings file not found");
+  try {
+    H5::Exception::dontPrint();
+    const H5::H5File h5(file, H5F_ACC_RDONLY);
+    if (!h5.nameExists("embeddings")) throw ConfigError(file, 0, 0, "embeddings", "dataset missing");
+    if (!h5.nameExists("prompt_ids")) throw ConfigError(file, 0, 0, "prompt_ids", "dataset missing");
+    const H5::DataSet emb = h5.openDataSet("embeddings");
+    if (emb.getTypeClass() != H5T_FLOAT) throw ConfigError(file, 0, 0, "embeddings", "must be floating point");
+    const std::vector<hsize_t> dims = dims_of(emb.getSpace());
+    if (dims.size() != 2 || dims[1] == 0)
+      throw ConfigError(file, 0, 0, "embeddings", "must be two-dimensional [prompts, dimension]");
+    FileContents c;
+    c.ids = read_strings(h5.openDataSet("prompt_ids"), file);
+    if (c.ids.size() != dims[0])
+      throw ConfigError(file, 0, 0, "prompt_ids",
+                        fmt::format("{} ids for {} embedding rows", c.ids.size(), dims[0]));
+    c.rows.resize(static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
+    emb.read(c.rows.data(), H5::PredType::NATIVE_FLOAT);
+    return c;
+  } catch (const H5::Exception& e) {
+    throw ConfigError(file, 0, 0, "", fmt::format("cannot read HDF5 embeddings: {}", e.getDetailMsg()));
+  }
+}
+
+}  // namespace
+
+Hdf5Embeddings::Hdf5Embeddings(const std::vector<std::filesystem::path>& files, int expected_dimension)
+    : dimension_(expected_dimension) {
+  if (files.empty()) throw ConfigError("", 0, 0, "embedder.files", "no embeddings file given");
+  std::vector<FileContents> contents;
+  Eigen::Index total = 0;
+  for (const auto& path : files) {
+    FileContents c = read_file(path);
+    const auto d = static_cast<int>(c.rows.cols());
+    if (dimension_ > 0 && d != dimension_)
+      throw ConfigError(path.string(), 0, 0, "embeddings",
+                        fmt::format("dimension {} where {} is expected{}", d, dimension_,
+                                    files_.empty() ? " (the router's embedder.dimension)" : " (an earlier file's)"));
+    dimension_ = d;
+    files_.push_back(path.string());
+    total += c.rows.rows();
+    contents.push_back(std::move(c));
+  }
+  rows_.resize(total, dimension_);
+  Eigen::Index at = 0;
+  for (std::size_t f = 0; f < contents.size(); ++f) {
+    const FileContents& c = contents[f];
+    for (Eigen::Index r = 0; r < c.rows.rows(); ++r, ++at) {
+      const std::string& id = c.ids[static_cast<std::size_t>(r)];
+      const float norm = c.rows.row(r).norm();
+      if (!std::isfinite(norm) || norm == 0.0F)
+        throw ConfigError(files_[f], 0, 0, "embeddings",
+                          fmt::format("row {} (prompt id '{}') is zero or not finite", r, id));
+      if (!row_of_.emplace(id, at).second)
+        throw ConfigError(files_[f], 0, 0, "prompt_ids", fmt::format("duplicate prompt id '{}'", id));
+      rows_.row(at) = c.rows.row(r) / norm;
+    }
+  }
+}
+
+EmbeddingMatrix Hdf5Embeddings::embed(std::span<const Prompt> prompts) const {
+  EmbeddingMatrix out(static_cast<Eigen::Index>(prompts.size()), dimension_);
+  for (std::size_t i = 0; i < prompts.size(); ++i) {
+    const auto it = row_of_.find(prompts[i].id);
+    if (it == row_of_.end())
+      throw ConfigError(files_.front(), 0, 0, "prompt_ids",
+                        fmt::format("no embedding for prompt id '{}' in {}", prompts[i].id, fmt::join(files_, ", ")));
+    out.row(static_cast<Eigen::Index>(i)) = rows_.row(it->second);
+  }
+  return out;
+}
+
+std::string Hdf5Embeddings::description() const {
+  return fmt::format("hdf5 (precomputed, dimension {}, {} rows from {})", dimension_, rows_.rows(),
+                     fmt::join(files_, ", "));
+}
+
+void write_hdf5_embeddings(const std::filesystem::path& file, const std::vector<std::string>& prompt_ids,
+                           const EmbeddingMatrix& embeddings) {
+  H5::H5File h5(file.string(), H5F_ACC_TRUNC);
+  const hsize_t dims[2] = {static_cast<hsize_t>(embeddings.rows()), static_cast<hsize_t>(embeddings.cols())};
+  H5::DataSet emb = h5.createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims));
+  emb.write(embeddings.data(), H5::PredType::NATIVE_FLOAT);
+  std::vector<const char*> raw;
+  for (const std::string& id : prompt_ids) raw.push_back(id.c_str());
+  const hsize_t n = raw.size();
+  const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  H5::DataSet ids = h5.createDataSet("prompt_ids", type, H5::DataSpace(1, &n));
+  ids.write(raw.data(), type);
+}
+
+}  // namespace coesim::coe
