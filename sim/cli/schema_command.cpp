@@ -1,20 +1,27 @@
-// `coesim schema hw|model`: every field a config file may hold, with its unit,
+// `coesim schema hw|model|router`: every field a config file may hold, with its unit,
 // default, range and meaning, generated from the declarations the loaders use.
+#include <map>
+
 #include <fmt/format.h>
 
 #include "sim/cli/command.h"
+#include "sim/coe/router_config.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/model_schema.h"
 
 namespace coesim::cli {
 
 RunFunction add_schema_command(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("schema", "print the fields a config file may hold (hw or model)");
+  static const std::map<std::string, const config::Schema*> kSchemas{
+      {"hw", &hw::platform_schema()}, {"model", &llm::model_schema()}, {"router", &coe::router_schema()}};
+  CLI::App* cmd = app.add_subcommand("schema", "print the fields a config file may hold");
   auto kind = std::make_shared<std::string>();
-  cmd->add_option("kind", *kind, "which file kind")->required()->check(CLI::IsMember({"hw", "model"}));
+  std::vector<std::string> kinds;
+  for (const auto& [name, schema] : kSchemas) kinds.push_back(name);
+  cmd->add_option("kind", *kind, "which file kind")->required()->check(CLI::IsMember(kinds));
   return [cmd, kind]() -> int {
     if (!cmd->parsed()) return -1;
-    fmt::print("{}", config::describe(*kind == "hw" ? hw::platform_schema() : llm::model_schema()));
+    fmt::print("{}", config::describe(*kSchemas.at(*kind)));
     return kExitOk;
   };
 }
