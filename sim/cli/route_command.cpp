@@ -161,8 +161,11 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
     fmt::print("{}\n", out.dump(2));
     return kExitOk;
   }
-  fmt::print("router {}: {} over {} bank prompts, categories: {}\n", c.name, router.embedder().description(),
-             knn.bank_size(), fmt::join(knn.categories(), ", "));
+  const std::string category_list = knn.categories().size() <= 20
+                                        ? fmt::format("categories: {}", fmt::join(knn.categories(), ", "))
+                                        : fmt::format("{} categories", knn.categories().size());
+  fmt::print("router {}: {} over {} bank prompts, {}\n", c.name, router.embedder().description(), knn.bank_size(),
+             category_list);
   if (c.has_entropy_threshold)
     fmt::print("entropy threshold {:.3f} bits -> '{}'\n", c.knn.entropy_threshold_bits, c.knn.general_category);
   if (o.per_prompt) {
