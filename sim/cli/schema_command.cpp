@@ -1,10 +1,11 @@
-// `coesim schema hw|model|router`: every field a config file may hold, with its unit,
+// `coesim schema hw|model|router|experts`: every field a config file may hold, with its unit,
 // default, range and meaning, generated from the declarations the loaders use.
 #include <map>
 
 #include <fmt/format.h>
 
 #include "sim/cli/command.h"
+#include "sim/coe/experts_schema.h"
 #include "sim/coe/router_config.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/model_schema.h"
@@ -13,7 +14,8 @@ namespace coesim::cli {
 
 RunFunction add_schema_command(CLI::App& app) {
   static const std::map<std::string, const config::Schema*> kSchemas{
-      {"hw", &hw::platform_schema()}, {"model", &llm::model_schema()}, {"router", &coe::router_schema()}};
+      {"hw", &hw::platform_schema()}, {"model", &llm::model_schema()}, {"router", &coe::router_schema()},
+      {"experts", &coe::experts_schema()}};
   CLI::App* cmd = app.add_subcommand("schema", "print the fields a config file may hold");
   auto kind = std::make_shared<std::string>();
   std::vector<std::string> kinds;
