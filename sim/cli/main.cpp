@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       cli::add_schema_command(app),
       cli::add_route_command(app),
       cli::add_label_command(app),
+      cli::add_run_command(app),
       cli::add_map_command(app),
   };
   try {

@@ -17,6 +17,8 @@ struct ComputeSpec {
   double peak_flops_per_s = 0.0;
   double prefill_compute_efficiency = 1.0;
   double decode_memory_efficiency = 1.0;
+  double layer_overhead_s = 0.0;      // fixed time per decoder layer per step (kernel launches, syncs)
+  double collective_latency_s = 0.0;  // fixed time of one tensor-parallel all-reduce call
 };
 
 struct Device {
@@ -57,6 +59,8 @@ struct ServingRoles {
   std::string fast_tier;    // tier name on each accelerator, e.g. "hbm"
   std::string slow_tier;    // "ddr" (each accelerator's own) or "host.dram" (shared)
   int tensor_parallel = 1;
+  std::string sram_tier;  // on-chip tier holding a layer's fused working set; empty: none
+  std::string tp_link;    // link group carrying tensor-parallel all-reduce traffic; empty: not modelled
 };
 
 struct Platform {

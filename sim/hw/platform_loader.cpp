@@ -50,6 +50,8 @@ class Builder {
       compute.peak_flops_per_s = c.number("peak_flops_per_s");
       compute.prefill_compute_efficiency = c.number("prefill_compute_efficiency");
       compute.decode_memory_efficiency = c.number("decode_memory_efficiency");
+      compute.layer_overhead_s = c.number("layer_overhead_s");
+      compute.collective_latency_s = c.number("collective_latency_s");
     }
     const std::vector<Section> tiers = d.items("tiers");
     std::set<std::string> tier_names;
@@ -193,8 +195,15 @@ class Builder {
     roles.tensor_parallel = s.has("tensor_parallel") ? static_cast<int>(s.integer("tensor_parallel")) : n;
     if (roles.tensor_parallel > n)
       s.fail("tensor_parallel", fmt::format("{} exceeds the {} '{}' devices", roles.tensor_parallel, n, roles.accelerator));
+    if (s.has("sram_tier")) roles.sram_tier = s.text("sram_tier");
+    if (s.has("tp_link")) {
+      roles.tp_link = s.text("tp_link");
+      if (!link_groups_.contains(roles.tp_link)) s.fail("tp_link", fmt::format("no link '{}'", roles.tp_link));
+    }
     for (const int d : it->second.devices) {
       const Device& dev = p_.devices[static_cast<size_t>(d)];
+      if (!roles.sram_tier.empty() && !p_.find_tier(dev.name + "." + roles.sram_tier))
+        s.fail("sram_tier", fmt::format("device '{}' has no tier '{}'", dev.name, roles.sram_tier));
       if (!p_.find_tier(p_.fast_tier_name(d)))
         s.fail("fast_tier", fmt::format("device '{}' has no tier '{}'", dev.name, roles.fast_tier));
       const std::string slow = p_.slow_tier_name(d);

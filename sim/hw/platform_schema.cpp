@@ -46,7 +46,15 @@ const Schema& compute_schema() {
        efficiency("prefill_compute_efficiency",
                   "fraction of peak FLOP/s reached in prefill (cite its source; default 1: no derating)"),
        efficiency("decode_memory_efficiency",
-                  "fraction of peak fast-tier bandwidth reached in decode (cite its source; default 1: no derating)")}};
+                  "fraction of peak fast-tier bandwidth reached in decode (cite its source; default 1: no derating)"),
+       with_default(non_negative(quantity("layer_overhead_s", Unit::Seconds,
+                                          "fixed time per decoder layer per step: kernel launches and "
+                                          "synchronisation (cite its measurement; default 0)")),
+                    "0"),
+       with_default(non_negative(quantity("collective_latency_s", Unit::Seconds,
+                                          "fixed time of one tensor-parallel all-reduce call, two per layer "
+                                          "(cite its measurement; default 0)")),
+                    "0")}};
   return s;
 }
 
@@ -98,7 +106,13 @@ const Schema& serving_schema() {
                       "tier holding all experts: 'ddr' (each accelerator's own) or 'host.dram' (shared)")),
        at_least(field("tensor_parallel", FieldKind::Integer,
                       "devices a model is sharded over (default: all accelerators)"),
-                1)}};
+                1),
+       field("sram_tier", FieldKind::String,
+             "on-chip tier of each accelerator: a layer's activations that fit in it cost no fast-tier traffic "
+             "(absent: every activation is written to and read from the fast tier)"),
+       field("tp_link", FieldKind::String,
+             "link group (one instance per accelerator) carrying tensor-parallel all-reduce traffic (absent: "
+             "all-reduce bandwidth not modelled, only collective_latency_s)")}};
   return s;
 }
 

@@ -1,0 +1,113 @@
+// `coesim run EXPERIMENT.yaml`: one serving simulation. Prints a summary
+// (latency percentiles, throughput, switches, hit rate, per-batch latency),
+// or --json; with --out DIR also writes DIR/summary.json atomically.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/command.h"
+#include "sim/config/config_error.h"
+#include "sim/serving/experiment.h"
+#include "sim/serving/serving_metrics.h"
+
+namespace coesim::cli {
+namespace {
+
+struct RunOptions {
+  std::string experiment_file;
+  std::vector<std::string> overrides;
+  std::string out_dir;
+  bool json = false;
+};
+
+void write_atomically(const std::filesystem::path& file, const std::string& text) {
+  const std::filesystem::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw config::UsageError("cannot write " + tmp.string());
+    out << text;
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+std::string line(const char* name, const serving::Distribution& d, double scale, const char* unit) {
+  if (d.count == 0) return fmt::format("{:<16} -\n", name);
+  return fmt::format("{:<16} mean {:9.3f}  p50 {:9.3f}  p90 {:9.3f}  p99 {:9.3f}  max {:9.3f} {}\n", name,
+                     d.mean * scale, d.p50 * scale, d.p90 * scale, d.p99 * scale, d.max * scale, unit);
+}
+
+int run(const RunOptions& o) {
+  config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
+  for (const std::string& s : o.overrides) doc.set_from_text(s);
+  const std::unique_ptr<serving::Experiment> x = serving::load_experiment(doc);
+  const auto start = std::chrono::steady_clock::now();
+  const serving::ServingResult result = serving::run_serving(x->setup, serving::generate_requests(*x));
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const serving::ServingSummary s = serving::summarize(result);
+  nlohmann::json out{{"experiment", x->name},
+                     {"file", x->file},
+                     {"platform", x->platform.name},
+                     {"host_link_mode", x->setup.host_link_mode.empty() ? x->platform.default_host_link_mode
+                                                                        : x->setup.host_link_mode},
+                     {"experts", x->expert_names.size()},
+                     {"expert_model", x->expert_model.name},
+                     {"router_model", x->router_model ? nlohmann::json(x->router_model->name) : nlohmann::json(nullptr)},
+                     {"scheduler", x->setup.scheduler.kind},
+                     {"batch_size", x->setup.scheduler.batch_size},
+                     {"eviction_policy", x->setup.eviction.policy},
+                     {"prefetch", x->setup.prefetch},
+                     {"fast_tier_capacity_bytes_per_device", result.fast_tier_capacity_bytes_per_device},
+                     {"peak_fast_tier_used_bytes_per_device", result.peak_fast_tier_used_bytes_per_device},
+                     {"experts_that_fit", result.experts_that_fit},
+                     {"summary", serving::to_json(s)},
+                     {"events", result.events},
+                     {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
+                     {"notes", result.notes},
+                     {"wall_s", wall_s}};
+  if (!o.out_dir.empty()) {
+    std::filesystem::create_directories(o.out_dir);
+    write_atomically(std::filesystem::path(o.out_dir) / "summary.json", out.dump(2) + "\n");
+  }
+  if (o.json) {
+    fmt::print("{}\n", out.dump(2));
+    return kExitOk;
+  }
+  fmt::print("experiment {} on {}: {} x {} experts, scheduler {} (batch {}), eviction {}{}\n", x->name,
+             x->platform.name, x->expert_names.size(), x->expert_model.name, x->setup.scheduler.kind,
+             x->setup.scheduler.batch_size, x->setup.eviction.policy, x->setup.prefetch ? " + prefetch" : "");
+  fmt::print("fast tier {:.2f} GB per device, peak use {:.2f} GB; {} experts fit beside router and workspace\n",
+             result.fast_tier_capacity_bytes_per_device / 1e9, result.peak_fast_tier_used_bytes_per_device / 1e9,
+             result.experts_that_fit);
+  fmt::print("requests {} finished {} rejected {}; makespan {:.3f} s; {:.1f} output tokens/s\n", s.requests,
+             s.finished, s.rejected, s.makespan_s, s.output_tokens_per_s);
+  for (const auto& [reason, n] : s.reject_reasons) fmt::print("  rejected {}: {}\n", n, reason);
+  fmt::print("switches {} (prefetched {}), evictions {}, {:.2f} GB moved, fast-tier hit rate {:.3f}\n", s.switches,
+             s.prefetches, s.evictions, s.bytes_moved / 1e9, s.fast_tier_hit_rate);
+  fmt::print("{}", line("ttft", s.ttft_s, 1e3, "ms"));
+  fmt::print("{}", line("tpot", s.tpot_s, 1e3, "ms"));
+  fmt::print("{}", line("end-to-end", s.e2e_s, 1e3, "ms"));
+  fmt::print("{}", line("queueing", s.queueing_s, 1e3, "ms"));
+  fmt::print("{}", line("switch wait", s.switch_wait_s, 1e3, "ms"));
+  fmt::print("{}", line("batch latency", s.batch_latency_s, 1e3, "ms"));
+  for (const std::string& n : result.notes) fmt::print("note: {}\n", n);
+  fmt::print("{} events, trace hash {:016x}, {:.3f} s wall\n", result.events, result.trace_hash, wall_s);
+  return kExitOk;
+}
+
+}  // namespace
+
+RunFunction add_run_command(CLI::App& app) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "run one serving simulation from an experiment file");
+  cmd->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)")->required();
+  cmd->add_option("--set", o->overrides, "override an experiment field, e.g. --set scheduler.batch_size=8");
+  cmd->add_option("--out", o->out_dir, "write DIR/summary.json (atomically)");
+  cmd->add_flag("--json", o->json, "print the summary as one JSON object");
+  return [cmd, o]() -> int { return cmd->parsed() ? run(*o) : -1; };
+}
+
+}  // namespace coesim::cli

@@ -1,0 +1,137 @@
+// The shipped eviction policies. Ties always go to the lowest expert index,
+// so runs are deterministic.
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <stdexcept>
+
+#include "sim/serving/eviction_policy.h"
+
+namespace coesim::serving {
+namespace {
+
+// Evicts the candidate with the smallest key (then the lowest index).
+template <typename Key>
+int smallest(std::span<const int> candidates, Key key) {
+  int best = -1;
+  for (const int c : candidates)
+    if (best < 0 || key(c) < key(best)) best = c;
+  return best;
+}
+
+class Lru : public EvictionPolicy {
+ public:
+  explicit Lru(int experts) : last_use_(static_cast<std::size_t>(experts), -1) {}
+  std::string name() const override { return "lru"; }
+  void on_load(int expert, TimePs now) override { last_use_[static_cast<std::size_t>(expert)] = now; }
+  void on_use(int expert, TimePs now) override { last_use_[static_cast<std::size_t>(expert)] = now; }
+  void on_evict(int) override {}
+  int choose_victim(std::span<const int> candidates) const override {
+    return smallest(candidates, [this](int e) { return last_use_[static_cast<std::size_t>(e)]; });
+  }
+
+ protected:
+  std::vector<TimePs> last_use_;
+};
+
+// Fewest uses since loaded; ties to the least recently used.
+class Lfu : public Lru {
+ public:
+  explicit Lfu(int experts) : Lru(experts), uses_(static_cast<std::size_t>(experts), 0) {}
+  std::string name() const override { return "lfu"; }
+  void on_load(int expert, TimePs now) override {
+    Lru::on_load(expert, now);
+    uses_[static_cast<std::size_t>(expert)] = 0;
+  }
+  void on_use(int expert, TimePs now) override {
+    Lru::on_use(expert, now);
+    ++uses_[static_cast<std::size_t>(expert)];
+  }
+  int choose_victim(std::span<const int> candidates) const override {
+    return smallest(candidates, [this](int e) {
+      return std::pair(uses_[static_cast<std::size_t>(e)], last_use_[static_cast<std::size_t>(e)]);
+    });
+  }
+
+ private:
+  std::vector<std::int64_t> uses_;
+};
+
+class Fifo : public EvictionPolicy {
+ public:
+  explicit Fifo(int experts) : loaded_(static_cast<std::size_t>(experts), -1) {}
+  std::string name() const override { return "fifo"; }
+  void on_load(int expert, TimePs now) override { loaded_[static_cast<std::size_t>(expert)] = now; }
+  void on_use(int, TimePs) override {}
+  void on_evict(int) override {}
+  int choose_victim(std::span<const int> candidates) const override {
+    return smallest(candidates, [this](int e) { return loaded_[static_cast<std::size_t>(e)]; });
+  }
+
+ private:
+  std::vector<TimePs> loaded_;
+};
+
+// A hot set that never leaves; the others are LRU.
+class Pinned : public Lru {
+ public:
+  Pinned(int experts, const std::vector<int>& pinned) : Lru(experts), pinned_(static_cast<std::size_t>(experts), false) {
+    for (const int e : pinned) pinned_.at(static_cast<std::size_t>(e)) = true;
+  }
+  std::string name() const override { return "pinned"; }
+  int choose_victim(std::span<const int> candidates) const override {
+    std::vector<int> free;
+    for (const int c : candidates)
+      if (!pinned_[static_cast<std::size_t>(c)]) free.push_back(c);
+    return free.empty() ? -1 : Lru::choose_victim(free);
+  }
+
+ private:
+  std::vector<bool> pinned_;
+};
+
+// Belady's offline optimum: evict the expert whose next use is farthest in
+// the future (never used again first). With equal-size experts and one
+// expert needed at a time it minimises the number of switches, so it is a
+// lower bound for the online policies.
+class Belady : public EvictionPolicy {
+ public:
+  Belady(int experts, const std::vector<int>& future) : next_uses_(static_cast<std::size_t>(experts)) {
+    for (std::size_t i = 0; i < future.size(); ++i) next_uses_.at(static_cast<std::size_t>(future[i])).push_back(i);
+  }
+  std::string name() const override { return "belady"; }
+  void on_load(int, TimePs) override {}
+  void on_use(int expert, TimePs) override {
+    auto& q = next_uses_[static_cast<std::size_t>(expert)];
+    if (!q.empty()) q.pop_front();
+  }
+  void on_evict(int) override {}
+  int choose_victim(std::span<const int> candidates) const override {
+    return smallest(candidates, [this](int e) {
+      const auto& q = next_uses_[static_cast<std::size_t>(e)];
+      // Negated so that the farthest (or no) next use is the smallest key.
+      return q.empty() ? std::numeric_limits<std::int64_t>::min() : -static_cast<std::int64_t>(q.front());
+    });
+  }
+
+ private:
+  std::vector<std::deque<std::size_t>> next_uses_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& eviction_policy_names() {
+  static const std::vector<std::string> names{"lru", "lfu", "fifo", "pinned", "belady"};
+  return names;
+}
+
+std::unique_ptr<EvictionPolicy> make_eviction_policy(const EvictionOptions& o, int experts) {
+  if (o.policy == "lru") return std::make_unique<Lru>(experts);
+  if (o.policy == "lfu") return std::make_unique<Lfu>(experts);
+  if (o.policy == "fifo") return std::make_unique<Fifo>(experts);
+  if (o.policy == "pinned") return std::make_unique<Pinned>(experts, o.pinned);
+  if (o.policy == "belady") return std::make_unique<Belady>(experts, o.future_uses);
+  throw std::invalid_argument("unknown eviction policy '" + o.policy + "'");
+}
+
+}  // namespace coesim::serving

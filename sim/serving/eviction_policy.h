@@ -1,0 +1,38 @@
+#pragma once
+// Which resident expert leaves the fast tier when another must come in: a
+// plug-in chosen by name in the experiment file. The engine tells the policy
+// about every load and use, and asks it to pick among the experts it may
+// evict (resident, not in use by a running step or a live KV cache).
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/kernel/time.h"
+
+namespace coesim::serving {
+
+class EvictionPolicy {
+ public:
+  virtual ~EvictionPolicy() = default;
+  virtual std::string name() const = 0;
+  virtual void on_load(int expert, TimePs now) = 0;
+  // A request started running on the expert.
+  virtual void on_use(int expert, TimePs now) = 0;
+  virtual void on_evict(int expert) = 0;
+  // One of `candidates` (non-empty, ascending), or -1 when the policy keeps them all.
+  virtual int choose_victim(std::span<const int> candidates) const = 0;
+};
+
+struct EvictionOptions {
+  std::string policy = "lru";        // lru | lfu | fifo | pinned | belady
+  std::vector<int> pinned;           // pinned: experts never evicted (the rest LRU)
+  std::vector<int> future_uses;      // belady: the experts of all requests in service order
+};
+
+// Throws std::invalid_argument for an unknown policy name.
+std::unique_ptr<EvictionPolicy> make_eviction_policy(const EvictionOptions& options, int experts);
+const std::vector<std::string>& eviction_policy_names();
+
+}  // namespace coesim::serving

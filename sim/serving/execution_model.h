@@ -1,0 +1,59 @@
+#pragma once
+// How long one prefill or decode step of a model takes on a tensor-parallel
+// group: a roofline per device (FLOPs at peak x compute efficiency against
+// bytes at fast-tier bandwidth x memory efficiency, both split over the TP
+// degree), plus fixed per-layer overheads and two all-reduces per layer.
+// Activations between a layer's kernels cost fast-tier traffic unless the
+// layer's fused working set fits the on-chip SRAM tier (SN40L's dataflow).
+// All efficiencies and overheads come from the platform file with sources.
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "sim/hw/platform.h"
+#include "sim/llm/model_spec.h"
+
+namespace coesim::serving {
+
+struct TpGroupHardware {
+  int tensor_parallel = 1;
+  hw::ComputeSpec compute;                // of one device
+  double fast_tier_bytes_per_s = 0;       // one device's fast-tier bandwidth
+  double sram_bytes = 0;                  // one device's on-chip capacity; 0: none
+  double tp_link_bytes_per_s = 0;         // one device's all-reduce link; 0: not modelled
+
+  // The group of `tensor_parallel` accelerators of a platform (all alike).
+  static TpGroupHardware of(const hw::Platform& platform, int tensor_parallel);
+};
+
+struct StepTime {
+  double compute_s = 0;     // FLOPs term of the roofline
+  double memory_s = 0;      // bytes term of the roofline
+  double overhead_s = 0;    // layers x layer_overhead_s
+  double collective_s = 0;  // all-reduces: latency and bandwidth
+  double activation_bytes = 0;  // fast-tier traffic for activations (0 when they fit in SRAM)
+  double total_s() const { return (compute_s > memory_s ? compute_s : memory_s) + overhead_s + collective_s; }
+};
+
+class ExecutionModel {
+ public:
+  explicit ExecutionModel(TpGroupHardware hw) : hw_(hw) {}
+
+  // Prefill of fresh prompts (one per entry, tokens each), batched in one step.
+  StepTime prefill(const llm::ModelSpec& model, std::span<const std::int64_t> prompt_tokens) const;
+  // One decode step: one new token for each sequence, with `contexts` tokens already cached.
+  StepTime decode(const llm::ModelSpec& model, std::span<const std::int64_t> contexts) const;
+
+  const TpGroupHardware& hardware() const { return hw_; }
+
+ private:
+  StepTime time(const llm::ModelSpec& model, double flops, double bytes, std::int64_t tokens) const;
+  TpGroupHardware hw_;
+};
+
+// Activation bytes written between the kernels of one decoder layer for one
+// token (q, k, v, attention output, o-projection, gate, up, activation, down,
+// two norms), each written once and read once, before TP splitting.
+double layer_activation_bytes_per_token(const llm::ModelSpec& model);
+
+}  // namespace coesim::serving

@@ -1,0 +1,290 @@
+#include "sim/serving/experiment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "sim/config/field_builders.h"
+#include "sim/config/section.h"
+#include "sim/hw/platform_loader.h"
+#include "sim/llm/load_model.h"
+
+namespace coesim::serving {
+namespace {
+
+using namespace config;
+
+const Schema& experts_schema() {
+  static const Schema s{
+      "experts",
+      "the expert models (all of one architecture, named <prefix>0..<prefix>N-1)",
+      {required(field("model", FieldKind::String, "model file (models/*.yaml), relative to this file")),
+       with_default(at_least(field("count", FieldKind::Integer, "number of experts"), 1), "1"),
+       with_default(field("name_prefix", FieldKind::String, "expert names are this plus an index"), "expert")}};
+  return s;
+}
+
+const Schema& router_schema() {
+  static const Schema s{
+      "router",
+      "the router's embedding model: resident in the fast tier, one prefill per routed batch",
+      {required(field("model", FieldKind::String, "model file, e.g. models/e5-mistral-7b-instruct.yaml"))}};
+  return s;
+}
+
+const Schema& memory_schema() {
+  static const Schema s{
+      "memory",
+      "fast-tier use besides expert weights",
+      {with_default(non_negative(quantity("workspace_bytes", Unit::Bytes, "reserved per accelerator")), "0"),
+       with_default(at_least(field("kv_block_tokens", FieldKind::Integer, "tokens per paged KV block"), 1), "16")}};
+  return s;
+}
+
+const Schema& residency_schema() {
+  static const Schema s{
+      "residency",
+      "which experts stay in the fast tier",
+      {with_default(one_of(field("policy", FieldKind::String,
+                                 "eviction: lru (the paper's), lfu, fifo, pinned (hot set + LRU), belady (offline "
+                                 "optimum, a lower bound on switches)"),
+                           eviction_policy_names()),
+                    "lru"),
+       field("pinned", FieldKind::StringList, "pinned: expert names never evicted"),
+       with_default(field("prefetch", FieldKind::Bool,
+                          "copy a routed request's expert while another computes, when no copy is in flight"),
+                    "false")}};
+  return s;
+}
+
+const Schema& scheduler_schema() {
+  static const Schema s{
+      "scheduler",
+      "what runs next",
+      {with_default(one_of(field("kind", FieldKind::String,
+                                 "samba-coe: route up to batch_size queued prompts together, then run each in turn; "
+                                 "fcfs: the same one request at a time"),
+                           scheduler_names()),
+                    "samba-coe"),
+       with_default(at_least(field("batch_size", FieldKind::Integer, "samba-coe: prompts routed together"), 1), "1")}};
+  return s;
+}
+
+const Schema& explicit_schema() {
+  static const Schema s{"request",
+                        "one request",
+                        {required(non_negative(quantity("arrival_s", Unit::Seconds, "arrival time"))),
+                         required(field("expert", FieldKind::String, "expert name")),
+                         required(at_least(field("input_tokens", FieldKind::Integer, "prompt tokens"), 1)),
+                         required(at_least(field("output_tokens", FieldKind::Integer, "tokens generated"), 1))}};
+  return s;
+}
+
+const Schema& workload_schema() {
+  static const Schema s{
+      "workload",
+      "the requests",
+      {with_default(one_of(field("kind", FieldKind::String,
+                                 "burst: all arrive at time 0; poisson: exponential inter-arrival times; explicit: "
+                                 "the list under `requests_list`"),
+                           {"burst", "poisson", "explicit"}),
+                    "burst"),
+       with_default(at_least(field("requests", FieldKind::Integer, "burst, poisson: number of requests"), 1), "1"),
+       positive(quantity("rate_per_s", Unit::None, "poisson: mean arrivals per second")),
+       with_default(at_least(field("input_tokens", FieldKind::Integer, "burst, poisson: prompt tokens"), 1), "128"),
+       with_default(at_least(field("output_tokens", FieldKind::Integer, "burst, poisson: tokens generated"), 1), "20"),
+       with_default(one_of(field("popularity", FieldKind::String,
+                                 "burst, poisson: expert of request i: round-robin (i mod N), uniform, or zipf"),
+                           {"round-robin", "uniform", "zipf"}),
+                    "round-robin"),
+       with_default(non_negative(quantity("zipf_alpha", Unit::None, "zipf: exponent")), "1"),
+       with_default(at_least(field("seed", FieldKind::Integer, "random seed"), 0), "1"),
+       nested("requests_list", FieldKind::List, explicit_schema(), "explicit: the requests, in arrival order")}};
+  return s;
+}
+
+const Schema& build() {
+  static const Schema s{
+      "experiment",
+      "one serving simulation (coesim run FILE)",
+      {required(field("name", FieldKind::String, "experiment name")),
+       field("description", FieldKind::String, "one line"),
+       required(field("platform", FieldKind::String, "platform file (hw-configs/*.yaml), relative to this file")),
+       field("platform_set", FieldKind::StringMap, "overrides of platform fields: dotted path -> value"),
+       field("host_link_mode", FieldKind::String, "host-link mode for expert copies (default: the platform's)"),
+       at_least(field("tensor_parallel", FieldKind::Integer, "devices an expert is sharded over (default: the platform's)"), 1),
+       required(nested("experts", FieldKind::Map, experts_schema(), "experts")),
+       nested("router", FieldKind::Map, router_schema(), "router model (absent: routing is free)"),
+       nested("memory", FieldKind::Map, memory_schema(), "memory"),
+       nested("residency", FieldKind::Map, residency_schema(), "residency"),
+       nested("scheduler", FieldKind::Map, scheduler_schema(), "scheduler"),
+       required(nested("workload", FieldKind::Map, workload_schema(), "workload")),
+       with_default(field("record_token_times", FieldKind::Bool, "keep every token's time per request"), "false")}};
+  return s;
+}
+
+std::filesystem::path relative_to(const ConfigDoc& doc, const std::string& dotted, const std::string& path) {
+  const std::filesystem::path p(path);
+  return p.is_absolute() ? p : std::filesystem::path(doc.file_for(dotted)).parent_path() / p;
+}
+
+std::filesystem::path existing(const Section& s, const std::string& field, const std::filesystem::path& path) {
+  if (!std::filesystem::is_regular_file(path)) s.fail(field, fmt::format("no such file: {}", path.string()));
+  return path;
+}
+
+// A child mapping, or an empty one validated against its schema (defaults).
+Section child_or_defaults(const Section& root, const ConfigDoc& doc, std::string_view field, const Schema& schema) {
+  if (root.has(field)) return root.child(field);
+  return Section(doc, YAML::Node(YAML::NodeType::Map), schema, std::string(field));
+}
+
+}  // namespace
+
+const config::Schema& experiment_schema() { return build(); }
+
+std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file) {
+  return load_experiment(ConfigDoc::load(file));
+}
+
+std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
+  const Section s(doc, experiment_schema());
+  auto x = std::make_unique<Experiment>();
+  x->name = s.text("name");
+  x->file = doc.file();
+
+  ConfigDoc platform_doc =
+      ConfigDoc::load(existing(s, "platform", relative_to(doc, "platform", s.text("platform"))));
+  if (s.has("platform_set"))
+    for (const auto& [path, value] : s.string_map("platform_set"))
+      platform_doc.set(path, YAML::Load(value), doc.file_for("platform_set"));
+  x->platform = hw::load_platform(platform_doc);
+
+  const Section experts = s.child("experts");
+  x->expert_model = llm::load_model(existing(experts, "model", relative_to(doc, "experts.model", experts.text("model"))));
+  const std::int64_t count = experts.integer("count");
+  for (std::int64_t i = 0; i < count; ++i) x->expert_names.push_back(experts.text("name_prefix") + std::to_string(i));
+  if (s.has("router")) {
+    const Section r = s.child("router");
+    x->router_model = llm::load_model(existing(r, "model", relative_to(doc, "router.model", r.text("model"))));
+  }
+
+  ServingSetup& setup = x->setup;
+  setup.platform = &x->platform;
+  if (s.has("host_link_mode")) {
+    setup.host_link_mode = s.text("host_link_mode");
+    const auto& modes = x->platform.host_link_modes;
+    if (std::find(modes.begin(), modes.end(), setup.host_link_mode) == modes.end())
+      s.fail("host_link_mode", fmt::format("platform '{}' has no host-link mode '{}'", x->platform.name,
+                                           setup.host_link_mode));
+  }
+  if (s.has("tensor_parallel")) {
+    setup.tensor_parallel = static_cast<int>(s.integer("tensor_parallel"));
+    if (setup.tensor_parallel > static_cast<int>(x->platform.accelerators().size()))
+      s.fail("tensor_parallel", fmt::format("exceeds the {} accelerators of '{}'", x->platform.accelerators().size(),
+                                            x->platform.name));
+  }
+  setup.expert_names = x->expert_names;
+  setup.expert_models.assign(x->expert_names.size(), &x->expert_model);
+  setup.router_model = x->router_model ? &*x->router_model : nullptr;
+
+  const Section memory = child_or_defaults(s, doc, "memory", memory_schema());
+  setup.workspace_bytes_per_device = memory.number("workspace_bytes");
+  setup.kv_block_tokens = static_cast<int>(memory.integer("kv_block_tokens"));
+
+  const Section residency = child_or_defaults(s, doc, "residency", residency_schema());
+  setup.eviction.policy = residency.text("policy");
+  setup.prefetch = residency.flag("prefetch");
+  std::map<std::string, int> index;
+  for (std::size_t i = 0; i < x->expert_names.size(); ++i) index[x->expert_names[i]] = static_cast<int>(i);
+  if (residency.has("pinned"))
+    for (const std::string& name : residency.strings("pinned")) {
+      const auto it = index.find(name);
+      if (it == index.end()) residency.fail("pinned", fmt::format("no expert '{}'", name));
+      setup.eviction.pinned.push_back(it->second);
+    }
+  if (setup.eviction.policy == "pinned" && setup.eviction.pinned.empty())
+    residency.fail("pinned", "policy pinned needs a non-empty list of experts");
+
+  const Section scheduler = child_or_defaults(s, doc, "scheduler", scheduler_schema());
+  setup.scheduler.kind = scheduler.text("kind");
+  setup.scheduler.batch_size = static_cast<int>(scheduler.integer("batch_size"));
+  setup.scheduler.route = true;
+  setup.record_token_times = s.flag("record_token_times");
+
+  const Section w = s.child("workload");
+  WorkloadSpec& spec = x->workload;
+  spec.kind = w.text("kind");
+  spec.requests = w.integer("requests");
+  spec.input_tokens = w.integer("input_tokens");
+  spec.output_tokens = w.integer("output_tokens");
+  spec.popularity = w.text("popularity");
+  spec.zipf_alpha = w.number("zipf_alpha");
+  spec.seed = static_cast<std::uint64_t>(w.integer("seed"));
+  if (spec.kind == "poisson") {
+    if (!w.has("rate_per_s")) w.fail("rate_per_s", "kind poisson needs a rate");
+    spec.rate_per_s = w.number("rate_per_s");
+  }
+  if (spec.kind == "explicit") {
+    if (!w.has("requests_list")) w.fail("requests_list", "kind explicit needs the list");
+    double last = 0;
+    for (const Section& r : w.items("requests_list")) {
+      ExplicitRequest e{r.number("arrival_s"), r.text("expert"), r.integer("input_tokens"), r.integer("output_tokens")};
+      if (!index.contains(e.expert)) r.fail("expert", fmt::format("no expert '{}'", e.expert));
+      if (e.arrival_s < last) r.fail("arrival_s", "requests must be in arrival order");
+      last = e.arrival_s;
+      spec.explicit_requests.push_back(std::move(e));
+    }
+    if (spec.explicit_requests.empty()) w.fail("requests_list", "empty");
+  }
+  // Belady needs the future: the experts in service order (arrival order here).
+  if (setup.eviction.policy == "belady")
+    for (const Request& r : generate_requests(*x)) setup.eviction.future_uses.push_back(r.expert);
+  return x;
+}
+
+std::vector<Request> generate_requests(const Experiment& x) {
+  const WorkloadSpec& w = x.workload;
+  const auto experts = static_cast<int>(x.expert_names.size());
+  std::vector<Request> out;
+  if (w.kind == "explicit") {
+    std::map<std::string, int> index;
+    for (int i = 0; i < experts; ++i) index[x.expert_names[static_cast<std::size_t>(i)]] = i;
+    for (std::size_t i = 0; i < w.explicit_requests.size(); ++i) {
+      const ExplicitRequest& e = w.explicit_requests[i];
+      out.push_back({static_cast<std::int64_t>(i), seconds_to_ps_round(e.arrival_s), index.at(e.expert), e.input_tokens,
+                     e.output_tokens, ""});
+    }
+    return out;
+  }
+  // splitmix64: the same stream on every platform.
+  std::uint64_t state = w.seed;
+  const auto next_unit = [&state] {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return (static_cast<double>(z >> 11) + 0.5) * 0x1.0p-53;  // in (0, 1)
+  };
+  std::vector<double> zipf_cdf;
+  if (w.popularity == "zipf") {
+    double total = 0;
+    for (int k = 1; k <= experts; ++k) zipf_cdf.push_back(total += std::pow(static_cast<double>(k), -w.zipf_alpha));
+    for (double& c : zipf_cdf) c /= total;
+  }
+  double t = 0;
+  for (std::int64_t i = 0; i < w.requests; ++i) {
+    if (w.kind == "poisson") t += -std::log(next_unit()) / w.rate_per_s;
+    int expert = static_cast<int>(i % experts);
+    if (w.popularity == "uniform") expert = std::min(experts - 1, static_cast<int>(next_unit() * experts));
+    if (w.popularity == "zipf")
+      expert = static_cast<int>(std::lower_bound(zipf_cdf.begin(), zipf_cdf.end(), next_unit()) - zipf_cdf.begin());
+    expert = std::min(expert, experts - 1);
+    out.push_back({i, seconds_to_ps_round(t), expert, w.input_tokens, w.output_tokens, ""});
+  }
+  return out;
+}
+
+}  // namespace coesim::serving

@@ -1,0 +1,64 @@
+#pragma once
+// An experiment file (experiments/*.yaml, results/*/ *.yaml): which platform,
+// which experts, the router model, memory settings, residency policy,
+// scheduler and workload. Paths are relative to the file. `coesim schema
+// experiment` lists every field.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/config_doc.h"
+#include "sim/config/schema.h"
+#include "sim/hw/platform.h"
+#include "sim/llm/model_spec.h"
+#include "sim/serving/request.h"
+#include "sim/serving/serving_simulation.h"
+
+namespace coesim::serving {
+
+struct ExplicitRequest {
+  double arrival_s = 0;
+  std::string expert;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+};
+
+struct WorkloadSpec {
+  std::string kind = "burst";  // burst | poisson | explicit
+  std::int64_t requests = 1;
+  double rate_per_s = 0;       // poisson
+  std::int64_t input_tokens = 128;
+  std::int64_t output_tokens = 20;
+  std::string popularity = "round-robin";  // round-robin | uniform | zipf
+  double zipf_alpha = 1.0;
+  std::uint64_t seed = 1;
+  std::vector<ExplicitRequest> explicit_requests;
+};
+
+struct Experiment {
+  std::string name;
+  std::string file;
+  hw::Platform platform;
+  llm::ModelSpec expert_model;
+  std::vector<std::string> expert_names;
+  std::optional<llm::ModelSpec> router_model;
+  WorkloadSpec workload;
+  ServingSetup setup;  // platform and model pointers point into this object
+
+  Experiment() = default;
+  Experiment(const Experiment&) = delete;
+  Experiment& operator=(const Experiment&) = delete;
+};
+
+const config::Schema& experiment_schema();
+
+// Throws config::ConfigError (file, line, field) for anything the schema or
+// the cross-field checks reject, including a missing platform or model file.
+std::unique_ptr<Experiment> load_experiment(const config::ConfigDoc& doc);
+std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file);
+
+// The workload's requests, in arrival order (deterministic for a seed).
+std::vector<Request> generate_requests(const Experiment& experiment);
+
+}  // namespace coesim::serving

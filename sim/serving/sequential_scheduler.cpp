@@ -1,0 +1,86 @@
+// samba-coe (the SN40L paper's Samba-CoE serving loop): take up to B queued
+// prompts, route them together in one router pass, then run each (prompt,
+// expert) in turn to completion (prefill, then one decode step per further
+// token, batch 1). fcfs is the same with B = 1: route a request, run it,
+// take the next.
+#include <algorithm>
+#include <deque>
+#include <stdexcept>
+
+#include "sim/serving/scheduler.h"
+
+namespace coesim::serving {
+namespace {
+
+class SequentialScheduler : public Scheduler {
+ public:
+  SequentialScheduler(std::string name, int batch_size, bool route)
+      : name_(std::move(name)), batch_size_(batch_size), route_(route) {}
+
+  std::string name() const override { return name_; }
+  void on_arrival(std::int64_t request) override { queue_.push_back(request); }
+  void on_rejected(std::int64_t request) override {
+    std::erase(batch_, request);
+    std::erase(queue_, request);
+    if (cursor_ > batch_.size()) cursor_ = batch_.size();
+  }
+
+  std::optional<Step> next_step(const std::vector<RequestRecord>& records) override {
+    while (cursor_ < batch_.size()) {
+      const RequestRecord& r = records[static_cast<std::size_t>(batch_[cursor_])];
+      if (r.outcome != Outcome::Pending) {
+        ++cursor_;
+        continue;
+      }
+      const Step::Kind kind = r.prefill_end_ps == kNever ? Step::Kind::Prefill : Step::Kind::Decode;
+      return Step{kind, r.request.expert, {batch_[cursor_]}};
+    }
+    if (queue_.empty()) return std::nullopt;
+    batch_.clear();
+    cursor_ = 0;
+    while (!queue_.empty() && static_cast<int>(batch_.size()) < batch_size_) {
+      batch_.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    if (route_) return Step{Step::Kind::Route, -1, batch_};
+    return next_step(records);
+  }
+
+  void on_step_done(const Step&, const std::vector<RequestRecord>&) override {}
+
+  std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const override {
+    std::vector<int> out;
+    const auto add = [&](std::int64_t id) {
+      const RequestRecord& r = records[static_cast<std::size_t>(id)];
+      if (r.outcome != Outcome::Pending || r.routed_ps == kNever) return;
+      const int e = r.request.expert;
+      if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+    };
+    for (std::size_t i = cursor_ + 1; i < batch_.size() && out.size() < max; ++i) add(batch_[i]);
+    return out;
+  }
+
+ private:
+  std::string name_;
+  int batch_size_;
+  bool route_;
+  std::deque<std::int64_t> queue_;
+  std::vector<std::int64_t> batch_;
+  std::size_t cursor_ = 0;
+};
+
+}  // namespace
+
+const std::vector<std::string>& scheduler_names() {
+  static const std::vector<std::string> names{"samba-coe", "fcfs"};
+  return names;
+}
+
+std::unique_ptr<Scheduler> make_scheduler(const SchedulerOptions& o) {
+  if (o.batch_size < 1) throw std::invalid_argument("scheduler batch size must be >= 1");
+  if (o.kind == "samba-coe") return std::make_unique<SequentialScheduler>("samba-coe", o.batch_size, o.route);
+  if (o.kind == "fcfs") return std::make_unique<SequentialScheduler>("fcfs", 1, o.route);
+  throw std::invalid_argument("unknown scheduler '" + o.kind + "'");
+}
+
+}  // namespace coesim::serving

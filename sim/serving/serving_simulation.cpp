@@ -1,0 +1,423 @@
+#include "sim/serving/serving_simulation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_error.h"
+#include "sim/hw/platform_network.h"
+#include "sim/kernel/flow_network.h"
+#include "sim/kernel/invariants.h"
+#include "sim/kernel/simulator.h"
+#include "sim/llm/kv_cache_size.h"
+#include "sim/llm/model_size.h"
+#include "sim/serving/execution_model.h"
+
+namespace coesim::serving {
+namespace {
+
+enum class Residency { Absent, Loading, Resident };
+
+struct ExpertState {
+  Residency residency = Residency::Absent;
+  int active_requests = 0;  // holding KV on this expert: cannot be evicted
+  TimePs load_start_ps = 0;
+  std::int64_t shards_pending = 0;
+};
+
+class Engine {
+ public:
+  Engine(const ServingSetup& s, std::vector<Request> requests)
+      : setup_(s),
+        platform_(*s.platform),
+        network_(sim_),
+        resources_(platform_, network_),
+        tp_(s.tensor_parallel > 0 ? s.tensor_parallel : platform_.serving.tensor_parallel),
+        exec_(TpGroupHardware::of(platform_, tp_)),
+        policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
+        scheduler_(make_scheduler(s.scheduler)),
+        experts_(s.expert_models.size()) {
+    mode_ = s.host_link_mode.empty() ? platform_.default_host_link_mode : s.host_link_mode;
+    const std::vector<int> accelerators = platform_.accelerators();
+    devices_.assign(accelerators.begin(), accelerators.begin() + tp_);
+    capacity_ = platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes;
+    result_.experts.resize(experts_.size());
+    result_.fast_tier_capacity_bytes_per_device = capacity_;
+    for (Request& r : requests) {
+      RequestRecord rec;
+      rec.request = std::move(r);
+      result_.requests.push_back(std::move(rec));
+    }
+    reserve_static_memory();
+    describe_model_choices();
+  }
+
+  ServingResult run() {
+    for (std::size_t i = 0; i < result_.requests.size(); ++i) {
+      const auto id = static_cast<std::int64_t>(i);
+      sim_.schedule_at(result_.requests[i].request.arrival_ps, [this, id] {
+        RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+        if (!setup_.scheduler.route) r.routed_ps = r.queued_ps = sim_.now();
+        scheduler_->on_arrival(id);
+        kick_after_arrivals();
+      });
+    }
+    sim_.run();
+    for (const RequestRecord& r : result_.requests)
+      if (r.outcome == Outcome::Pending)
+        throw std::logic_error(fmt::format("serving: request {} never finished (simulator bug)", r.request.id));
+    for (BatchRecord& b : result_.batches)
+      for (const std::int64_t id : b.requests) b.end_ps = std::max(b.end_ps, result_.requests[static_cast<std::size_t>(id)].finish_ps);
+    result_.end_ps = sim_.now();
+    result_.events = sim_.events_executed();
+    result_.trace_hash = sim_.trace_hash();
+    return std::move(result_);
+  }
+
+ private:
+  // ---- memory ----------------------------------------------------------
+
+  double shard_bytes(int expert) const {
+    return std::ceil(static_cast<double>(llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)])) / tp_);
+  }
+  double kv_bytes_per_device(int expert, std::int64_t tokens) const {
+    const llm::ModelSpec& m = *setup_.expert_models[static_cast<std::size_t>(expert)];
+    const std::int64_t blocks = (tokens + setup_.kv_block_tokens - 1) / setup_.kv_block_tokens;
+    return static_cast<double>(llm::kv_bytes_for_context(m, blocks * setup_.kv_block_tokens)) / tp_;
+  }
+  double free_bytes() const { return capacity_ - used_; }
+  void charge(double bytes) {
+    used_ += bytes;
+    result_.peak_fast_tier_used_bytes_per_device = std::max(result_.peak_fast_tier_used_bytes_per_device, used_);
+    if (invariants_enabled() && used_ > capacity_ * (1 + 1e-12))
+      throw std::logic_error(fmt::format("fast tier over capacity: {} of {} bytes", used_, capacity_));
+  }
+  void release(double bytes) { used_ -= bytes; }
+
+  void reserve_static_memory() {
+    double fixed = setup_.workspace_bytes_per_device;
+    if (setup_.router_model != nullptr) fixed += std::ceil(static_cast<double>(llm::weight_bytes(*setup_.router_model)) / tp_);
+    if (fixed > capacity_)
+      throw config::UsageError(fmt::format("router weights and workspace ({:.0f} bytes per device) exceed the fast "
+                                           "tier ({:.0f} bytes per device)",
+                                           fixed, capacity_));
+    charge(fixed);
+    static_bytes_ = fixed;
+    for (std::size_t e = 0; e < experts_.size(); ++e)
+      result_.expert_bytes_per_device_max = std::max(result_.expert_bytes_per_device_max, shard_bytes(static_cast<int>(e)));
+    if (result_.expert_bytes_per_device_max > 0)
+      result_.experts_that_fit = static_cast<int>((capacity_ - fixed) / result_.expert_bytes_per_device_max);
+  }
+
+  // An expert that cannot fit even with every other expert evicted.
+  bool fits_ever(int expert, std::int64_t kv_tokens) const {
+    return static_bytes_ + shard_bytes(expert) + kv_bytes_per_device(expert, kv_tokens) <= capacity_;
+  }
+
+  // Evicts idle resident experts (never those in `keep`) until `bytes` fit.
+  bool make_room(double bytes, const std::vector<int>& keep) {
+    while (free_bytes() < bytes) {
+      std::vector<int> candidates;
+      for (std::size_t e = 0; e < experts_.size(); ++e) {
+        const ExpertState& s = experts_[e];
+        if (s.residency == Residency::Resident && s.active_requests == 0 &&
+            std::find(keep.begin(), keep.end(), static_cast<int>(e)) == keep.end())
+          candidates.push_back(static_cast<int>(e));
+      }
+      if (candidates.empty()) return false;
+      const int victim = policy_->choose_victim(candidates);
+      if (victim < 0) return false;
+      experts_[static_cast<std::size_t>(victim)].residency = Residency::Absent;
+      release(shard_bytes(victim));
+      policy_->on_evict(victim);
+      ++result_.experts[static_cast<std::size_t>(victim)].evictions;
+    }
+    return true;
+  }
+
+  // ---- expert copies ---------------------------------------------------
+
+  void start_load(int expert, bool prefetch) {
+    ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+    const double bytes = shard_bytes(expert);
+    charge(bytes);
+    s.residency = Residency::Loading;
+    s.load_start_ps = sim_.now();
+    ++loads_in_flight_;
+    ExpertStats& stats = result_.experts[static_cast<std::size_t>(expert)];
+    ++stats.switches;
+    if (prefetch) ++stats.prefetches;
+    const std::uint64_t total = llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]);
+    stats.bytes_moved += total;
+    s.shards_pending = tp_;
+    for (int i = 0; i < tp_; ++i) {
+      const int device = devices_[static_cast<std::size_t>(i)];
+      const int from = platform_.slow_tier_of(device);
+      const int to = platform_.fast_tier_of(device);
+      const hw::Route* route = platform_.route(from, to, mode_);
+      if (route == nullptr) throw std::logic_error("serving: no copy route (platform validated without one)");
+      const std::uint64_t shard = total / static_cast<std::uint64_t>(tp_) +
+                                  (static_cast<std::uint64_t>(i) < total % static_cast<std::uint64_t>(tp_) ? 1 : 0);
+      network_.start(resources_.path(*route), shard, [this, expert](const FlowRecord&) { shard_done(expert); });
+    }
+  }
+
+  void shard_done(int expert) {
+    ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+    if (--s.shards_pending > 0) return;
+    s.residency = Residency::Resident;
+    --loads_in_flight_;
+    policy_->on_load(expert, sim_.now());
+    if (waiting_) {
+      waiting_ = false;
+      kick();
+    } else {
+      try_prefetch();
+    }
+  }
+
+  void try_prefetch() {
+    if (!setup_.prefetch || loads_in_flight_ > 0 || !current_.has_value()) return;
+    std::vector<int> keep = scheduler_->upcoming_experts(result_.requests, 4);
+    keep.push_back(current_->expert);
+    for (const int e : scheduler_->upcoming_experts(result_.requests, 4)) {
+      if (experts_[static_cast<std::size_t>(e)].residency != Residency::Absent) continue;
+      if (!fits_ever(e, 0)) return;
+      if (make_room(shard_bytes(e), keep)) start_load(e, true);
+      return;
+    }
+  }
+
+  // ---- steps -----------------------------------------------------------
+
+  // Requests arriving at the same time are all queued before the scheduler
+  // chooses (a router batch takes every one of them): the kick runs last.
+  void kick_after_arrivals() {
+    if (kick_pending_) return;
+    kick_pending_ = true;
+    sim_.schedule_in(0, [this] {
+      kick_pending_ = false;
+      kick();
+    }, Simulator::kPriorityLast);
+  }
+
+  void kick() {
+    if (busy_ || waiting_) return;
+    if (!current_) current_ = scheduler_->next_step(result_.requests);
+    if (!current_) return;
+    execute();
+  }
+
+  void execute() {
+    Step& step = *current_;
+    if (step.kind == Step::Kind::Route) return run_route(step);
+    const int e = step.expert;
+    ExpertState& s = experts_[static_cast<std::size_t>(e)];
+    if (step.kind == Step::Kind::Prefill && !step_seen_) {
+      step_seen_ = true;
+      ExpertStats& stats = result_.experts[static_cast<std::size_t>(e)];
+      stats.requests += static_cast<std::int64_t>(step.requests.size());
+      if (s.residency == Residency::Resident) stats.hits += static_cast<std::int64_t>(step.requests.size());
+    }
+    if (s.residency == Residency::Resident) return run_compute(step);
+    if (s.residency == Residency::Absent) {
+      std::int64_t tokens = 0;
+      for (const std::int64_t id : step.requests) tokens = std::max(tokens, result_.requests[static_cast<std::size_t>(id)].request.input_tokens);
+      if (!fits_ever(e, tokens)) {
+        for (const std::int64_t id : std::vector<std::int64_t>(step.requests))
+          reject(id, fmt::format("expert '{}' ({:.0f} bytes per device) and its KV cache do not fit the fast tier "
+                                 "({:.0f} bytes per device, {:.0f} taken by router and workspace)",
+                                 setup_.expert_names[static_cast<std::size_t>(e)], shard_bytes(e), capacity_, static_bytes_));
+        return finish_step();
+      }
+      if (!make_room(shard_bytes(e), {e})) {
+        // Space is held by copies in flight or running requests: wait for a copy to end.
+        if (loads_in_flight_ == 0)
+          throw std::logic_error("serving: no room for an expert and nothing in flight (simulator bug)");
+        waiting_ = true;
+        return;
+      }
+      start_load(e, false);
+    }
+    for (const std::int64_t id : step.requests) {
+      RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+      if (r.switch_start_ps == kNever) r.switch_start_ps = sim_.now();
+    }
+    waiting_ = true;
+  }
+
+  void run_route(Step& step) {
+    busy_ = true;
+    BatchRecord batch{sim_.now(), 0, step.requests};
+    result_.batches.push_back(std::move(batch));
+    double seconds = 0;
+    if (setup_.router_model != nullptr) {
+      std::vector<std::int64_t> tokens;
+      for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].request.input_tokens);
+      seconds = exec_.prefill(*setup_.router_model, tokens).total_s();
+    }
+    sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] {
+      for (const std::int64_t id : current_->requests) {
+        RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+        r.routed_ps = r.queued_ps = sim_.now();
+      }
+      finish_step();
+    });
+  }
+
+  void run_compute(Step& step) {
+    const int e = step.expert;
+    for (const std::int64_t id : std::vector<std::int64_t>(step.requests)) {
+      RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+      if (r.switch_start_ps != kNever && r.switch_end_ps == kNever) r.switch_end_ps = sim_.now();
+      if (!grow_kv(r)) reject(id, "KV cache does not fit the fast tier beside the running expert");
+    }
+    if (step.requests.empty()) return finish_step();
+    busy_ = true;
+    const llm::ModelSpec& model = *setup_.expert_models[static_cast<std::size_t>(e)];
+    std::vector<std::int64_t> tokens;
+    double seconds = 0;
+    if (step.kind == Step::Kind::Prefill) {
+      for (const std::int64_t id : step.requests) {
+        RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+        r.prefill_start_ps = sim_.now();
+        if (r.queued_ps == kNever) r.queued_ps = r.request.arrival_ps;
+        tokens.push_back(r.request.input_tokens);
+        policy_->on_use(e, sim_.now());
+      }
+      seconds = exec_.prefill(model, tokens).total_s();
+    } else {
+      for (const std::int64_t id : step.requests) {
+        const RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+        tokens.push_back(r.request.input_tokens + r.tokens_out - 1);
+      }
+      seconds = exec_.decode(model, tokens).total_s();
+    }
+    try_prefetch();
+    sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
+  }
+
+  // KV blocks for the tokens the request's cache holds after its next step.
+  bool grow_kv(RequestRecord& r) {
+    const int e = r.request.expert;
+    const std::int64_t tokens = r.request.input_tokens + r.tokens_out;
+    const double need = kv_bytes_per_device(e, tokens);
+    const double held = kv_held(r);
+    if (need <= held) return true;
+    if (held == 0.0) ++experts_[static_cast<std::size_t>(e)].active_requests;
+    if (free_bytes() < need - held && !make_room(need - held, {e})) {
+      if (held == 0.0) --experts_[static_cast<std::size_t>(e)].active_requests;
+      return false;
+    }
+    charge(need - held);
+    kv_held_[r.request.id] = need;
+    return true;
+  }
+  double kv_held(const RequestRecord& r) const {
+    const auto it = kv_held_.find(r.request.id);
+    return it == kv_held_.end() ? 0.0 : it->second;
+  }
+  void release_kv(const RequestRecord& r) {
+    const auto it = kv_held_.find(r.request.id);
+    if (it == kv_held_.end()) return;
+    release(it->second);
+    kv_held_.erase(it);
+    --experts_[static_cast<std::size_t>(r.request.expert)].active_requests;
+  }
+
+  void compute_done() {
+    const Step& step = *current_;
+    for (const std::int64_t id : step.requests) {
+      RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+      if (step.kind == Step::Kind::Prefill) r.prefill_end_ps = sim_.now();
+      ++r.tokens_out;
+      if (setup_.record_token_times) r.token_ps.push_back(sim_.now());
+      if (r.tokens_out >= r.request.output_tokens) {
+        r.outcome = Outcome::Finished;
+        r.finish_ps = sim_.now();
+        release_kv(r);
+      }
+    }
+    finish_step();
+  }
+
+  void reject(std::int64_t id, std::string reason) {
+    RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+    r.outcome = Outcome::Rejected;
+    r.reject_reason = std::move(reason);
+    r.finish_ps = sim_.now();
+    release_kv(r);
+    std::erase(current_->requests, id);
+    scheduler_->on_rejected(id);
+  }
+
+  void finish_step() {
+    scheduler_->on_step_done(*current_, result_.requests);
+    current_.reset();
+    step_seen_ = false;
+    busy_ = false;
+    kick();
+  }
+
+  void describe_model_choices() {
+    const TpGroupHardware& hw = exec_.hardware();
+    result_.notes.push_back(fmt::format("execution model: roofline on a TP{} group of {} ({})", tp_,
+                                        platform_.serving.accelerator, platform_.name));
+    if (tp_ > 1 && hw.tp_link_bytes_per_s == 0)
+      result_.notes.push_back("tensor-parallel all-reduce bandwidth not modelled: the platform names no serving.tp_link");
+    if (hw.sram_bytes == 0) result_.notes.push_back("no SRAM tier: every layer's activations go through the fast tier");
+    if (setup_.router_model == nullptr) result_.notes.push_back("routing costs no time (no router model)");
+  }
+
+  const ServingSetup& setup_;
+  const hw::Platform& platform_;
+  Simulator sim_;
+  FlowNetwork network_;
+  hw::PlatformNetwork resources_;
+  int tp_;
+  ExecutionModel exec_;
+  std::unique_ptr<EvictionPolicy> policy_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::vector<ExpertState> experts_;
+  std::vector<int> devices_;
+  std::string mode_;
+  double capacity_ = 0;
+  double used_ = 0;
+  double static_bytes_ = 0;
+  std::unordered_map<std::int64_t, double> kv_held_;
+  std::optional<Step> current_;
+  bool busy_ = false;
+  bool waiting_ = false;
+  bool step_seen_ = false;
+  bool kick_pending_ = false;
+  int loads_in_flight_ = 0;
+  ServingResult result_;
+};
+
+}  // namespace
+
+ServingResult run_serving(const ServingSetup& setup, std::vector<Request> requests) {
+  if (setup.platform == nullptr) throw std::invalid_argument("serving: no platform");
+  if (setup.expert_models.size() != setup.expert_names.size() || setup.expert_models.empty())
+    throw std::invalid_argument("serving: one model per named expert, at least one");
+  if (setup.kv_block_tokens < 1) throw std::invalid_argument("serving: kv_block_tokens must be >= 1");
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const Request& r = requests[i];
+    if (r.expert < 0 || r.expert >= static_cast<int>(setup.expert_models.size()))
+      throw std::invalid_argument(fmt::format("serving: request {} names expert {} of {}", r.id, r.expert,
+                                              setup.expert_models.size()));
+    if (r.output_tokens < 1 || r.input_tokens < 1)
+      throw std::invalid_argument(fmt::format("serving: request {} needs >= 1 input and output token", r.id));
+    if (i > 0 && r.arrival_ps < requests[i - 1].arrival_ps)
+      throw std::invalid_argument("serving: requests must be in arrival order");
+  }
+  Engine engine(setup, std::move(requests));
+  return engine.run();
+}
+
+}  // namespace coesim::serving

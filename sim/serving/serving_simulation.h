@@ -1,0 +1,71 @@
+#pragma once
+// One serving run: requests arrive, are routed (the router model's prefill
+// on the accelerators), queue, wait for their expert to be copied into the
+// fast tier if it is not there (a flow over the platform's links, sharing
+// them with every other copy), run prefill and decode steps timed by the
+// ExecutionModel, and hold KV cache blocks while they run. The fast tier's
+// capacity is accounted for every byte: router weights, workspace, expert
+// weights (resident or arriving) and KV blocks. Every request ends finished
+// or rejected with a reason.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/hw/platform.h"
+#include "sim/llm/model_spec.h"
+#include "sim/serving/eviction_policy.h"
+#include "sim/serving/request.h"
+#include "sim/serving/scheduler.h"
+
+namespace coesim::serving {
+
+struct ServingSetup {
+  const hw::Platform* platform = nullptr;
+  std::string host_link_mode;  // empty: the platform's default
+  int tensor_parallel = 0;     // 0: the platform's
+  std::vector<std::string> expert_names;
+  std::vector<const llm::ModelSpec*> expert_models;  // one per expert
+  const llm::ModelSpec* router_model = nullptr;      // null: routing costs nothing
+  double workspace_bytes_per_device = 0;
+  int kv_block_tokens = 16;
+  EvictionOptions eviction;
+  bool prefetch = false;
+  SchedulerOptions scheduler;
+  bool record_token_times = false;
+};
+
+struct ExpertStats {
+  std::int64_t requests = 0;
+  std::int64_t hits = 0;        // prefills that found the expert resident
+  std::int64_t switches = 0;    // copies into the fast tier (demand and prefetch)
+  std::int64_t prefetches = 0;  // of which started ahead of need
+  std::int64_t evictions = 0;
+  std::uint64_t bytes_moved = 0;
+};
+
+// A router pass and the requests it covered (samba-coe's batches).
+struct BatchRecord {
+  TimePs start_ps = 0;
+  TimePs end_ps = 0;  // the last of its requests finished or was rejected
+  std::vector<std::int64_t> requests;
+};
+
+struct ServingResult {
+  std::vector<RequestRecord> requests;
+  std::vector<ExpertStats> experts;
+  std::vector<BatchRecord> batches;
+  TimePs end_ps = 0;
+  std::uint64_t events = 0;
+  std::uint64_t trace_hash = 0;
+  double fast_tier_capacity_bytes_per_device = 0;
+  double peak_fast_tier_used_bytes_per_device = 0;
+  double expert_bytes_per_device_max = 0;  // largest expert shard
+  int experts_that_fit = 0;  // equal-size experts the fast tier holds beside router and workspace
+  std::vector<std::string> notes;  // modelling choices the reader should know (e.g. no TP link)
+};
+
+// Throws config::UsageError for a setup that cannot run (router and workspace
+// larger than the fast tier, a TP degree or host-link mode the platform lacks).
+ServingResult run_serving(const ServingSetup& setup, std::vector<Request> requests);
+
+}  // namespace coesim::serving

@@ -1,0 +1,266 @@
+// The serving simulation: exact expected times for the cases in the issue
+// (cold expert, same expert twice, eviction, prefetch overlap), rejection,
+// the roofline's hand-computed numbers, the offline-optimal eviction bound,
+// determinism, and bad experiment files.
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "sim/config/config_doc.h"
+#include "sim/hw/platform_loader.h"
+#include "sim/llm/load_model.h"
+#include "sim/llm/model_size.h"
+#include "sim/llm/step_cost.h"
+#include "sim/serving/execution_model.h"
+#include "sim/serving/experiment.h"
+#include "sim/serving/serving_metrics.h"
+#include "sim/serving/serving_simulation.h"
+#include "tests/test_support.h"
+
+namespace coesim::serving {
+namespace {
+
+using testing::data_path;
+using testing::expect_config_error;
+
+// The test platform with the fast tier set to `hbm_bytes` per GPU.
+hw::Platform small_platform(double hbm_bytes = 10e9) {
+  config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
+  doc.set_from_text(fmt::format("devices.gpu.tiers.hbm.capacity_bytes={}", hbm_bytes));
+  return hw::load_platform(doc);
+}
+
+const llm::ModelSpec& small_model() {
+  static const llm::ModelSpec m = llm::load_model(data_path("experiments/small_model.yaml"));
+  return m;
+}
+
+struct Fixture {
+  hw::Platform platform;
+  ServingSetup setup;
+
+  explicit Fixture(int experts, double hbm_bytes = 10e9, std::string scheduler = "fcfs", int batch = 1)
+      : platform(small_platform(hbm_bytes)) {
+    setup.platform = &platform;
+    for (int i = 0; i < experts; ++i) {
+      setup.expert_names.push_back("e" + std::to_string(i));
+      setup.expert_models.push_back(&small_model());
+    }
+    setup.scheduler = {std::move(scheduler), batch, false};
+  }
+  ServingResult run(std::vector<Request> requests) const { return run_serving(setup, std::move(requests)); }
+};
+
+Request request(std::int64_t id, int expert, std::int64_t in, std::int64_t out, TimePs arrival = 0) {
+  return {id, arrival, expert, in, out, ""};
+}
+
+// What the engine should charge: each step rounded up to a picosecond.
+TimePs switch_ps() { return seconds_to_ps_ceil(static_cast<double>(llm::weight_bytes(small_model())) / 10e9); }
+ExecutionModel model_on(const hw::Platform& p) { return ExecutionModel(TpGroupHardware::of(p, 1)); }
+TimePs prefill_ps(const hw::Platform& p, std::int64_t tokens) {
+  const std::vector<std::int64_t> t{tokens};
+  return seconds_to_ps_ceil(model_on(p).prefill(small_model(), t).total_s());
+}
+TimePs decode_ps(const hw::Platform& p, std::int64_t context) {
+  const std::vector<std::int64_t> c{context};
+  return seconds_to_ps_ceil(model_on(p).decode(small_model(), c).total_s());
+}
+TimePs run_ps(const hw::Platform& p, std::int64_t in, std::int64_t out) {
+  TimePs t = prefill_ps(p, in);
+  for (std::int64_t k = 1; k < out; ++k) t += decode_ps(p, in + k - 1);
+  return t;
+}
+
+// ---- execution model -------------------------------------------------------
+
+TEST(ExecutionModel, RooflineMatchesHandComputation) {
+  hw::ComputeSpec c{100e12, 0.5, 0.8, 1e-6, 0};
+  TpGroupHardware hw{1, c, 1e12, 0, 0};
+  const ExecutionModel m(hw);
+  const llm::ModelSpec& s = small_model();
+  const std::vector<std::int64_t> one{1};
+  const StepTime d = m.decode(s, one);
+  // Decode of one token: memory bound; bytes = weights (one embedding row) + KV.
+  const llm::StepCost cost = llm::decode_cost(s, 1, 1);
+  const double act = layer_activation_bytes_per_token(s) * 2;  // 2 layers, no SRAM
+  EXPECT_DOUBLE_EQ(d.memory_s, (static_cast<double>(cost.bytes()) + act) / (1e12 * 0.8));
+  EXPECT_DOUBLE_EQ(d.compute_s, cost.flops / (100e12 * 0.5));
+  EXPECT_DOUBLE_EQ(d.overhead_s, 2e-6);
+  EXPECT_DOUBLE_EQ(d.total_s(), d.memory_s + 2e-6);
+  // Activations per token per layer: 2 bytes x 2 (write, read) x
+  // (2 norms + q + k + v + attn + o + gate + up + act + down).
+  EXPECT_DOUBLE_EQ(layer_activation_bytes_per_token(s), 4.0 * (2 * 1024 + 3 * 1024 + 1024 + 1024 + 3 * 4096 + 1024));
+}
+
+TEST(ExecutionModel, SramAbsorbsActivationsThatFitAndTpSplitsWork) {
+  const llm::ModelSpec& s = small_model();
+  const std::vector<std::int64_t> prompt{100};
+  hw::ComputeSpec c{100e12, 1, 1, 0, 1e-5};
+  const double per_layer = layer_activation_bytes_per_token(s) * 100;
+  const StepTime fits = ExecutionModel({1, c, 1e12, per_layer, 0}).prefill(s, prompt);
+  const StepTime spills = ExecutionModel({1, c, 1e12, per_layer - 1, 0}).prefill(s, prompt);
+  EXPECT_EQ(fits.activation_bytes, 0.0);
+  EXPECT_DOUBLE_EQ(spills.activation_bytes, per_layer * 2);
+  // TP2 with a 100 GB/s link: half the roofline terms, 4 all-reduces of
+  // 100 x 1024 x 2 bytes, each moving 2 (2 - 1) / 2 of it through the link.
+  const StepTime tp1 = ExecutionModel({1, c, 1e12, 1e12, 0}).prefill(s, prompt);
+  const StepTime tp2 = ExecutionModel({2, c, 1e12, 1e12, 100e9}).prefill(s, prompt);
+  EXPECT_DOUBLE_EQ(tp2.compute_s, tp1.compute_s / 2);
+  EXPECT_DOUBLE_EQ(tp2.collective_s, 4 * 1e-5 + 4 * (100.0 * 1024 * 2) / 100e9);
+}
+
+// ---- the issue's analytic cases -------------------------------------------
+
+TEST(Serving, OneRequestOnAColdExpert) {
+  const Fixture f(1);
+  const ServingResult r = f.run({request(0, 0, 100, 5)});
+  const RequestRecord& q = r.requests[0];
+  ASSERT_EQ(q.outcome, Outcome::Finished);
+  EXPECT_EQ(q.switch_start_ps, 0);
+  EXPECT_EQ(q.switch_end_ps, switch_ps());
+  EXPECT_EQ(q.prefill_start_ps, switch_ps());
+  EXPECT_EQ(q.prefill_end_ps, switch_ps() + prefill_ps(f.platform, 100));
+  EXPECT_EQ(q.finish_ps, switch_ps() + run_ps(f.platform, 100, 5));
+  EXPECT_EQ(q.tokens_out, 5);
+  EXPECT_EQ(r.experts[0].switches, 1);
+  EXPECT_EQ(r.experts[0].bytes_moved, static_cast<std::uint64_t>(llm::weight_bytes(small_model())));
+}
+
+TEST(Serving, TwoRequestsToTheSameExpertSwitchOnce) {
+  const Fixture f(1);
+  const ServingResult r = f.run({request(0, 0, 100, 3), request(1, 0, 50, 2)});
+  EXPECT_EQ(r.experts[0].switches, 1);
+  EXPECT_EQ(r.experts[0].hits, 1);
+  const TimePs first = switch_ps() + run_ps(f.platform, 100, 3);
+  EXPECT_EQ(r.requests[0].finish_ps, first);
+  EXPECT_EQ(r.requests[1].switch_start_ps, kNever);
+  EXPECT_EQ(r.requests[1].prefill_start_ps, first);
+  EXPECT_EQ(r.requests[1].finish_ps, first + run_ps(f.platform, 50, 2));
+  EXPECT_DOUBLE_EQ(summarize(r).fast_tier_hit_rate, 0.5);
+}
+
+TEST(Serving, TwoExpertsThatDoNotBothFitEvictAndSwitchAgain) {
+  // Room for one expert and its KV, not two.
+  const double one = static_cast<double>(llm::weight_bytes(small_model())) * 1.5;
+  const Fixture f(2, one);
+  const ServingResult r = f.run({request(0, 0, 10, 1), request(1, 1, 10, 1), request(2, 0, 10, 1)});
+  EXPECT_EQ(r.experts[0].switches, 2);
+  EXPECT_EQ(r.experts[1].switches, 1);
+  EXPECT_EQ(r.experts[0].evictions, 1);
+  EXPECT_EQ(r.experts[1].evictions, 1);
+  const TimePs each = switch_ps() + prefill_ps(f.platform, 10);
+  EXPECT_EQ(r.requests[2].finish_ps, 3 * each);
+  EXPECT_LE(r.peak_fast_tier_used_bytes_per_device, one);
+}
+
+TEST(Serving, PrefetchOverlapsTheNextCopyWithCompute) {
+  // samba-coe batch of two on two experts: with prefetch, e1's copy starts
+  // when e0's prefill starts, so e1 waits only for what compute did not hide.
+  Fixture f(2, 10e9, "samba-coe", 2);
+  f.setup.prefetch = true;
+  const ServingResult r = f.run({request(0, 0, 100, 20), request(1, 1, 100, 20)});
+  const TimePs run0 = run_ps(f.platform, 100, 20);
+  ASSERT_LT(run0, switch_ps());  // compute hides part of the copy, not all
+  EXPECT_EQ(r.requests[0].finish_ps, switch_ps() + run0);
+  EXPECT_EQ(r.requests[1].switch_start_ps, switch_ps() + run0);
+  EXPECT_EQ(r.requests[1].prefill_start_ps, 2 * switch_ps());
+  EXPECT_EQ(r.experts[1].prefetches, 1);
+  Fixture no(2, 10e9, "samba-coe", 2);
+  const ServingResult without = no.run({request(0, 0, 100, 20), request(1, 1, 100, 20)});
+  EXPECT_EQ(without.requests[1].prefill_start_ps, 2 * switch_ps() + run0);
+}
+
+TEST(Serving, AnExpertThatCanNeverFitIsRejectedAndTheRestRun) {
+  const double tiny = static_cast<double>(llm::weight_bytes(small_model())) / 2;
+  const Fixture f(1, tiny);
+  const ServingResult r = f.run({request(0, 0, 10, 2), request(1, 0, 10, 2)});
+  for (const RequestRecord& q : r.requests) {
+    EXPECT_EQ(q.outcome, Outcome::Rejected);
+    EXPECT_NE(q.reject_reason.find("do not fit"), std::string::npos) << q.reject_reason;
+  }
+  EXPECT_EQ(summarize(r).rejected, 2u);
+}
+
+TEST(Serving, RouterPassCostsTheRouterModelsPrefill) {
+  Fixture f(1, 10e9, "samba-coe", 2);
+  f.setup.scheduler.route = true;
+  f.setup.router_model = &small_model();
+  const ServingResult r = f.run({request(0, 0, 30, 1), request(1, 0, 40, 1)});
+  const std::vector<std::int64_t> tokens{30, 40};
+  const TimePs route = seconds_to_ps_ceil(model_on(f.platform).prefill(small_model(), tokens).total_s());
+  EXPECT_EQ(r.requests[0].routed_ps, route);
+  EXPECT_EQ(r.requests[1].routed_ps, route);
+  ASSERT_EQ(r.batches.size(), 1u);
+  EXPECT_EQ(r.batches[0].end_ps, r.requests[1].finish_ps);
+}
+
+TEST(Serving, SameInputsGiveTheSameTrace) {
+  const Fixture f(3, 0.25e9);
+  std::vector<Request> rs;
+  for (int i = 0; i < 30; ++i) rs.push_back(request(i, (i * 7) % 3, 20 + i, 1 + i % 4, i * 1'000'000'000LL));
+  const ServingResult a = f.run(rs);
+  const ServingResult b = f.run(rs);
+  EXPECT_EQ(a.trace_hash, b.trace_hash);
+  EXPECT_EQ(a.end_ps, b.end_ps);
+}
+
+// Belady's choice never needs more switches than LRU, LFU or FIFO on the
+// same request sequence (one expert at a time, equal sizes).
+RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {
+  const int experts = *rc::gen::inRange(2, 6);
+  const int fit = *rc::gen::inRange(1, experts);
+  const auto sequence = *rc::gen::container<std::vector<int>>(*rc::gen::inRange(1, 30), rc::gen::inRange(0, experts));
+  const double hbm = static_cast<double>(llm::weight_bytes(small_model())) * (fit + 0.5);
+  std::vector<Request> rs;
+  for (std::size_t i = 0; i < sequence.size(); ++i) rs.push_back(request(static_cast<std::int64_t>(i), sequence[i], 8, 1));
+  std::map<std::string, std::int64_t> switches;
+  for (const std::string policy : {"belady", "lru", "lfu", "fifo"}) {
+    Fixture f(experts, hbm);
+    f.setup.eviction.policy = policy;
+    f.setup.eviction.future_uses = sequence;
+    const ServingSummary s = summarize(f.run(rs));
+    RC_ASSERT(s.finished == sequence.size());
+    switches[policy] = s.switches;
+  }
+  RC_ASSERT(switches["belady"] <= switches["lru"]);
+  RC_ASSERT(switches["belady"] <= switches["lfu"]);
+  RC_ASSERT(switches["belady"] <= switches["fifo"]);
+}
+
+// ---- experiment files -------------------------------------------------------
+
+TEST(Experiment, LoadsAndGeneratesADeterministicWorkload) {
+  const auto x = load_experiment(data_path("experiments/valid.yaml"));
+  EXPECT_EQ(x->expert_names.size(), 3u);
+  EXPECT_EQ(x->setup.scheduler.batch_size, 2);
+  const std::vector<Request> a = generate_requests(*x);
+  ASSERT_EQ(a.size(), 10u);
+  for (std::size_t i = 1; i < a.size(); ++i) EXPECT_GE(a[i].arrival_ps, a[i - 1].arrival_ps);
+  EXPECT_EQ(a[4].expert, 1);  // round-robin
+  const std::vector<Request> b = generate_requests(*x);
+  EXPECT_EQ(a.back().arrival_ps, b.back().arrival_ps);
+}
+
+TEST(Experiment, BadFilesNameFileLineAndField) {
+  struct Case {
+    const char* file;
+    const char* field;
+  };
+  for (const Case c : {Case{"unknown_scheduler.yaml", "scheduler.kind"}, Case{"batch_zero.yaml", "scheduler.batch_size"},
+                       Case{"negative_rate.yaml", "workload.rate_per_s"}, Case{"missing_model.yaml", "experts.model"},
+                       Case{"unknown_policy.yaml", "residency.policy"}}) {
+    SCOPED_TRACE(c.file);
+    const auto e = expect_config_error([&] { load_experiment(data_path(std::string("experiments/") + c.file)); });
+    EXPECT_EQ(e.field(), c.field);
+    EXPECT_GT(e.line(), 0);
+    EXPECT_NE(e.file().find(c.file), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace coesim::serving
