@@ -1,45 +1,20 @@
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/cli_runner.h"
 #include "tests/test_support.h"
 
 namespace coesim {
 namespace {
 
-struct CliResult {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs the built `coesim` from the source directory with the given arguments.
-CliResult run_cli(const std::string& args) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("coesim-cli-test-" + std::to_string(::getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::create_directories(dir);
-  const std::string cmd = "cd '" + std::string(COESIM_SOURCE_DIR) + "' && '" + COESIM_BINARY + "' " + args + " >'" +
-                          (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(cmd.c_str());
-  CliResult r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
-  std::filesystem::remove_all(dir);
-  return r;
-}
+using testing::CliResult;
+using testing::run_cli;
+using testing::slurp;
 
 TEST(Cli, SwitchJsonReportsTimeBandwidthAndBottleneck) {
   const CliResult r =
@@ -83,10 +58,12 @@ TEST(Cli, AllCoversEveryModelAndPlatformAndMode) {
   for (const auto& row : j["rows"]) {
     fits += row["fits"].get<bool>() ? 1 : 0;
     // 811.7 GB of weights fit only the 16-socket SN40L (16 x 64 GB of HBM).
-    if (row["model"] == "Llama-3.1-405B")
+    if (row["model"] == "Llama-3.1-405B") {
       EXPECT_EQ(row["fits"].get<bool>(), row["platform"] == "sn40l-16") << row["platform"];
-    if (row["model"] == "Llama-3.1-8B" && row["platform"] == "sn40l-node")
+    }
+    if (row["model"] == "Llama-3.1-8B" && row["platform"] == "sn40l-node") {
       EXPECT_DOUBLE_EQ(row["ratio_to_reference"].get<double>(), 1.0);
+    }
   }
   EXPECT_GT(fits, 40);
 }

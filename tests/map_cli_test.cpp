@@ -1,48 +1,22 @@
 // `coesim map` end to end: runs the built binary on the shipped experts file.
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "sim/coe/experts_config.h"
+#include "tests/cli_runner.h"
 #include "tests/test_support.h"
 
 namespace coesim {
 namespace {
 
-struct CliResult {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs the built `coesim` from the source directory with the given arguments.
-CliResult run_cli(const std::string& args) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("coesim-map-cli-test-" + std::to_string(::getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::create_directories(dir);
-  const std::string cmd = "cd '" + std::string(COESIM_SOURCE_DIR) + "' && '" + COESIM_BINARY + "' " + args + " >'" +
-                          (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
-  const int status = std::system(cmd.c_str());
-  CliResult r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
-  std::filesystem::remove_all(dir);
-  return r;
-}
+using testing::CliResult;
+using testing::run_cli;
+using testing::slurp;
 
 double params_of(const coe::ExpertsConfig& c, const std::string& name) {
   for (const auto& e : c.experts)

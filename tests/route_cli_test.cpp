@@ -31,6 +31,27 @@ TEST(RouteCli, RoutesARealPromptSetWithJsonSummary) {
   }
 }
 
+TEST(RouteCli, ExpertsAndBudgetGiveEachPromptItsMilpExpert) {
+  const auto r = run_cli(
+      "route --router workloads/coe/router-mt-bench.yaml --prompts ../shared/data/prompts/vicuna-bench-questions.jsonl "
+      "--category-field - --entropy-threshold-bits 1.5 --experts workloads/coe/experts.yaml --budget-b 30 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& m = j["mapping"];
+  // At 30 B only one of the five experts fits beside nothing else: every
+  // prompt goes to the single chosen expert, whose size is the active size.
+  ASSERT_EQ(m["chosen_experts"].size(), 1u);
+  EXPECT_LE(m["total_params"].get<double>(), 30e9);
+  EXPECT_DOUBLE_EQ(m["avg_active_params"].get<double>(), m["total_params"].get<double>());
+  for (const auto& p : j["prompts"]) EXPECT_EQ(p["expert"], m["chosen_experts"][0]);
+  int total = 0;
+  for (const auto& [name, count] : m["prompts_per_expert"].items()) total += count.get<int>();
+  EXPECT_EQ(total, 80);
+  const auto bad = run_cli("route --router workloads/coe/router-mt-bench.yaml --prompts "
+                           "../shared/data/prompts/vicuna-bench-questions.jsonl --experts workloads/coe/experts.yaml");
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
 TEST(RouteCli, CrossValidationReportsAccuracyAndBaseline) {
   const auto r = run_cli("route --router workloads/coe/router-vicuna-bench.yaml --cross-validate 4 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -1,11 +1,14 @@
 // `coesim route`: classify prompts with a k-NN category router (category,
-// probabilities, entropy, and 'general' above the entropy threshold), or with
-// --cross-validate K evaluate the router's own labelled bank by k-fold
-// cross-validation and sweep the entropy threshold.
+// probabilities, entropy, and 'general' above the entropy threshold); with
+// --experts and --budget-b also map each category to an expert by the MILP
+// (weighted by the routed category mix) and report each prompt's expert. With
+// --cross-validate K it evaluates the router's own labelled bank by k-fold
+// cross-validation and sweeps the entropy threshold.
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +16,8 @@
 #include "sim/cli/command.h"
 #include "sim/coe/category_router.h"
 #include "sim/coe/cross_validation.h"
+#include "sim/coe/expert_mapping.h"
+#include "sim/coe/experts_config.h"
 #include "sim/coe/router_config.h"
 #include "sim/config/config_error.h"
 
@@ -30,7 +35,37 @@ struct RouteOptions {
   std::vector<double> thresholds = {0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0};
   bool per_prompt = true;
   bool json = false;
+  std::string experts_file;
+  double budget_b = 0;
 };
+
+constexpr double kParamsPerB = 1e9;
+
+// Category -> expert for the routed prompts: the experts file's MILP with
+// each scoring category weighted by its share of the routed prompts.
+struct ExpertChoice {
+  coe::ExpertsConfig experts;
+  coe::MappingResult mapping;
+  std::vector<int> expert_of_prompt;
+  std::vector<double> weights;  // per scoring category
+};
+
+ExpertChoice choose_experts(const RouteOptions& o, const coe::KnnRouter& knn,
+                            const std::vector<coe::RouteDecision>& decisions) {
+  ExpertChoice c{coe::load_experts(o.experts_file), {}, {}, {}};
+  std::vector<std::size_t> scoring;
+  scoring.reserve(decisions.size());
+  c.weights.assign(c.experts.categories.size(), 0.0);
+  for (const coe::RouteDecision& d : decisions) {
+    scoring.push_back(c.experts.scoring_category(knn.category_name(d)));
+    c.weights[scoring.back()] += 1.0;
+  }
+  coe::MappingProblem problem = c.experts.problem();
+  problem.category_weights = c.weights;
+  c.mapping = coe::solve_mapping(problem, o.budget_b * kParamsPerB);
+  for (const std::size_t k : scoring) c.expert_of_prompt.push_back(static_cast<int>(c.mapping.assignment[k]));
+  return c;
+}
 
 nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
@@ -127,6 +162,13 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
     if (prompts.labelled() && knn.category_name(decisions[i]) == prompts.prompts[i].category) ++labelled_correct;
   }
   const double n = static_cast<double>(decisions.size());
+  if (o.experts_file.empty() != (o.budget_b <= 0))
+    throw config::UsageError("route: --experts and --budget-b go together");
+  std::optional<ExpertChoice> choice;
+  if (!o.experts_file.empty()) choice = choose_experts(o, knn, decisions);
+  const auto expert_name = [&](std::size_t i) {
+    return choice->experts.experts[static_cast<std::size_t>(choice->expert_of_prompt[i])].name;
+  };
   if (o.json) {
     nlohmann::json rows = nlohmann::json::array();
     if (o.per_prompt)
@@ -141,6 +183,7 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
                            {"nearest_similarity", d.nearest_similarity},
                            {"probabilities", probs}};
         if (prompts.labelled()) row["label"] = prompts.prompts[i].category;
+        if (choice) row["expert"] = expert_name(i);
         rows.push_back(row);
       }
     nlohmann::json out{{"router", c.name},
@@ -158,6 +201,24 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
                          {"general_fraction", general / n},
                          {"label_agreement", prompts.labelled() ? json_number(labelled_correct / n) : nlohmann::json(nullptr)},
                          {"route_wall_s", route_s}}}};
+    if (choice) {
+      std::map<std::string, int> per_expert;
+      for (std::size_t i = 0; i < decisions.size(); ++i) ++per_expert[expert_name(i)];
+      nlohmann::json chosen = nlohmann::json::array();
+      for (const std::size_t m : choice->mapping.chosen_experts) chosen.push_back(choice->experts.experts[m].name);
+      nlohmann::json assignment;
+      for (std::size_t k = 0; k < choice->experts.categories.size(); ++k)
+        assignment[choice->experts.categories[k].name] = choice->experts.experts[choice->mapping.assignment[k]].name;
+      out["mapping"] = {{"experts_file", o.experts_file},
+                        {"budget_params", choice->mapping.budget_params},
+                        {"category_weights", "routed prompt shares"},
+                        {"chosen_experts", chosen},
+                        {"assignment", assignment},
+                        {"total_params", choice->mapping.total_params},
+                        {"expected_score", choice->mapping.expected_score},
+                        {"avg_active_params", choice->mapping.avg_active_params},
+                        {"prompts_per_expert", per_expert}};
+    }
     fmt::print("{}\n", out.dump(2));
     return kExitOk;
   }
@@ -169,13 +230,14 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
   if (c.has_entropy_threshold)
     fmt::print("entropy threshold {:.3f} bits -> '{}'\n", c.knn.entropy_threshold_bits, c.knn.general_category);
   if (o.per_prompt) {
-    fmt::print("\n{:<24} {:<20} {:>6} {:>12} {:>8}{}\n", "prompt_id", "category", "p_max", "entropy_bits",
-               "nearest", prompts.labelled() ? "  label" : "");
+    fmt::print("\n{:<24} {:<20} {:>6} {:>12} {:>8}{}{}\n", "prompt_id", "category", "p_max", "entropy_bits",
+               "nearest", choice ? "  expert" : "", prompts.labelled() ? "  label" : "");
     for (std::size_t i = 0; i < decisions.size(); ++i) {
       const coe::RouteDecision& d = decisions[i];
-      fmt::print("{:<24} {:<20} {:>6.3f} {:>12.3f} {:>8.3f}{}\n", prompts.prompts[i].id.substr(0, 24),
+      fmt::print("{:<24} {:<20} {:>6.3f} {:>12.3f} {:>8.3f}{}{}\n", prompts.prompts[i].id.substr(0, 24),
                  knn.category_name(d).substr(0, 20), d.probabilities[static_cast<std::size_t>(d.predicted)],
-                 d.entropy_bits, d.nearest_similarity, prompts.labelled() ? "  " + prompts.prompts[i].category : "");
+                 d.entropy_bits, d.nearest_similarity, choice ? "  " + expert_name(i) : "",
+                 prompts.labelled() ? "  " + prompts.prompts[i].category : "");
     }
   }
   fmt::print("\n{} prompts routed in {:.3f} s; general {:.1f}%\n", decisions.size(), route_s, 100.0 * general / n);
@@ -183,6 +245,16 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
   if (prompts.labelled())
     fmt::print("label agreement {:.3f} (the set's own labels; meaningful only if they name the router's categories)\n",
                labelled_correct / n);
+  if (choice) {
+    const coe::MappingResult& m = choice->mapping;
+    fmt::print("\nMILP mapping ({}), budget {:.2f} B params, categories weighted by the routed shares:\n",
+               o.experts_file, m.budget_params / kParamsPerB);
+    for (std::size_t k = 0; k < choice->experts.categories.size(); ++k)
+      fmt::print("  {:<24} {:5.1f}%  -> {}\n", choice->experts.categories[k].name, 100.0 * choice->weights[k] / n,
+                 choice->experts.experts[m.assignment[k]].name);
+    fmt::print("experts {:.2f} B params in total; expected score {:.4f}; average active {:.2f} B params\n",
+               m.total_params / kParamsPerB, m.expected_score, m.avg_active_params / kParamsPerB);
+  }
   return kExitOk;
 }
 
@@ -210,6 +282,10 @@ RunFunction add_route_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "fold assignment seed")->capture_default_str();
   cmd->add_option("--thresholds-bits", o->thresholds, "with --cross-validate: entropy thresholds to sweep")
       ->delimiter(',');
+  cmd->add_option("--experts", o->experts_file,
+                  "experts file (workloads/coe/experts*.yaml): map categories to experts by the MILP");
+  cmd->add_option("--budget-b", o->budget_b, "with --experts: parameter budget in billions")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("!--no-per-prompt", o->per_prompt, "print only the summary");
   cmd->add_flag("--json", o->json, "print one JSON object on stdout");
   return [cmd, o]() -> int {
