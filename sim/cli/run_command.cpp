@@ -92,6 +92,7 @@ int run(const RunOptions& o) {
   fmt::print("{}", line("end-to-end", s.e2e_s, 1e3, "ms"));
   fmt::print("{}", line("queueing", s.queueing_s, 1e3, "ms"));
   fmt::print("{}", line("switch wait", s.switch_wait_s, 1e3, "ms"));
+  fmt::print("{}", line("service", s.service_s, 1e3, "ms"));
   fmt::print("{}", line("batch latency", s.batch_latency_s, 1e3, "ms"));
   for (const std::string& n : result.notes) fmt::print("note: {}\n", n);
   fmt::print("{} events, trace hash {:016x}, {:.3f} s wall\n", result.events, result.trace_hash, wall_s);

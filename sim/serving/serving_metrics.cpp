@@ -27,7 +27,7 @@ Distribution distribution(std::vector<double> values) {
 ServingSummary summarize(const ServingResult& r) {
   ServingSummary s;
   s.requests = r.requests.size();
-  std::vector<double> ttft, tpot, e2e, queueing, wait, batches;
+  std::vector<double> ttft, tpot, e2e, queueing, wait, batches, service;
   double tokens = 0;
   for (const RequestRecord& q : r.requests) {
     if (q.outcome == Outcome::Rejected) {
@@ -41,6 +41,7 @@ ServingSummary summarize(const ServingResult& r) {
     e2e.push_back(q.e2e_s());
     queueing.push_back(q.queueing_s());
     wait.push_back(q.switch_wait_s());
+    service.push_back(to_seconds(q.finish_ps - q.prefill_start_ps));
     tokens += static_cast<double>(q.tokens_out);
   }
   for (const BatchRecord& b : r.batches) batches.push_back(to_seconds(b.end_ps - b.start_ps));
@@ -50,6 +51,7 @@ ServingSummary summarize(const ServingResult& r) {
   s.queueing_s = distribution(queueing);
   s.switch_wait_s = distribution(wait);
   s.batch_latency_s = distribution(batches);
+  s.service_s = distribution(service);
   s.makespan_s = to_seconds(r.end_ps);
   s.output_tokens_per_s = s.makespan_s > 0 ? tokens / s.makespan_s : 0;
   s.requests_per_s = s.makespan_s > 0 ? static_cast<double>(s.finished) / s.makespan_s : 0;
@@ -82,6 +84,7 @@ nlohmann::json to_json(const ServingSummary& s) {
           {"queueing_s", to_json(s.queueing_s)},
           {"switch_wait_s", to_json(s.switch_wait_s)},
           {"batch_latency_s", to_json(s.batch_latency_s)},
+          {"service_s", to_json(s.service_s)},
           {"makespan_s", s.makespan_s},
           {"output_tokens_per_s", s.output_tokens_per_s},
           {"requests_per_s", s.requests_per_s},

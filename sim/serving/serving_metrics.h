@@ -25,6 +25,7 @@ struct ServingSummary {
   std::size_t requests = 0, finished = 0, rejected = 0;
   std::map<std::string, std::size_t> reject_reasons;
   Distribution ttft_s, tpot_s, e2e_s, queueing_s, switch_wait_s, batch_latency_s;
+  Distribution service_s;  // prefill start to finish: execution alone, no waiting
   double makespan_s = 0;
   double output_tokens_per_s = 0;
   double requests_per_s = 0;
