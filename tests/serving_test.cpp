@@ -12,6 +12,7 @@
 
 #include "sim/config/config_doc.h"
 #include "sim/hw/platform_loader.h"
+#include "sim/llm/kv_cache_size.h"
 #include "sim/llm/load_model.h"
 #include "sim/llm/model_size.h"
 #include "sim/llm/step_cost.h"
@@ -50,7 +51,9 @@ struct Fixture {
       setup.expert_names.push_back("e" + std::to_string(i));
       setup.expert_models.push_back(&small_model());
     }
-    setup.scheduler = {std::move(scheduler), batch, false};
+    setup.scheduler.kind = std::move(scheduler);
+    setup.scheduler.batch_size = batch;
+    setup.scheduler.route = false;
   }
   ServingResult run(std::vector<Request> requests) const { return run_serving(setup, std::move(requests)); }
 };
@@ -209,6 +212,63 @@ TEST(Serving, SameInputsGiveTheSameTrace) {
   EXPECT_EQ(a.end_ps, b.end_ps);
 }
 
+TEST(Serving, ContinuousBatchingRunsTheSameExpertsRequestsInOneStep) {
+  const Fixture f(1, 10e9, "continuous", 8);
+  const ServingResult r = f.run({request(0, 0, 100, 4), request(1, 0, 50, 4)});
+  const ExecutionModel m = model_on(f.platform);
+  const std::vector<std::int64_t> prompts{100, 50};
+  TimePs t = switch_ps() + seconds_to_ps_ceil(m.prefill(small_model(), prompts).total_s());
+  for (std::int64_t k = 0; k < 3; ++k) {
+    const std::vector<std::int64_t> contexts{100 + k, 50 + k};
+    t += seconds_to_ps_ceil(m.decode(small_model(), contexts).total_s());
+  }
+  EXPECT_EQ(r.requests[0].finish_ps, t);
+  EXPECT_EQ(r.requests[1].finish_ps, t);
+  EXPECT_EQ(r.requests[0].prefill_end_ps, r.requests[1].prefill_end_ps);
+}
+
+TEST(Serving, ExpertGroupedServesTheResidentExpertFirst) {
+  // Room for one expert, one request per step. A (e0) runs; B (e1) and then
+  // C (e0) arrive while it runs. FCFS across experts serves B next (a switch
+  // away from e0 and back is avoided only by luck); expert-grouped serves C
+  // on the resident e0 first.
+  const double one = static_cast<double>(llm::weight_bytes(small_model())) * 1.5;
+  const std::vector<Request> rs{request(0, 0, 100, 10), request(1, 1, 10, 2, 1'000'000),
+                                request(2, 0, 10, 2, 2'000'000)};
+  Fixture fifo(2, one, "continuous", 1);
+  const ServingResult c = fifo.run(rs);
+  EXPECT_LT(c.requests[1].finish_ps, c.requests[2].prefill_start_ps);
+  EXPECT_EQ(c.experts[0].switches, 2);
+  Fixture grouped(2, one, "expert-grouped", 1);
+  grouped.setup.scheduler.max_wait_s = 10;
+  const ServingResult g = grouped.run(rs);
+  EXPECT_LT(g.requests[2].finish_ps, g.requests[1].prefill_start_ps);
+  EXPECT_EQ(g.experts[0].switches, 1);
+  // With no patience it behaves like FCFS across experts.
+  grouped.setup.scheduler.max_wait_s = 0;
+  EXPECT_EQ(grouped.run(rs).experts[0].switches, 2);
+}
+
+TEST(Serving, KvPressurePreemptsTheYoungestAndRecomputesIt) {
+  // Room for the expert and 1.5 full-length KV caches: both requests are
+  // admitted (their prompts fit), both grow, and the younger one is dropped
+  // when they no longer fit, then prefilled again over prompt + output so far.
+  const llm::ModelSpec& m = small_model();
+  const double weights = static_cast<double>(llm::weight_bytes(m));
+  const double kv_full = static_cast<double>(llm::kv_bytes_for_context(m, 512 + 1024));
+  Fixture f(1, weights + 1.5 * kv_full, "continuous", 8);
+  const ServingResult r = f.run({request(0, 0, 512, 1024), request(1, 0, 512, 1024)});
+  for (const RequestRecord& q : r.requests) {
+    EXPECT_EQ(q.outcome, Outcome::Finished);
+    EXPECT_EQ(q.tokens_out, 1024);
+  }
+  EXPECT_EQ(r.requests[0].preemptions, 0);
+  EXPECT_GE(r.requests[1].preemptions, 1);
+  EXPECT_EQ(r.preemptions, r.requests[1].preemptions);
+  EXPECT_LT(r.requests[0].finish_ps, r.requests[1].finish_ps);
+  EXPECT_LE(r.peak_fast_tier_used_bytes_per_device, weights + 1.5 * kv_full);
+}
+
 // Belady's choice never needs more switches than LRU, LFU or FIFO on the
 // same request sequence (one expert at a time, equal sizes).
 RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {
@@ -230,6 +290,34 @@ RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {
   RC_ASSERT(switches["belady"] <= switches["lru"]);
   RC_ASSERT(switches["belady"] <= switches["lfu"]);
   RC_ASSERT(switches["belady"] <= switches["fifo"]);
+}
+
+// Any mix of arrivals, experts, lengths and capacity: every request ends
+// (finished, or rejected when it can never fit), the fast tier never
+// overflows, and finished requests produced all their tokens.
+RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
+  const int experts = *rc::gen::inRange(1, 5);
+  const double weights = static_cast<double>(llm::weight_bytes(small_model()));
+  const double hbm = weights * (*rc::gen::inRange(10, 40) / 10.0);
+  const int n = *rc::gen::inRange(1, 25);
+  std::vector<Request> rs;
+  TimePs t = 0;
+  for (int i = 0; i < n; ++i) {
+    t += *rc::gen::inRange<TimePs>(0, 5'000'000'000);
+    rs.push_back(request(i, *rc::gen::inRange(0, experts), *rc::gen::inRange(1, 3000), *rc::gen::inRange(1, 300), t));
+  }
+  for (const std::string kind : {"continuous", "expert-grouped"}) {
+    Fixture f(experts, hbm, kind, *rc::gen::inRange(1, 9));
+    f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
+    f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
+    f.setup.prefetch = *rc::gen::arbitrary<bool>();
+    const ServingResult r = f.run(rs);
+    RC_ASSERT(r.peak_fast_tier_used_bytes_per_device <= hbm);
+    for (const RequestRecord& q : r.requests) {
+      RC_ASSERT(q.outcome != Outcome::Pending);
+      if (q.outcome == Outcome::Finished) RC_ASSERT(q.tokens_out == q.request.output_tokens);
+    }
+  }
 }
 
 // ---- experiment files -------------------------------------------------------

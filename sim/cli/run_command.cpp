@@ -85,8 +85,8 @@ int run(const RunOptions& o) {
   fmt::print("requests {} finished {} rejected {}; makespan {:.3f} s; {:.1f} output tokens/s\n", s.requests,
              s.finished, s.rejected, s.makespan_s, s.output_tokens_per_s);
   for (const auto& [reason, n] : s.reject_reasons) fmt::print("  rejected {}: {}\n", n, reason);
-  fmt::print("switches {} (prefetched {}), evictions {}, {:.2f} GB moved, fast-tier hit rate {:.3f}\n", s.switches,
-             s.prefetches, s.evictions, s.bytes_moved / 1e9, s.fast_tier_hit_rate);
+  fmt::print("switches {} (prefetched {}), evictions {}, {:.2f} GB moved, fast-tier hit rate {:.3f}, preemptions {}\n",
+             s.switches, s.prefetches, s.evictions, s.bytes_moved / 1e9, s.fast_tier_hit_rate, s.preemptions);
   fmt::print("{}", line("ttft", s.ttft_s, 1e3, "ms"));
   fmt::print("{}", line("tpot", s.tpot_s, 1e3, "ms"));
   fmt::print("{}", line("end-to-end", s.e2e_s, 1e3, "ms"));

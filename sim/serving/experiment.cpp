@@ -65,10 +65,23 @@ const Schema& scheduler_schema() {
       "what runs next",
       {with_default(one_of(field("kind", FieldKind::String,
                                  "samba-coe: route up to batch_size queued prompts together, then run each in turn; "
-                                 "fcfs: the same one request at a time"),
+                                 "fcfs: the same one request at a time; continuous: iteration-level batching of "
+                                 "each expert's requests, experts served oldest request first; expert-grouped: the "
+                                 "same, serving resident experts first (bounded by max_wait_s)"),
                            scheduler_names()),
                     "samba-coe"),
-       with_default(at_least(field("batch_size", FieldKind::Integer, "samba-coe: prompts routed together"), 1), "1")}};
+       with_default(at_least(field("batch_size", FieldKind::Integer,
+                                   "samba-coe: prompts routed together; continuous, expert-grouped: most requests in "
+                                   "one step (and in one router pass)"),
+                             1),
+                    "1"),
+       with_default(at_least(field("max_batch_tokens", FieldKind::Integer,
+                                   "continuous, expert-grouped: most prompt tokens in one prefill step"),
+                             1),
+                    "8192"),
+       with_default(non_negative(quantity("max_wait_s", Unit::Seconds,
+                                          "expert-grouped: a request queued longer than this makes its expert next")),
+                    "1")}};
   return s;
 }
 
@@ -211,6 +224,8 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   const Section scheduler = child_or_defaults(s, doc, "scheduler", scheduler_schema());
   setup.scheduler.kind = scheduler.text("kind");
   setup.scheduler.batch_size = static_cast<int>(scheduler.integer("batch_size"));
+  setup.scheduler.max_batch_tokens = scheduler.integer("max_batch_tokens");
+  setup.scheduler.max_wait_s = scheduler.number("max_wait_s");
   setup.scheduler.route = true;
   setup.record_token_times = s.flag("record_token_times");
 

@@ -34,6 +34,8 @@ struct RequestRecord {
   TimePs prefill_end_ps = kNever;   // = first token
   TimePs finish_ps = kNever;        // last token, or rejection
   std::int64_t tokens_out = 0;
+  std::int64_t cached_tokens = 0;   // tokens in its KV cache (0 before prefill or after preemption)
+  int preemptions = 0;
   std::vector<TimePs> token_ps;     // every token's time, when recorded
 
   double ttft_s() const { return to_seconds(prefill_end_ps - request.arrival_ps); }

@@ -14,6 +14,22 @@
 
 namespace coesim::serving {
 
+// What the engine can tell a scheduler about experts, so it can prefer the
+// ones that can run now.
+class EngineView {
+ public:
+  virtual ~EngineView() = default;
+  virtual TimePs now() const = 0;
+  virtual bool resident(int expert) const = 0;  // copied in (not arriving)
+  // Resident, arriving, or loadable now by evicting idle experts.
+  virtual bool runnable(int expert) const = 0;
+  // Fast-tier bytes per device a new KV cache on `expert` could take now
+  // (free space plus idle experts other than it), and what one of `tokens`
+  // tokens needs: admission control, so a request is let in only if it fits.
+  virtual double kv_room_bytes(int expert) const = 0;
+  virtual double kv_bytes(int expert, std::int64_t tokens) const = 0;
+};
+
 struct Step {
   enum class Kind { Route, Prefill, Decode };
   Kind kind = Kind::Prefill;
@@ -27,17 +43,22 @@ class Scheduler {
   virtual std::string name() const = 0;
   virtual void on_arrival(std::int64_t request) = 0;
   // The next step, or none until something arrives.
-  virtual std::optional<Step> next_step(const std::vector<RequestRecord>& records) = 0;
+  virtual std::optional<Step> next_step(const std::vector<RequestRecord>& records, const EngineView& view) = 0;
   virtual void on_step_done(const Step& step, const std::vector<RequestRecord>& records) = 0;
   // A request left the system early (rejected); forget it.
   virtual void on_rejected(std::int64_t request) = 0;
+  // The engine dropped a running request's KV cache to make room; it must be
+  // prefilled again (its prompt and the tokens it has produced) when rescheduled.
+  virtual void on_preempted(std::int64_t request) = 0;
   // Experts needed after the current one, soonest first, at most `max` (prefetch hints).
   virtual std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const = 0;
 };
 
 struct SchedulerOptions {
-  std::string kind = "samba-coe";  // samba-coe | fcfs
-  int batch_size = 1;
+  std::string kind = "samba-coe";  // samba-coe | fcfs | continuous | expert-grouped
+  int batch_size = 1;              // samba-coe: prompts routed together; batching: most requests in a step
+  std::int64_t max_batch_tokens = 8192;  // batching: most prompt tokens in one prefill step
+  double max_wait_s = 1.0;               // expert-grouped: a request waiting longer goes next
   bool route = true;  // run a router pass before serving
 };
 

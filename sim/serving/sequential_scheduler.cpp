@@ -25,14 +25,18 @@ class SequentialScheduler : public Scheduler {
     if (cursor_ > batch_.size()) cursor_ = batch_.size();
   }
 
-  std::optional<Step> next_step(const std::vector<RequestRecord>& records) override {
+  // One request at a time never needs preemption: its KV either fits beside
+  // its expert or the request is rejected.
+  void on_preempted(std::int64_t) override {}
+
+  std::optional<Step> next_step(const std::vector<RequestRecord>& records, const EngineView& view) override {
     while (cursor_ < batch_.size()) {
       const RequestRecord& r = records[static_cast<std::size_t>(batch_[cursor_])];
       if (r.outcome != Outcome::Pending) {
         ++cursor_;
         continue;
       }
-      const Step::Kind kind = r.prefill_end_ps == kNever ? Step::Kind::Prefill : Step::Kind::Decode;
+      const Step::Kind kind = r.cached_tokens == 0 ? Step::Kind::Prefill : Step::Kind::Decode;
       return Step{kind, r.request.expert, {batch_[cursor_]}};
     }
     if (queue_.empty()) return std::nullopt;
@@ -43,7 +47,7 @@ class SequentialScheduler : public Scheduler {
       queue_.pop_front();
     }
     if (route_) return Step{Step::Kind::Route, -1, batch_};
-    return next_step(records);
+    return next_step(records, view);
   }
 
   void on_step_done(const Step&, const std::vector<RequestRecord>&) override {}
@@ -71,16 +75,9 @@ class SequentialScheduler : public Scheduler {
 
 }  // namespace
 
-const std::vector<std::string>& scheduler_names() {
-  static const std::vector<std::string> names{"samba-coe", "fcfs"};
-  return names;
-}
-
-std::unique_ptr<Scheduler> make_scheduler(const SchedulerOptions& o) {
-  if (o.batch_size < 1) throw std::invalid_argument("scheduler batch size must be >= 1");
+std::unique_ptr<Scheduler> make_sequential_scheduler(const SchedulerOptions& o) {
   if (o.kind == "samba-coe") return std::make_unique<SequentialScheduler>("samba-coe", o.batch_size, o.route);
-  if (o.kind == "fcfs") return std::make_unique<SequentialScheduler>("fcfs", 1, o.route);
-  throw std::invalid_argument("unknown scheduler '" + o.kind + "'");
+  return std::make_unique<SequentialScheduler>("fcfs", 1, o.route);
 }
 
 }  // namespace coesim::serving

@@ -53,6 +53,7 @@ ServingSummary summarize(const ServingResult& r) {
   s.batch_latency_s = distribution(batches);
   s.service_s = distribution(service);
   s.makespan_s = to_seconds(r.end_ps);
+  s.preemptions = r.preemptions;
   s.output_tokens_per_s = s.makespan_s > 0 ? tokens / s.makespan_s : 0;
   s.requests_per_s = s.makespan_s > 0 ? static_cast<double>(s.finished) / s.makespan_s : 0;
   std::int64_t requests = 0;
@@ -91,6 +92,7 @@ nlohmann::json to_json(const ServingSummary& s) {
           {"switches", s.switches},
           {"prefetches", s.prefetches},
           {"evictions", s.evictions},
+          {"preemptions", s.preemptions},
           {"bytes_moved", s.bytes_moved},
           {"fast_tier_hit_rate", s.fast_tier_hit_rate}};
 }

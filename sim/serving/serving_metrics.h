@@ -29,7 +29,7 @@ struct ServingSummary {
   double makespan_s = 0;
   double output_tokens_per_s = 0;
   double requests_per_s = 0;
-  std::int64_t switches = 0, prefetches = 0, evictions = 0;
+  std::int64_t switches = 0, prefetches = 0, evictions = 0, preemptions = 0;
   double bytes_moved = 0;
   double fast_tier_hit_rate = 0;  // prefills that found their expert resident
 };

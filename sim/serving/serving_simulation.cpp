@@ -30,7 +30,7 @@ struct ExpertState {
   std::int64_t shards_pending = 0;
 };
 
-class Engine {
+class Engine : public EngineView {
  public:
   Engine(const ServingSetup& s, std::vector<Request> requests)
       : setup_(s),
@@ -56,6 +56,28 @@ class Engine {
     reserve_static_memory();
     describe_model_choices();
   }
+
+  TimePs now() const override { return sim_.now(); }
+  bool resident(int expert) const override {
+    return experts_[static_cast<std::size_t>(expert)].residency == Residency::Resident;
+  }
+  bool runnable(int expert) const override {
+    if (experts_[static_cast<std::size_t>(expert)].residency != Residency::Absent) return true;
+    double evictable = free_bytes();
+    for (std::size_t e = 0; e < experts_.size(); ++e)
+      if (experts_[e].residency == Residency::Resident && experts_[e].active_requests == 0) evictable += shard_bytes(static_cast<int>(e));
+    return evictable >= shard_bytes(expert);
+  }
+
+  double kv_room_bytes(int expert) const override {
+    double room = free_bytes();
+    for (std::size_t e = 0; e < experts_.size(); ++e)
+      if (static_cast<int>(e) != expert && experts_[e].residency == Residency::Resident && experts_[e].active_requests == 0)
+        room += shard_bytes(static_cast<int>(e));
+    if (experts_[static_cast<std::size_t>(expert)].residency == Residency::Absent) room -= shard_bytes(expert);
+    return room;
+  }
+  double kv_bytes(int expert, std::int64_t tokens) const override { return kv_bytes_per_device(expert, tokens); }
 
   ServingResult run() {
     for (std::size_t i = 0; i < result_.requests.size(); ++i) {
@@ -208,7 +230,15 @@ class Engine {
 
   void kick() {
     if (busy_ || waiting_) return;
-    if (!current_) current_ = scheduler_->next_step(result_.requests);
+    // A scheduler that keeps choosing steps that do nothing would spin
+    // forever at one instant: stop with an error instead.
+    if (sim_.now() != last_kick_ps_) {
+      last_kick_ps_ = sim_.now();
+      kicks_at_this_time_ = 0;
+    } else if (++kicks_at_this_time_ > 10 * (result_.requests.size() + 100)) {
+      throw std::logic_error("serving: no progress at one instant (scheduler bug)");
+    }
+    if (!current_) current_ = scheduler_->next_step(result_.requests, *this);
     if (!current_) return;
     execute();
   }
@@ -235,12 +265,16 @@ class Engine {
                                  setup_.expert_names[static_cast<std::size_t>(e)], shard_bytes(e), capacity_, static_bytes_));
         return finish_step();
       }
-      if (!make_room(shard_bytes(e), {e})) {
-        // Space is held by copies in flight or running requests: wait for a copy to end.
-        if (loads_in_flight_ == 0)
-          throw std::logic_error("serving: no room for an expert and nothing in flight (simulator bug)");
-        waiting_ = true;
-        return;
+      while (!make_room(shard_bytes(e), {e})) {
+        // Space is held by copies in flight or by running requests' KV:
+        // wait for a copy to end, or preempt the youngest running request.
+        if (loads_in_flight_ > 0) {
+          waiting_ = true;
+          return;
+        }
+        const std::int64_t victim = preemption_victim(-1, step);
+        if (victim < 0) throw std::logic_error("serving: no room for an expert and nothing to free (simulator bug)");
+        preempt(victim, step);
       }
       start_load(e, false);
     }
@@ -273,9 +307,10 @@ class Engine {
   void run_compute(Step& step) {
     const int e = step.expert;
     for (const std::int64_t id : std::vector<std::int64_t>(step.requests)) {
+      if (std::find(step.requests.begin(), step.requests.end(), id) == step.requests.end()) continue;  // preempted
       RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
       if (r.switch_start_ps != kNever && r.switch_end_ps == kNever) r.switch_end_ps = sim_.now();
-      if (!grow_kv(r)) reject(id, "KV cache does not fit the fast tier beside the running expert");
+      ensure_kv(r, step);
     }
     if (step.requests.empty()) return finish_step();
     busy_ = true;
@@ -285,17 +320,14 @@ class Engine {
     if (step.kind == Step::Kind::Prefill) {
       for (const std::int64_t id : step.requests) {
         RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
-        r.prefill_start_ps = sim_.now();
+        if (r.prefill_start_ps == kNever) r.prefill_start_ps = sim_.now();
         if (r.queued_ps == kNever) r.queued_ps = r.request.arrival_ps;
-        tokens.push_back(r.request.input_tokens);
+        tokens.push_back(r.request.input_tokens + r.tokens_out);  // after a preemption: prompt + output so far
         policy_->on_use(e, sim_.now());
       }
       seconds = exec_.prefill(model, tokens).total_s();
     } else {
-      for (const std::int64_t id : step.requests) {
-        const RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
-        tokens.push_back(r.request.input_tokens + r.tokens_out - 1);
-      }
+      for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].cached_tokens);
       seconds = exec_.decode(model, tokens).total_s();
     }
     try_prefetch();
@@ -330,11 +362,59 @@ class Engine {
     --experts_[static_cast<std::size_t>(r.request.expert)].active_requests;
   }
 
+  // Grows the request's KV while it does not fit by preempting the youngest
+  // request holding KV (drop and recompute, as vLLM does). When the request
+  // itself is the youngest it leaves the step and waits; when nothing else
+  // holds KV it can never fit and is rejected. Returns whether it stays.
+  bool ensure_kv(RequestRecord& r, Step& step) {
+    const std::int64_t self = r.request.id;
+    while (!grow_kv(r)) {
+      std::int64_t youngest = self;
+      for (const auto& [id, bytes] : kv_held_) youngest = std::max(youngest, id);
+      const bool others = kv_held_.size() > (kv_held_.contains(self) ? 1u : 0u);
+      if (!others) {
+        reject(self, "KV cache does not fit the fast tier beside the running expert");
+        return false;
+      }
+      preempt(youngest, step);
+      if (youngest == self) return false;
+    }
+    return true;
+  }
+
+  // The youngest request holding KV other than `keep`, preferring one outside
+  // the current step; -1 if none.
+  std::int64_t preemption_victim(std::int64_t keep, const Step& step) const {
+    std::int64_t outside = -1;
+    std::int64_t inside = -1;
+    for (const auto& [id, bytes] : kv_held_) {
+      if (id == keep) continue;
+      const bool in_step = std::find(step.requests.begin(), step.requests.end(), id) != step.requests.end();
+      std::int64_t& best = in_step ? inside : outside;
+      best = std::max(best, id);
+    }
+    return outside >= 0 ? outside : inside;
+  }
+
+  // Drops the request's KV (if any) and sends it back to its queue.
+  void preempt(std::int64_t id, Step& step) {
+    RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+    if (kv_held_.contains(id)) {
+      release_kv(r);
+      ++r.preemptions;
+      ++result_.preemptions;
+    }
+    r.cached_tokens = 0;
+    std::erase(step.requests, id);
+    scheduler_->on_preempted(id);
+  }
+
   void compute_done() {
     const Step& step = *current_;
     for (const std::int64_t id : step.requests) {
       RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
-      if (step.kind == Step::Kind::Prefill) r.prefill_end_ps = sim_.now();
+      if (step.kind == Step::Kind::Prefill && r.prefill_end_ps == kNever) r.prefill_end_ps = sim_.now();
+      r.cached_tokens = r.request.input_tokens + r.tokens_out;
       ++r.tokens_out;
       if (setup_.record_token_times) r.token_ps.push_back(sim_.now());
       if (r.tokens_out >= r.request.output_tokens) {
@@ -395,6 +475,8 @@ class Engine {
   bool waiting_ = false;
   bool step_seen_ = false;
   bool kick_pending_ = false;
+  TimePs last_kick_ps_ = -1;
+  std::size_t kicks_at_this_time_ = 0;
   int loads_in_flight_ = 0;
   ServingResult result_;
 };

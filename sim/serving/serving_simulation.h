@@ -55,6 +55,7 @@ struct ServingResult {
   std::vector<ExpertStats> experts;
   std::vector<BatchRecord> batches;
   TimePs end_ps = 0;
+  std::int64_t preemptions = 0;  // KV caches dropped to make room (recomputed later)
   std::uint64_t events = 0;
   std::uint64_t trace_hash = 0;
   double fast_tier_capacity_bytes_per_device = 0;
