@@ -1,6 +1,7 @@
 // `coesim run EXPERIMENT.yaml`: one serving simulation. Prints a summary
 // (latency percentiles, throughput, switches, hit rate, per-batch latency),
-// or --json; with --out DIR also writes DIR/summary.json atomically.
+// or --json; with --out DIR also writes DIR/summary.json and DIR/results.h5
+// (per-request table, switches, fast-tier occupancy), each atomically.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "sim/cli/command.h"
 #include "sim/config/config_error.h"
 #include "sim/serving/experiment.h"
+#include "sim/serving/hdf5_results.h"
 #include "sim/serving/serving_metrics.h"
 
 namespace coesim::cli {
@@ -71,6 +73,7 @@ int run(const RunOptions& o) {
   if (!o.out_dir.empty()) {
     std::filesystem::create_directories(o.out_dir);
     write_atomically(std::filesystem::path(o.out_dir) / "summary.json", out.dump(2) + "\n");
+    serving::write_results_hdf5(std::filesystem::path(o.out_dir) / "results.h5", result, out.dump());
   }
   if (o.json) {
     fmt::print("{}\n", out.dump(2));
@@ -106,7 +109,7 @@ RunFunction add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "run one serving simulation from an experiment file");
   cmd->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)")->required();
   cmd->add_option("--set", o->overrides, "override an experiment field, e.g. --set scheduler.batch_size=8");
-  cmd->add_option("--out", o->out_dir, "write DIR/summary.json (atomically)");
+  cmd->add_option("--out", o->out_dir, "write DIR/summary.json and DIR/results.h5 (each atomically)");
   cmd->add_flag("--json", o->json, "print the summary as one JSON object");
   return [cmd, o]() -> int { return cmd->parsed() ? run(*o) : -1; };
 }

@@ -28,6 +28,7 @@ struct ExpertState {
   int active_requests = 0;  // holding KV on this expert: cannot be evicted
   TimePs load_start_ps = 0;
   std::int64_t shards_pending = 0;
+  std::size_t switch_index = 0;  // its entry in ServingResult::switches while loading
 };
 
 class Engine : public EngineView {
@@ -113,13 +114,25 @@ class Engine : public EngineView {
     return static_cast<double>(llm::kv_bytes_for_context(m, blocks * setup_.kv_block_tokens)) / tp_;
   }
   double free_bytes() const { return capacity_ - used_; }
+  void sample_occupancy() {
+    auto& series = result_.occupancy;
+    if (!series.empty() && series.back().time_ps == sim_.now()) {
+      series.back().used_bytes = used_;
+    } else {
+      series.push_back({sim_.now(), used_});
+    }
+  }
   void charge(double bytes) {
     used_ += bytes;
+    sample_occupancy();
     result_.peak_fast_tier_used_bytes_per_device = std::max(result_.peak_fast_tier_used_bytes_per_device, used_);
     if (invariants_enabled() && used_ > capacity_ * (1 + 1e-12))
       throw std::logic_error(fmt::format("fast tier over capacity: {} of {} bytes", used_, capacity_));
   }
-  void release(double bytes) { used_ -= bytes; }
+  void release(double bytes) {
+    used_ -= bytes;
+    sample_occupancy();
+  }
 
   void reserve_static_memory() {
     double fixed = setup_.workspace_bytes_per_device;
@@ -177,6 +190,8 @@ class Engine : public EngineView {
     const std::uint64_t total = llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]);
     stats.bytes_moved += total;
     s.shards_pending = tp_;
+    s.switch_index = result_.switches.size();
+    result_.switches.push_back({expert, sim_.now(), kNever, prefetch});
     for (int i = 0; i < tp_; ++i) {
       const int device = devices_[static_cast<std::size_t>(i)];
       const int from = platform_.slow_tier_of(device);
@@ -193,6 +208,7 @@ class Engine : public EngineView {
     ExpertState& s = experts_[static_cast<std::size_t>(expert)];
     if (--s.shards_pending > 0) return;
     s.residency = Residency::Resident;
+    result_.switches[s.switch_index].end_ps = sim_.now();
     --loads_in_flight_;
     policy_->on_load(expert, sim_.now());
     if (waiting_) {

@@ -50,10 +50,26 @@ struct BatchRecord {
   std::vector<std::int64_t> requests;
 };
 
+// One copy of an expert into the fast tier.
+struct SwitchRecord {
+  int expert = 0;
+  TimePs start_ps = 0;
+  TimePs end_ps = 0;
+  bool prefetch = false;
+};
+
+// The fast tier's use per device after each change (the last change at a time).
+struct OccupancySample {
+  TimePs time_ps = 0;
+  double used_bytes = 0;
+};
+
 struct ServingResult {
   std::vector<RequestRecord> requests;
   std::vector<ExpertStats> experts;
   std::vector<BatchRecord> batches;
+  std::vector<SwitchRecord> switches;
+  std::vector<OccupancySample> occupancy;
   TimePs end_ps = 0;
   std::int64_t preemptions = 0;  // KV caches dropped to make room (recomputed later)
   std::uint64_t events = 0;
