@@ -6,6 +6,7 @@
 
 #include "sim/config/config_error.h"
 #include "sim/hw/platform_loader.h"
+#include "sim/config/yaml_files.h"
 #include "tests/test_support.h"
 
 namespace coesim::hw {
@@ -16,8 +17,8 @@ using testing::expect_config_error;
 using testing::line_of;
 using testing::source_path;
 
-const char* const kShipped[] = {"sn40l-node", "sn40l-node-coe-paper", "sn40l-16", "dgx-h100",
-                                "dgx-a100",   "gh200",                "h100-pcie-x1"};
+const char* const kShipped[] = {"sn40l-node", "sn40l-node-coe-paper", "sn40l-16",     "dgx-h100",     "dgx-a100",
+                                "gh200",      "h100-pcie-x1",         "dgx-h100-nemo", "dgx-a100-nemo"};
 
 Platform shipped(const std::string& stem) { return load_platform(source_path("hw-configs/" + stem + ".yaml")); }
 
@@ -96,6 +97,28 @@ TEST(PlatformFiles, EveryNumberCitesAKeyOfSources) {
       std::smatch c;
       ASSERT_TRUE(std::regex_search(line, c, citation)) << file << ":" << n << " cites no source";
       EXPECT_TRUE(p.sources.contains(c[1])) << file << ":" << n << " cites unknown source " << c[1];
+    }
+  }
+}
+
+// Measured latency tables: every line with a number cites a source key.
+TEST(PlatformFiles, EveryLatencyTableNumberCitesAKeyOfSources) {
+  const std::regex number(R"(:\s*[-+]?[0-9])");
+  const std::regex citation(R"(#\s*\[([a-z0-9_]+)\])");
+  const std::vector<std::filesystem::path> tables = config::yaml_files(source_path("hw-configs/tables"));
+  ASSERT_FALSE(tables.empty());
+  for (const auto& file : tables) {
+    const auto doc = config::ConfigDoc::load(file);
+    const YAML::Node sources = doc.root()["sources"];
+    std::ifstream in(file);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.rfind("#", 0) == 0 || line.find("sources") != std::string::npos || !std::regex_search(line, number))
+        continue;
+      if (line.find(": \"") != std::string::npos) continue;  // a source's text
+      std::smatch c;
+      ASSERT_TRUE(std::regex_search(line, c, citation)) << file << ":" << n << " cites no source";
+      EXPECT_TRUE(sources[c[1].str()].IsDefined()) << file << ":" << n << " cites unknown source " << c[1];
     }
   }
 }

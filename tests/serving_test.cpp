@@ -18,6 +18,7 @@
 #include "sim/llm/step_cost.h"
 #include "sim/serving/execution_model.h"
 #include "sim/serving/experiment.h"
+#include "sim/serving/latency_table.h"
 #include "sim/serving/serving_metrics.h"
 #include "sim/serving/serving_simulation.h"
 #include "tests/test_support.h"
@@ -318,6 +319,37 @@ RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
       if (q.outcome == Outcome::Finished) RC_ASSERT(q.tokens_out == q.request.output_tokens);
     }
   }
+}
+
+// ---- measured latency table ----------------------------------------------
+
+TEST(LatencyTable, ReplacesTheRooflineForTheShapeItCoversOnly) {
+  const LatencyTable t = load_latency_table(data_path("tables/small.yaml"));
+  EXPECT_EQ(t.latency_s("small-expert", 1, 1, 10, 2), 0.005);
+  EXPECT_FALSE(t.latency_s("small-expert", 1, 1, 11, 2));
+  EXPECT_FALSE(t.latency_s("small-expert", 2, 1, 10, 2));
+  const auto dup = expect_config_error([] { load_latency_table(data_path("tables/duplicate_entry.yaml")); });
+  EXPECT_EQ(dup.line(), 9);
+
+  config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
+  doc.set_from_text("serving.execution_model=latency-table");
+  doc.set_from_text("serving.latency_table=" + data_path("tables/small.yaml").string());
+  const hw::Platform p = hw::load_platform(doc);
+  Fixture f(1);
+  f.platform = p;
+  f.setup.platform = &f.platform;
+  const ServingResult r = f.run({request(0, 0, 10, 2), request(1, 0, 10, 2)});
+  // Warm request: the table's 5 ms, charged whole at its prefill.
+  EXPECT_EQ(r.requests[1].finish_ps - r.requests[1].prefill_start_ps, 5'000'000'000);
+  EXPECT_EQ(r.requests[1].prefill_end_ps, r.requests[1].finish_ps);
+  EXPECT_THROW(f.run({request(0, 0, 12, 2)}), config::UsageError);  // no entry: no extrapolation
+  f.setup.scheduler.kind = "continuous";
+  EXPECT_THROW(f.run({request(0, 0, 10, 2)}), config::UsageError);
+
+  config::ConfigDoc missing = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
+  missing.set_from_text("serving.execution_model=latency-table");
+  const auto e = expect_config_error([&] { hw::load_platform(missing); });
+  EXPECT_EQ(e.field(), "serving.latency_table");
 }
 
 // ---- experiment files -------------------------------------------------------

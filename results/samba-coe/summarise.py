@@ -27,14 +27,27 @@ for batch in (1, 8):
             cells.append(f"{v * 1e3:.1f}" + ("" if p == "sn40l-node" else f" ({v / base:.2f}x)"))
         print(f"| {batch} | {tokens} | " + " | ".join(cells) + " |")
 
+nemo = ["dgx-h100-nemo-paper", "dgx-h100-nemo-per-gpu", "dgx-a100-nemo-paper", "dgx-a100-nemo-per-gpu"]
+print("\nThe DGX baselines with NVIDIA's measured NeMo latencies as execution (128 in / 20 out only), ms; "
+      "latency over the SN40L node's in parentheses:\n")
+print("| batch | output tokens | sn40l-node | " + " | ".join(nemo) + " |")
+print("|---|---|---|" + "---|" * len(nemo))
+for batch in (1, 8):
+    base = load(f"sn40l-node-b{batch}-o20")["summary"]["batch_latency_s"]["mean"]
+    cells = []
+    for p in nemo:
+        v = load(f"{p}-b{batch}-o20")["summary"]["batch_latency_s"]["mean"]
+        cells.append(f"{v * 1e3:.1f} ({v / base:.2f}x)")
+    print(f"| {batch} | 20 | {base * 1e3:.1f} | " + " | ".join(cells) + " |")
+
 print("\nWhere the time goes, batch 8, 20 output tokens (per prompt, ms):\n")
 print("| platform | switch wait | service (prefill + decode) | TPOT | switches | hit rate | experts that fit |")
 print("|---|---|---|---|---|---|---|")
-for p in platforms:
+for p in platforms + nemo:
     r = load(f"{p}-b8-o20")
     s = r["summary"]
     print(f"| {p} | {s['switch_wait_s']['mean'] * 1e3:.2f} | {s['service_s']['mean'] * 1e3:.2f} | "
-          f"{s['tpot_s']['mean'] * 1e3:.3f} | {s['switches']} | {s['fast_tier_hit_rate']:.3f} | {r['experts_that_fit']} |")
+          f"{'-' if p in nemo else format(s['tpot_s']['mean'] * 1e3, '.3f')} | {s['switches']} | {s['fast_tier_hit_rate']:.3f} | {r['experts_that_fit']} |")
 
 print("\nExecution alone (Llama-2-7B, 128 in / 20 out, batch 1, TP8, expert resident) against NVIDIA NeMo's "
       "published TensorRT-LLM latency (TP8 BS1):\n")

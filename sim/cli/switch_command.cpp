@@ -133,6 +133,11 @@ int run_all(const SwitchOptions& o) {
   for (const auto& f : config::yaml_files(hw_dir)) platforms.emplace_back(f, load_hw(f, o.hw_overrides));
   std::vector<std::pair<std::filesystem::path, llm::ModelSpec>> models;
   for (const auto& f : config::yaml_files(model_dir)) models.emplace_back(f, llm::load_model(f));
+  if (o.platforms.empty()) {
+    // A platform whose execution is a measured latency table copies exactly
+    // like the platform it extends: its rows would repeat that platform's.
+    std::erase_if(platforms, [](const auto& p) { return p.second.serving.execution_model != "roofline"; });
+  }
   platforms = select(platforms, o.platforms, "platform");
   models = select(models, o.models, "model");
 
@@ -233,7 +238,9 @@ RunFunction add_switch_command(CLI::App& app) {
   cmd->add_flag("--all", o->all, "table: every shipped model x every shipped platform (and host-link mode)");
   cmd->add_option("--models", o->models, "with --all: only these models (file stem or name), in this order")
       ->delimiter(',');
-  cmd->add_option("--platforms", o->platforms, "with --all: only these platforms (file stem or name), in this order")
+  cmd->add_option("--platforms", o->platforms,
+                  "with --all: only these platforms (file stem or name), in this order (default: every shipped "
+                  "platform except latency-table variants, whose copies equal their base platform's)")
       ->delimiter(',');
   cmd->add_option("--reference", o->reference, "with --all: platform whose switch time is the ratio's denominator")
       ->capture_default_str();

@@ -61,6 +61,10 @@ struct ServingRoles {
   int tensor_parallel = 1;
   std::string sram_tier;  // on-chip tier holding a layer's fused working set; empty: none
   std::string tp_link;    // link group carrying tensor-parallel all-reduce traffic; empty: not modelled
+  // Execution model: "roofline", or "latency-table" with the measured table
+  // file (resolved path) that replaces it for the requests it covers.
+  std::string execution_model = "roofline";
+  std::string latency_table_file;
 };
 
 struct Platform {

@@ -1,5 +1,6 @@
 #include "sim/hw/platform_loader.h"
 
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -195,6 +196,19 @@ class Builder {
     roles.tensor_parallel = s.has("tensor_parallel") ? static_cast<int>(s.integer("tensor_parallel")) : n;
     if (roles.tensor_parallel > n)
       s.fail("tensor_parallel", fmt::format("{} exceeds the {} '{}' devices", roles.tensor_parallel, n, roles.accelerator));
+    roles.execution_model = s.text("execution_model");
+    if (roles.execution_model == "latency-table") {
+      if (!s.has("latency_table")) s.fail("latency_table", "execution_model latency-table needs the table file");
+      const std::filesystem::path table(s.text("latency_table"));
+      roles.latency_table_file =
+          (table.is_absolute() ? table
+                               : std::filesystem::path(s.doc().file_for("serving.latency_table")).parent_path() / table)
+              .string();
+      if (!std::filesystem::is_regular_file(roles.latency_table_file))
+        s.fail("latency_table", "no such file: " + roles.latency_table_file);
+    } else if (s.has("latency_table")) {
+      s.fail("latency_table", "only with execution_model latency-table");
+    }
     if (s.has("sram_tier")) roles.sram_tier = s.text("sram_tier");
     if (s.has("tp_link")) {
       roles.tp_link = s.text("tp_link");

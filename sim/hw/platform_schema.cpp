@@ -112,7 +112,14 @@ const Schema& serving_schema() {
              "(absent: every activation is written to and read from the fast tier)"),
        field("tp_link", FieldKind::String,
              "link group (one instance per accelerator) carrying tensor-parallel all-reduce traffic (absent: "
-             "all-reduce bandwidth not modelled, only collective_latency_s)")}};
+             "all-reduce bandwidth not modelled, only collective_latency_s)"),
+       with_default(one_of(field("execution_model", FieldKind::String,
+                                 "roofline (from FLOPs, bytes and the compute section), or latency-table: a "
+                                 "measured table of request latencies, named by latency_table, replaces it"),
+                           {"roofline", "latency-table"}),
+                    "roofline"),
+       field("latency_table", FieldKind::String,
+             "latency-table: the table file (relative to this file), citing its measurements")}};
   return s;
 }
 

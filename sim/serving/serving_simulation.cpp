@@ -17,6 +17,7 @@
 #include "sim/llm/kv_cache_size.h"
 #include "sim/llm/model_size.h"
 #include "sim/serving/execution_model.h"
+#include "sim/serving/latency_table.h"
 
 namespace coesim::serving {
 namespace {
@@ -53,6 +54,13 @@ class Engine : public EngineView {
       RequestRecord rec;
       rec.request = std::move(r);
       result_.requests.push_back(std::move(rec));
+    }
+    if (platform_.serving.execution_model == "latency-table") {
+      if (s.scheduler.kind != "samba-coe" && s.scheduler.kind != "fcfs")
+        throw config::UsageError(fmt::format("platform '{}' uses a measured latency table of whole requests; only the "
+                                             "samba-coe and fcfs schedulers run requests whole",
+                                             platform_.name));
+      table_ = load_latency_table(platform_.serving.latency_table_file);
     }
     reserve_static_memory();
     describe_model_choices();
@@ -341,7 +349,9 @@ class Engine : public EngineView {
         tokens.push_back(r.request.input_tokens + r.tokens_out);  // after a preemption: prompt + output so far
         policy_->on_use(e, sim_.now());
       }
-      seconds = exec_.prefill(model, tokens).total_s();
+      seconds = table_ ? table_latency_s(model, step) : exec_.prefill(model, tokens).total_s();
+    } else if (table_) {
+      seconds = 0;  // the table's latency was charged whole at the prefill
     } else {
       for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].cached_tokens);
       seconds = exec_.decode(model, tokens).total_s();
@@ -376,6 +386,19 @@ class Engine : public EngineView {
     release(it->second);
     kv_held_.erase(it);
     --experts_[static_cast<std::size_t>(r.request.expert)].active_requests;
+  }
+
+  double table_latency_s(const llm::ModelSpec& model, const Step& step) const {
+    const Request& r = result_.requests[static_cast<std::size_t>(step.requests.front())].request;
+    const auto batch = static_cast<int>(step.requests.size());
+    const std::optional<double> s = table_->latency_s(model.name, tp_, batch, r.input_tokens, r.output_tokens);
+    if (!s)
+      throw config::UsageError(fmt::format(
+          "latency table {} has no entry for {} at tensor parallel {}, batch {}, {} input and {} output tokens (it "
+          "covers {} with {} in / {} out); the simulator does not extrapolate measurements",
+          table_->file, model.name, tp_, batch, r.input_tokens, r.output_tokens, table_->model, table_->input_tokens,
+          table_->output_tokens));
+    return *s;
   }
 
   // Grows the request's KV while it does not fit by preempting the youngest
@@ -462,8 +485,14 @@ class Engine : public EngineView {
 
   void describe_model_choices() {
     const TpGroupHardware& hw = exec_.hardware();
-    result_.notes.push_back(fmt::format("execution model: roofline on a TP{} group of {} ({})", tp_,
-                                        platform_.serving.accelerator, platform_.name));
+    if (table_) {
+      result_.notes.push_back(fmt::format("execution model: measured latency table {} ({}), whole requests charged at "
+                                          "prefill, so TTFT equals end-to-end; the router pass uses the roofline",
+                                          table_->name, table_->file));
+    } else {
+      result_.notes.push_back(fmt::format("execution model: roofline on a TP{} group of {} ({})", tp_,
+                                          platform_.serving.accelerator, platform_.name));
+    }
     if (tp_ > 1 && hw.tp_link_bytes_per_s == 0)
       result_.notes.push_back("tensor-parallel all-reduce bandwidth not modelled: the platform names no serving.tp_link");
     if (hw.sram_bytes == 0) result_.notes.push_back("no SRAM tier: every layer's activations go through the fast tier");
@@ -477,6 +506,7 @@ class Engine : public EngineView {
   hw::PlatformNetwork resources_;
   int tp_;
   ExecutionModel exec_;
+  std::optional<LatencyTable> table_;
   std::unique_ptr<EvictionPolicy> policy_;
   std::unique_ptr<Scheduler> scheduler_;
   std::vector<ExpertState> experts_;
