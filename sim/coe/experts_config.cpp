@@ -48,14 +48,14 @@ std::vector<std::string> unique_names(const std::vector<config::Section>& items,
   return names;
 }
 
-ExpertEntry read_expert(const config::Section& s, const std::filesystem::path& dir) {
+ExpertEntry read_expert(const config::Section& s) {
   ExpertEntry e;
   e.name = s.text("name");
   if (s.has("description")) e.description = s.text("description");
   if (s.has("scores_measured_on")) e.scores_measured_on = s.text("scores_measured_on");
   if (!s.has("model") && !s.has("params")) s.fail("name", fmt::format("expert '{}' needs `model` or `params`", e.name));
   if (s.has("model")) {
-    e.model_file = dir / s.text("model");
+    e.model_file = s.doc().resolve_path(s.path() + ".model", s.text("model"));
     if (!std::filesystem::is_regular_file(e.model_file))
       s.fail("model", fmt::format("model file '{}' not found (paths are relative to the experts file)",
                                   e.model_file.string()));
@@ -172,8 +172,7 @@ ExpertsConfig load_experts(const config::ConfigDoc& doc) {
 
   const std::vector<config::Section> experts = root.items("experts");
   const std::vector<std::string> expert_names = unique_names(experts, root, "experts");
-  const std::filesystem::path dir = std::filesystem::path(doc.file()).parent_path();
-  for (const auto& e : experts) cfg.experts.push_back(read_expert(e, dir));
+  for (const auto& e : experts) cfg.experts.push_back(read_expert(e));
 
   read_scores(root, category_names, expert_names, cfg);
   read_category_map(root, category_names, cfg);

@@ -65,11 +65,6 @@ const Schema& build() {
   return s;
 }
 
-std::filesystem::path relative_to(const std::string& yaml_file, const std::string& path) {
-  const std::filesystem::path p(path);
-  return p.is_absolute() ? p : std::filesystem::path(yaml_file).parent_path() / p;
-}
-
 std::string optional_text(const Section& s, std::string_view field) {
   return s.has(field) ? s.text(field) : std::string();
 }
@@ -88,7 +83,7 @@ RouterConfig load_router_config(const ConfigDoc& doc) {
   c.name = s.text("name");
   c.file = doc.file();
   const Section bank = s.child("bank");
-  c.bank_file = relative_to(doc.file_for("bank.file"), bank.text("file"));
+  c.bank_file = doc.resolve_path("bank.file", bank.text("file"));
   c.bank_fields = {optional_text(bank, "id_field"), optional_text(bank, "text_field"),
                    bank.has("category_field") ? bank.text("category_field") : "category"};
   const Section e = s.child("embedder");
@@ -106,7 +101,7 @@ RouterConfig load_router_config(const ConfigDoc& doc) {
       e.fail("char_ngram_max", "below char_ngram_min");
   } else {
     if (!e.has("files")) e.fail("files", "kind hdf5 needs at least one file");
-    for (const std::string& f : e.strings("files")) c.hdf5_files.push_back(relative_to(doc.file_for("embedder.files"), f));
+    for (const std::string& f : e.strings("files")) c.hdf5_files.push_back(doc.resolve_path("embedder.files", f));
     if (c.hdf5_files.empty()) e.fail("files", "kind hdf5 needs at least one file");
     c.hdf5_dimension = e.has("dimension") ? static_cast<int>(e.integer("dimension")) : 0;
   }

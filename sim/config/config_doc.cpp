@@ -152,4 +152,9 @@ const std::string& ConfigDoc::file_for(const std::string& dotted_path) const {
   return file_;
 }
 
+std::filesystem::path ConfigDoc::resolve_path(const std::string& dotted_path, const std::string& path) const {
+  const std::filesystem::path p(path);
+  return p.is_absolute() ? p : std::filesystem::path(file_for(dotted_path)).parent_path() / p;
+}
+
 }  // namespace coesim::config

@@ -31,6 +31,9 @@ class ConfigDoc {
   const std::string& file() const { return file_; }
   // The file (or "--set") that wrote the node at this dotted path.
   const std::string& file_for(const std::string& dotted_path) const;
+  // A file path written at `dotted_path`: absolute as is, else relative to
+  // the directory of the file that wrote it (the working directory for --set).
+  std::filesystem::path resolve_path(const std::string& dotted_path, const std::string& path) const;
 
  private:
   YAML::Node root_;

@@ -199,11 +199,7 @@ class Builder {
     roles.execution_model = s.text("execution_model");
     if (roles.execution_model == "latency-table") {
       if (!s.has("latency_table")) s.fail("latency_table", "execution_model latency-table needs the table file");
-      const std::filesystem::path table(s.text("latency_table"));
-      roles.latency_table_file =
-          (table.is_absolute() ? table
-                               : std::filesystem::path(s.doc().file_for("serving.latency_table")).parent_path() / table)
-              .string();
+      roles.latency_table_file = s.doc().resolve_path("serving.latency_table", s.text("latency_table")).string();
       if (!std::filesystem::is_regular_file(roles.latency_table_file))
         s.fail("latency_table", "no such file: " + roles.latency_table_file);
     } else if (s.has("latency_table")) {

@@ -138,11 +138,6 @@ const Schema& build() {
   return s;
 }
 
-std::filesystem::path relative_to(const ConfigDoc& doc, const std::string& dotted, const std::string& path) {
-  const std::filesystem::path p(path);
-  return p.is_absolute() ? p : std::filesystem::path(doc.file_for(dotted)).parent_path() / p;
-}
-
 std::filesystem::path existing(const Section& s, const std::string& field, const std::filesystem::path& path) {
   if (!std::filesystem::is_regular_file(path)) s.fail(field, fmt::format("no such file: {}", path.string()));
   return path;
@@ -169,19 +164,19 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   x->file = doc.file();
 
   ConfigDoc platform_doc =
-      ConfigDoc::load(existing(s, "platform", relative_to(doc, "platform", s.text("platform"))));
+      ConfigDoc::load(existing(s, "platform", doc.resolve_path("platform", s.text("platform"))));
   if (s.has("platform_set"))
     for (const auto& [path, value] : s.string_map("platform_set"))
       platform_doc.set(path, YAML::Load(value), doc.file_for("platform_set"));
   x->platform = hw::load_platform(platform_doc);
 
   const Section experts = s.child("experts");
-  x->expert_model = llm::load_model(existing(experts, "model", relative_to(doc, "experts.model", experts.text("model"))));
+  x->expert_model = llm::load_model(existing(experts, "model", doc.resolve_path("experts.model", experts.text("model"))));
   const std::int64_t count = experts.integer("count");
   for (std::int64_t i = 0; i < count; ++i) x->expert_names.push_back(experts.text("name_prefix") + std::to_string(i));
   if (s.has("router")) {
     const Section r = s.child("router");
-    x->router_model = llm::load_model(existing(r, "model", relative_to(doc, "router.model", r.text("model"))));
+    x->router_model = llm::load_model(existing(r, "model", doc.resolve_path("router.model", r.text("model"))));
   }
 
   ServingSetup& setup = x->setup;

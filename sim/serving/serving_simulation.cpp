@@ -493,6 +493,11 @@ class Engine : public EngineView {
       result_.notes.push_back(fmt::format("execution model: roofline on a TP{} group of {} ({})", tp_,
                                           platform_.serving.accelerator, platform_.name));
     }
+    const auto accelerators = static_cast<int>(platform_.accelerators().size());
+    if (tp_ < accelerators)
+      result_.notes.push_back(fmt::format("one engine of TP{} on {} of the {} accelerators; the other {} are idle "
+                                          "(several engines per node are not modelled yet)",
+                                          tp_, tp_, accelerators, accelerators - tp_));
     if (tp_ > 1 && hw.tp_link_bytes_per_s == 0)
       result_.notes.push_back("tensor-parallel all-reduce bandwidth not modelled: the platform names no serving.tp_link");
     if (hw.sram_bytes == 0) result_.notes.push_back("no SRAM tier: every layer's activations go through the fast tier");
