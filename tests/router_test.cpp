@@ -93,6 +93,14 @@ TEST(PromptSet, MissingTextFieldNamesLineAndField) {
   EXPECT_EQ(e.field(), "prompt");
 }
 
+TEST(PromptSet, NumbersTooLargeForADoubleAreBadInputNotACrash) {
+  // Found by the fuzzer: the JSON parser reports these as out_of_range.
+  const auto line = expect_config_error([] { parse_prompt_set("{\"prompt\": \"a\"}\n{\"prompt\": 1e999}\n", "mem"); });
+  EXPECT_EQ(line.line(), 2);
+  const auto array = expect_config_error([] { parse_prompt_set("[{\"prompt\": 1e999}]", "mem"); });
+  EXPECT_EQ(array.line(), 1);
+}
+
 TEST(PromptSet, DuplicateIdsAndEmptyFilesAreRejected) {
   const auto dup = expect_config_error([] { load_prompt_set(data_path("prompts/duplicate_id.jsonl")); });
   EXPECT_EQ(dup.line(), 2);

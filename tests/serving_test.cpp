@@ -270,6 +270,47 @@ TEST(Serving, KvPressurePreemptsTheYoungestAndRecomputesIt) {
   EXPECT_LE(r.peak_fast_tier_used_bytes_per_device, weights + 1.5 * kv_full);
 }
 
+// The same pressure with swap: the younger request's KV goes to host DRAM
+// over a device->host link and comes back, each copy taking exactly its
+// bytes over that link's bandwidth; nothing is recomputed.
+TEST(Serving, KvSwapOutAndBack) {
+  const llm::ModelSpec& m = small_model();
+  const double weights = static_cast<double>(llm::weight_bytes(m));
+  const double kv_full = static_cast<double>(llm::kv_bytes_for_context(m, 512 + 1024));
+  config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
+  doc.set_from_text(fmt::format("devices.gpu.tiers.hbm.capacity_bytes={}", weights + 1.5 * kv_full));
+  doc.set_from_text("links=[{name: pcie, per_device: gpu, bandwidth_bytes_per_s: 10e9}, "
+                    "{name: pcie_d2h, per_device: gpu, bandwidth_bytes_per_s: 5e9}]");
+  doc.set_from_text("routes=[{from: host.dram, to: hbm, per_device: gpu, via: [pcie]}, "
+                    "{from: hbm, to: host.dram, per_device: gpu, via: [pcie_d2h]}]");
+  Fixture f(1, 10e9, "continuous", 8);
+  f.platform = hw::load_platform(doc);
+  f.setup.platform = &f.platform;
+  f.setup.kv_preemption = "swap";
+  const ServingResult r = f.run({request(0, 0, 512, 1024), request(1, 0, 512, 1024)});
+  for (const RequestRecord& q : r.requests) {
+    EXPECT_EQ(q.outcome, Outcome::Finished);
+    EXPECT_EQ(q.tokens_out, 1024);
+  }
+  ASSERT_GE(r.kv_swaps.size(), 2u);
+  const KvSwapRecord& out = r.kv_swaps[0];
+  const KvSwapRecord& in = r.kv_swaps[1];
+  EXPECT_TRUE(out.out);
+  EXPECT_FALSE(in.out);
+  EXPECT_EQ(out.request, 1);
+  EXPECT_EQ(in.request, 1);
+  EXPECT_EQ(in.bytes_per_device, out.bytes_per_device);
+  EXPECT_EQ(out.end_ps - out.start_ps, seconds_to_ps_ceil(std::ceil(out.bytes_per_device) / 5e9));
+  EXPECT_EQ(in.end_ps - in.start_ps, seconds_to_ps_ceil(std::ceil(in.bytes_per_device) / 10e9));
+  EXPECT_GE(in.start_ps, r.requests[0].finish_ps);  // back when the older request has left room
+  EXPECT_EQ(r.requests[1].preemptions, 1);
+  EXPECT_LE(r.peak_fast_tier_used_bytes_per_device, weights + 1.5 * kv_full);
+  // The small platform has no device->host route: swap is refused up front.
+  Fixture no_route(1, 10e9, "continuous", 8);
+  no_route.setup.kv_preemption = "swap";
+  EXPECT_THROW(no_route.run({request(0, 0, 8, 2)}), config::UsageError);
+}
+
 // Belady's choice never needs more switches than LRU, LFU or FIFO on the
 // same request sequence (one expert at a time, equal sizes).
 RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {

@@ -47,6 +47,8 @@ std::vector<Record> parse_records(const std::string& name, const std::string& te
       array = json::parse(text);
     } catch (const json::parse_error& e) {
       throw ConfigError(name, line_at_offset(text, e.byte == 0 ? 0 : e.byte - 1), 0, "", "not valid JSON");
+    } catch (const json::exception& e) {  // e.g. a number too large for a double
+      throw ConfigError(name, line_at_offset(text, first), 0, "", std::string("not valid JSON: ") + e.what());
     }
     const int line = line_at_offset(text, first);
     for (std::size_t i = 0; i < array.size(); ++i) records.push_back({std::move(array[i]), line});
@@ -60,6 +62,8 @@ std::vector<Record> parse_records(const std::string& name, const std::string& te
       records.push_back({json::parse(line), n});
     } catch (const json::parse_error& e) {
       throw ConfigError(name, n, static_cast<int>(e.byte), "", "not a JSON object (malformed JSONL line)");
+    } catch (const json::exception& e) {  // e.g. a number too large for a double
+      throw ConfigError(name, n, 0, "", std::string("malformed JSONL line: ") + e.what());
     }
     if (!records.back().value.is_object()) throw ConfigError(name, n, 0, "", "a JSONL line must hold a JSON object");
   }

@@ -39,7 +39,13 @@ const Schema& memory_schema() {
       "memory",
       "fast-tier use besides expert weights",
       {with_default(non_negative(quantity("workspace_bytes", Unit::Bytes, "reserved per accelerator")), "0"),
-       with_default(at_least(field("kv_block_tokens", FieldKind::Integer, "tokens per paged KV block"), 1), "16")}};
+       with_default(at_least(field("kv_block_tokens", FieldKind::Integer, "tokens per paged KV block"), 1), "16"),
+       with_default(one_of(field("kv_preemption", FieldKind::String,
+                                 "when KV caches outgrow the fast tier, the youngest request's is dropped and "
+                                 "recomputed later (recompute) or copied to the slow tier and back (swap; needs a "
+                                 "fast->slow route in the platform)"),
+                           {"recompute", "swap"}),
+                    "recompute")}};
   return s;
 }
 
@@ -201,6 +207,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   const Section memory = child_or_defaults(s, doc, "memory", memory_schema());
   setup.workspace_bytes_per_device = memory.number("workspace_bytes");
   setup.kv_block_tokens = static_cast<int>(memory.integer("kv_block_tokens"));
+  setup.kv_preemption = memory.text("kv_preemption");
 
   const Section residency = child_or_defaults(s, doc, "residency", residency_schema());
   setup.eviction.policy = residency.text("policy");

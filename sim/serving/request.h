@@ -36,6 +36,9 @@ struct RequestRecord {
   std::int64_t tokens_out = 0;
   std::int64_t cached_tokens = 0;   // tokens in its KV cache (0 before prefill or after preemption)
   int preemptions = 0;
+  // Where its KV cache is, when kv_preemption is swap.
+  enum class Kv { Fast, SwappingOut, Slow, SwappingIn } kv = Kv::Fast;
+  double swapped_bytes_per_device = 0;
   std::vector<TimePs> token_ps;     // every token's time, when recorded
 
   double ttft_s() const { return to_seconds(prefill_end_ps - request.arrival_ps); }

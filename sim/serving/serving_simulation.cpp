@@ -62,6 +62,12 @@ class Engine : public EngineView {
                                              platform_.name));
       table_ = load_latency_table(platform_.serving.latency_table_file);
     }
+    if (s.kv_preemption == "swap")
+      for (const int d : devices_)
+        if (platform_.route(platform_.fast_tier_of(d), platform_.slow_tier_of(d), mode_) == nullptr)
+          throw config::UsageError(fmt::format(
+              "kv_preemption swap needs a route from {} to {} on platform '{}' (the platform declares none)",
+              platform_.fast_tier_name(d), platform_.slow_tier_name(d), platform_.name));
     reserve_static_memory();
     describe_model_choices();
   }
@@ -219,11 +225,44 @@ class Engine : public EngineView {
     result_.switches[s.switch_index].end_ps = sim_.now();
     --loads_in_flight_;
     policy_->on_load(expert, sim_.now());
+    copy_ended();
+  }
+
+  // A copy (expert or KV) ended: a step waiting for room or data retries.
+  void copy_ended() {
     if (waiting_) {
       waiting_ = false;
       kick();
     } else {
       try_prefetch();
+    }
+  }
+
+  // Copies a request's KV cache between the fast and the slow tier, one flow
+  // per device of the group, and calls `done` when all have arrived.
+  void start_kv_copy(std::int64_t id, bool out, double bytes_per_device) {
+    ++swaps_in_flight_;
+    const std::size_t record = result_.kv_swaps.size();
+    result_.kv_swaps.push_back({id, out, bytes_per_device, sim_.now(), kNever});
+    auto pending = std::make_shared<int>(tp_);
+    for (const int d : devices_) {
+      const int fast = platform_.fast_tier_of(d);
+      const int slow = platform_.slow_tier_of(d);
+      const hw::Route* route = out ? platform_.route(fast, slow, mode_) : platform_.route(slow, fast, mode_);
+      network_.start(resources_.path(*route), static_cast<std::uint64_t>(std::ceil(bytes_per_device)),
+                     [this, id, out, record, pending](const FlowRecord&) {
+                       if (--*pending > 0) return;
+                       result_.kv_swaps[record].end_ps = sim_.now();
+                       --swaps_in_flight_;
+                       RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+                       if (out) {
+                         release_kv(r);
+                         r.kv = RequestRecord::Kv::Slow;
+                       } else {
+                         r.kv = RequestRecord::Kv::Fast;
+                       }
+                       copy_ended();
+                     });
     }
   }
 
@@ -278,7 +317,7 @@ class Engine : public EngineView {
       stats.requests += static_cast<std::int64_t>(step.requests.size());
       if (s.residency == Residency::Resident) stats.hits += static_cast<std::int64_t>(step.requests.size());
     }
-    if (s.residency == Residency::Resident) return run_compute(step);
+    if (s.residency == Residency::Resident) return prepare_and_run(step);
     if (s.residency == Residency::Absent) {
       std::int64_t tokens = 0;
       for (const std::int64_t id : step.requests) tokens = std::max(tokens, result_.requests[static_cast<std::size_t>(id)].request.input_tokens);
@@ -292,7 +331,7 @@ class Engine : public EngineView {
       while (!make_room(shard_bytes(e), {e})) {
         // Space is held by copies in flight or by running requests' KV:
         // wait for a copy to end, or preempt the youngest running request.
-        if (loads_in_flight_ > 0) {
+        if (loads_in_flight_ + swaps_in_flight_ > 0) {
           waiting_ = true;
           return;
         }
@@ -328,14 +367,40 @@ class Engine : public EngineView {
     });
   }
 
-  void run_compute(Step& step) {
-    const int e = step.expert;
+  // Before computing, every request of the step needs its KV cache in the
+  // fast tier with room for the step's new token: grown, swapped back in,
+  // or (swap mode) waiting for a swap-out to free room. Re-run after each
+  // copy ends until all are ready; then compute.
+  void prepare_and_run(Step& step) {
+    bool wait = false;
     for (const std::int64_t id : std::vector<std::int64_t>(step.requests)) {
       if (std::find(step.requests.begin(), step.requests.end(), id) == step.requests.end()) continue;  // preempted
       RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
       if (r.switch_start_ps != kNever && r.switch_end_ps == kNever) r.switch_end_ps = sim_.now();
-      ensure_kv(r, step);
+      using Kv = RequestRecord::Kv;
+      if (r.kv == Kv::SwappingIn || r.kv == Kv::SwappingOut) {
+        wait = true;  // back in (or out, then in) before it can run
+        continue;
+      }
+      const KvReady ready = ensure_kv(r, step);
+      if (ready == KvReady::Wait) wait = true;
+      if (ready != KvReady::Yes) continue;
+      if (r.kv == Kv::Slow) {
+        r.kv = Kv::SwappingIn;
+        start_kv_copy(id, false, r.swapped_bytes_per_device);
+        wait = true;
+      }
     }
+    if (wait) {
+      if (swaps_in_flight_ + loads_in_flight_ == 0) throw std::logic_error("serving: waiting with no copy in flight");
+      waiting_ = true;
+      return;
+    }
+    run_compute(step);
+  }
+
+  void run_compute(Step& step) {
+    const int e = step.expert;
     if (step.requests.empty()) return finish_step();
     busy_ = true;
     const llm::ModelSpec& model = *setup_.expert_models[static_cast<std::size_t>(e)];
@@ -401,24 +466,33 @@ class Engine : public EngineView {
     return *s;
   }
 
+  enum class KvReady { Yes, Left, Wait };
+
   // Grows the request's KV while it does not fit by preempting the youngest
-  // request holding KV (drop and recompute, as vLLM does). When the request
-  // itself is the youngest it leaves the step and waits; when nothing else
-  // holds KV it can never fit and is rejected. Returns whether it stays.
-  bool ensure_kv(RequestRecord& r, Step& step) {
+  // request holding KV (vLLM's rule): dropped to be recomputed, or swapped
+  // out to the slow tier (the room comes when that copy ends: Wait). When
+  // the request itself is the youngest it leaves the step (Left); when
+  // nothing else holds KV it can never fit and is rejected (Left).
+  KvReady ensure_kv(RequestRecord& r, Step& step) {
     const std::int64_t self = r.request.id;
     while (!grow_kv(r)) {
       std::int64_t youngest = self;
-      for (const auto& [id, bytes] : kv_held_) youngest = std::max(youngest, id);
-      const bool others = kv_held_.size() > (kv_held_.contains(self) ? 1u : 0u);
+      bool others = false;
+      for (const auto& [id, bytes] : kv_held_) {
+        if (id == self || result_.requests[static_cast<std::size_t>(id)].kv == RequestRecord::Kv::SwappingOut) continue;
+        others = true;
+        youngest = std::max(youngest, id);
+      }
       if (!others) {
+        if (swaps_in_flight_ > 0) return KvReady::Wait;  // room is on its way
         reject(self, "KV cache does not fit the fast tier beside the running expert");
-        return false;
+        return KvReady::Left;
       }
       preempt(youngest, step);
-      if (youngest == self) return false;
+      if (youngest == self) return KvReady::Left;
+      if (result_.requests[static_cast<std::size_t>(youngest)].kv == RequestRecord::Kv::SwappingOut) return KvReady::Wait;
     }
-    return true;
+    return KvReady::Yes;
   }
 
   // The youngest request holding KV other than `keep`, preferring one outside
@@ -427,7 +501,7 @@ class Engine : public EngineView {
     std::int64_t outside = -1;
     std::int64_t inside = -1;
     for (const auto& [id, bytes] : kv_held_) {
-      if (id == keep) continue;
+      if (id == keep || result_.requests[static_cast<std::size_t>(id)].kv == RequestRecord::Kv::SwappingOut) continue;
       const bool in_step = std::find(step.requests.begin(), step.requests.end(), id) != step.requests.end();
       std::int64_t& best = in_step ? inside : outside;
       best = std::max(best, id);
@@ -435,13 +509,23 @@ class Engine : public EngineView {
     return outside >= 0 ? outside : inside;
   }
 
-  // Drops the request's KV (if any) and sends it back to its queue.
+  // Takes the request's KV (if any) out of the fast tier, dropping it
+  // (recompute) or copying it to the slow tier (swap), and sends the request
+  // back to its queue.
   void preempt(std::int64_t id, Step& step) {
     RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
     if (kv_held_.contains(id)) {
-      release_kv(r);
       ++r.preemptions;
       ++result_.preemptions;
+      if (setup_.kv_preemption == "swap" && r.cached_tokens > 0) {
+        r.kv = RequestRecord::Kv::SwappingOut;
+        r.swapped_bytes_per_device = kv_held(r);
+        start_kv_copy(id, true, r.swapped_bytes_per_device);
+        std::erase(step.requests, id);
+        scheduler_->on_preempted(id);
+        return;
+      }
+      release_kv(r);
     }
     r.cached_tokens = 0;
     std::erase(step.requests, id);
@@ -529,6 +613,7 @@ class Engine : public EngineView {
   TimePs last_kick_ps_ = -1;
   std::size_t kicks_at_this_time_ = 0;
   int loads_in_flight_ = 0;
+  int swaps_in_flight_ = 0;
   ServingResult result_;
 };
 

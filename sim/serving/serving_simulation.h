@@ -28,6 +28,7 @@ struct ServingSetup {
   const llm::ModelSpec* router_model = nullptr;      // null: routing costs nothing
   double workspace_bytes_per_device = 0;
   int kv_block_tokens = 16;
+  std::string kv_preemption = "recompute";  // recompute | swap (to the slow tier, over a fast->slow route)
   EvictionOptions eviction;
   bool prefetch = false;
   SchedulerOptions scheduler;
@@ -58,6 +59,15 @@ struct SwitchRecord {
   bool prefetch = false;
 };
 
+// One KV cache copied out to the slow tier or back (per device bytes).
+struct KvSwapRecord {
+  std::int64_t request = 0;
+  bool out = true;  // fast -> slow; false: back in
+  double bytes_per_device = 0;
+  TimePs start_ps = 0;
+  TimePs end_ps = kNever;
+};
+
 // The fast tier's use per device after each change (the last change at a time).
 struct OccupancySample {
   TimePs time_ps = 0;
@@ -69,9 +79,10 @@ struct ServingResult {
   std::vector<ExpertStats> experts;
   std::vector<BatchRecord> batches;
   std::vector<SwitchRecord> switches;
+  std::vector<KvSwapRecord> kv_swaps;
   std::vector<OccupancySample> occupancy;
   TimePs end_ps = 0;
-  std::int64_t preemptions = 0;  // KV caches dropped to make room (recomputed later)
+  std::int64_t preemptions = 0;  // KV caches dropped (recompute) or swapped out (swap) to make room
   std::uint64_t events = 0;
   std::uint64_t trace_hash = 0;
   double fast_tier_capacity_bytes_per_device = 0;
