@@ -36,6 +36,17 @@ hw::Platform small_platform(double hbm_bytes = 10e9) {
   return hw::load_platform(doc);
 }
 
+// The test platform with a device->host route too (needed for KV swap).
+hw::Platform small_platform_with_swap_route(double hbm_bytes) {
+  config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
+  doc.set_from_text(fmt::format("devices.gpu.tiers.hbm.capacity_bytes={}", hbm_bytes));
+  doc.set_from_text("links=[{name: pcie, per_device: gpu, bandwidth_bytes_per_s: 10e9}, "
+                    "{name: pcie_d2h, per_device: gpu, bandwidth_bytes_per_s: 5e9}]");
+  doc.set_from_text("routes=[{from: host.dram, to: hbm, per_device: gpu, via: [pcie]}, "
+                    "{from: hbm, to: host.dram, per_device: gpu, via: [pcie_d2h]}]");
+  return hw::load_platform(doc);
+}
+
 const llm::ModelSpec& small_model() {
   static const llm::ModelSpec m = llm::load_model(data_path("experiments/small_model.yaml"));
   return m;
@@ -277,14 +288,8 @@ TEST(Serving, KvSwapOutAndBack) {
   const llm::ModelSpec& m = small_model();
   const double weights = static_cast<double>(llm::weight_bytes(m));
   const double kv_full = static_cast<double>(llm::kv_bytes_for_context(m, 512 + 1024));
-  config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
-  doc.set_from_text(fmt::format("devices.gpu.tiers.hbm.capacity_bytes={}", weights + 1.5 * kv_full));
-  doc.set_from_text("links=[{name: pcie, per_device: gpu, bandwidth_bytes_per_s: 10e9}, "
-                    "{name: pcie_d2h, per_device: gpu, bandwidth_bytes_per_s: 5e9}]");
-  doc.set_from_text("routes=[{from: host.dram, to: hbm, per_device: gpu, via: [pcie]}, "
-                    "{from: hbm, to: host.dram, per_device: gpu, via: [pcie_d2h]}]");
   Fixture f(1, 10e9, "continuous", 8);
-  f.platform = hw::load_platform(doc);
+  f.platform = small_platform_with_swap_route(weights + 1.5 * kv_full);
   f.setup.platform = &f.platform;
   f.setup.kv_preemption = "swap";
   const ServingResult r = f.run({request(0, 0, 512, 1024), request(1, 0, 512, 1024)});
@@ -353,6 +358,11 @@ RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
     f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
     f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
     f.setup.prefetch = *rc::gen::arbitrary<bool>();
+    if (*rc::gen::arbitrary<bool>()) {
+      f.platform = small_platform_with_swap_route(hbm);
+      f.setup.platform = &f.platform;
+      f.setup.kv_preemption = "swap";
+    }
     const ServingResult r = f.run(rs);
     RC_ASSERT(r.peak_fast_tier_used_bytes_per_device <= hbm);
     for (const RequestRecord& q : r.requests) {
