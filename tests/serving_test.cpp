@@ -316,6 +316,30 @@ TEST(Serving, KvSwapOutAndBack) {
   EXPECT_THROW(no_route.run({request(0, 0, 8, 2)}), config::UsageError);
 }
 
+TEST(Serving, SeveralEnginesServeInParallelAndAffinityAvoidsSwitches) {
+  // Two GPUs at TP1: two engines, each copying over its own PCIe link.
+  Fixture f(2);
+  config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
+  doc.set_from_text("devices.gpu.count=2");
+  f.platform = hw::load_platform(doc);
+  f.setup.platform = &f.platform;
+  const ServingResult r = f.run({request(0, 0, 100, 3), request(1, 1, 100, 3)});
+  EXPECT_EQ(r.requests[0].finish_ps, switch_ps() + run_ps(f.platform, 100, 3));
+  EXPECT_EQ(r.requests[1].finish_ps, r.requests[0].finish_ps);
+  // Expert 0 again, later: round-robin sends it to engine 0 by turn (a hit);
+  // a third request for expert 1 goes round-robin to engine 0 (a switch),
+  // expert-affinity to engine 1, which holds it.
+  const std::vector<Request> rs{request(0, 0, 10, 1), request(1, 1, 10, 1, 1'000'000'000'000),
+                                request(2, 1, 10, 1, 2'000'000'000'000)};
+  const ServingResult rr = f.run(rs);
+  EXPECT_EQ(rr.experts[1].switches, 2);
+  f.setup.dispatcher = "expert-affinity";
+  const ServingResult aff = f.run(rs);
+  EXPECT_EQ(aff.experts[1].switches, 1);
+  f.setup.eviction.policy = "belady";
+  EXPECT_THROW(f.run(rs), config::UsageError);
+}
+
 // Belady's choice never needs more switches than LRU, LFU or FIFO on the
 // same request sequence (one expert at a time, equal sizes).
 RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {
@@ -360,9 +384,19 @@ RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
     f.setup.prefetch = *rc::gen::arbitrary<bool>();
     if (*rc::gen::arbitrary<bool>()) {
       f.platform = small_platform_with_swap_route(hbm);
-      f.setup.platform = &f.platform;
       f.setup.kv_preemption = "swap";
     }
+    // Sometimes several engines (one per GPU) behind a dispatcher.
+    const int gpus = *rc::gen::inRange(1, 4);
+    if (gpus > 1) {
+      config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
+      doc.set_from_text(fmt::format("devices.gpu.tiers.hbm.capacity_bytes={}", hbm));
+      doc.set_from_text(fmt::format("devices.gpu.count={}", gpus));
+      f.platform = hw::load_platform(doc);
+      f.setup.kv_preemption = "recompute";
+      f.setup.dispatcher = *rc::gen::element<std::string>("round-robin", "least-loaded", "expert-affinity");
+    }
+    f.setup.platform = &f.platform;
     const ServingResult r = f.run(rs);
     RC_ASSERT(r.peak_fast_tier_used_bytes_per_device <= hbm);
     for (const RequestRecord& q : r.requests) {

@@ -133,7 +133,14 @@ const Schema& build() {
        required(field("platform", FieldKind::String, "platform file (hw-configs/*.yaml), relative to this file")),
        field("platform_set", FieldKind::StringMap, "overrides of platform fields: dotted path -> value"),
        field("host_link_mode", FieldKind::String, "host-link mode for expert copies (default: the platform's)"),
-       at_least(field("tensor_parallel", FieldKind::Integer, "devices an expert is sharded over (default: the platform's)"), 1),
+       at_least(field("tensor_parallel", FieldKind::Integer,
+                      "devices an expert is sharded over (default: the platform's); accelerators / TP engines run"),
+                1),
+       with_default(one_of(field("dispatcher", FieldKind::String,
+                                 "with several engines: round-robin, least-loaded (fewest unfinished requests) or "
+                                 "expert-affinity (the least loaded engine holding the request's expert)"),
+                           dispatcher_names()),
+                    "round-robin"),
        required(nested("experts", FieldKind::Map, experts_schema(), "experts")),
        nested("router", FieldKind::Map, router_schema(), "router model (absent: routing is free)"),
        nested("memory", FieldKind::Map, memory_schema(), "memory"),
@@ -200,6 +207,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
       s.fail("tensor_parallel", fmt::format("exceeds the {} accelerators of '{}'", x->platform.accelerators().size(),
                                             x->platform.name));
   }
+  setup.dispatcher = s.text("dispatcher");
   setup.expert_names = x->expert_names;
   setup.expert_models.assign(x->expert_names.size(), &x->expert_model);
   setup.router_model = x->router_model ? &*x->router_model : nullptr;

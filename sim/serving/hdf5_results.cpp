@@ -74,6 +74,7 @@ void write_results_hdf5(const std::filesystem::path& file, const ServingResult& 
     H5::Group ts = h5.createGroup("timeseries");
     H5::Group fast = ts.createGroup("fast_tier");
     write_column(fast, "time_s", column<O, double>(result.occupancy, [](const O& o) { return to_seconds(o.time_ps); }), D);
+    write_column(fast, "engine", column<O, std::int32_t>(result.occupancy, [](const O& o) { return o.engine; }), I32);
     write_column(fast, "used_bytes", column<O, double>(result.occupancy, [](const O& o) { return o.used_bytes; }), D);
 
     using E = ExpertStats;

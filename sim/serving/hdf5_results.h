@@ -2,7 +2,7 @@
 // A serving run as one HDF5 file, for plotting and analysis (h5py, pandas):
 //   /requests/<column>       one row per request (times in s, -1 when never)
 //   /switches/<column>       one row per expert copy
-//   /timeseries/fast_tier    time_s, used_bytes (per device, after each change)
+//   /timeseries/fast_tier    time_s, engine, used_bytes (per device of that engine, after each change)
 //   /experts/<column>        per-expert requests, hits, switches, bytes moved
 //   attribute `summary_json` on the root: the JSON summary `coesim run` prints
 // Written to a temporary name and renamed, so a failed run leaves any earlier

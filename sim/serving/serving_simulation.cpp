@@ -32,36 +32,40 @@ struct ExpertState {
   std::size_t switch_index = 0;  // its entry in ServingResult::switches while loading
 };
 
+// What every engine of a run shares: the clock, the network of links and
+// tiers (copies from all engines contend on it), and the result.
+struct Shared {
+  explicit Shared(const hw::Platform& platform) : network(sim), resources(platform, network) {}
+  Simulator sim;
+  FlowNetwork network;
+  hw::PlatformNetwork resources;
+  ServingResult result;
+  std::optional<LatencyTable> table;
+};
+
+// One tensor-parallel group of accelerators serving experts: its own fast
+// tier (capacity, residency, KV caches), scheduler and eviction policy.
 class Engine : public EngineView {
  public:
-  Engine(const ServingSetup& s, std::vector<Request> requests)
+  Engine(const ServingSetup& s, Shared& shared, int index, int tp)
       : setup_(s),
         platform_(*s.platform),
-        network_(sim_),
-        resources_(platform_, network_),
-        tp_(s.tensor_parallel > 0 ? s.tensor_parallel : platform_.serving.tensor_parallel),
+        sim_(shared.sim),
+        network_(shared.network),
+        resources_(shared.resources),
+        result_(shared.result),
+        table_(shared.table),
+        index_(index),
+        tp_(tp),
         exec_(TpGroupHardware::of(platform_, tp_)),
         policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
         scheduler_(make_scheduler(s.scheduler)),
         experts_(s.expert_models.size()) {
     mode_ = s.host_link_mode.empty() ? platform_.default_host_link_mode : s.host_link_mode;
     const std::vector<int> accelerators = platform_.accelerators();
-    devices_.assign(accelerators.begin(), accelerators.begin() + tp_);
+    devices_.assign(accelerators.begin() + index * tp_, accelerators.begin() + (index + 1) * tp_);
     capacity_ = platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes;
-    result_.experts.resize(experts_.size());
     result_.fast_tier_capacity_bytes_per_device = capacity_;
-    for (Request& r : requests) {
-      RequestRecord rec;
-      rec.request = std::move(r);
-      result_.requests.push_back(std::move(rec));
-    }
-    if (platform_.serving.execution_model == "latency-table") {
-      if (s.scheduler.kind != "samba-coe" && s.scheduler.kind != "fcfs")
-        throw config::UsageError(fmt::format("platform '{}' uses a measured latency table of whole requests; only the "
-                                             "samba-coe and fcfs schedulers run requests whole",
-                                             platform_.name));
-      table_ = load_latency_table(platform_.serving.latency_table_file);
-    }
     if (s.kv_preemption == "swap")
       for (const int d : devices_)
         if (platform_.route(platform_.fast_tier_of(d), platform_.slow_tier_of(d), mode_) == nullptr)
@@ -69,8 +73,20 @@ class Engine : public EngineView {
               "kv_preemption swap needs a route from {} to {} on platform '{}' (the platform declares none)",
               platform_.fast_tier_name(d), platform_.slow_tier_name(d), platform_.name));
     reserve_static_memory();
-    describe_model_choices();
+    if (index_ == 0) describe_model_choices();
   }
+
+  // The dispatcher gave this engine a request that has just arrived.
+  void accept(std::int64_t id) {
+    ++assigned_;
+    RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+    if (!setup_.scheduler.route) r.routed_ps = r.queued_ps = sim_.now();
+    scheduler_->on_arrival(id);
+    kick_after_arrivals();
+  }
+  // Requests given to it and not yet finished or rejected.
+  std::int64_t load() const { return assigned_ - ended_; }
+  bool holds(int expert) const { return experts_[static_cast<std::size_t>(expert)].residency != Residency::Absent; }
 
   TimePs now() const override { return sim_.now(); }
   bool resident(int expert) const override {
@@ -94,29 +110,6 @@ class Engine : public EngineView {
   }
   double kv_bytes(int expert, std::int64_t tokens) const override { return kv_bytes_per_device(expert, tokens); }
 
-  ServingResult run() {
-    for (std::size_t i = 0; i < result_.requests.size(); ++i) {
-      const auto id = static_cast<std::int64_t>(i);
-      sim_.schedule_at(result_.requests[i].request.arrival_ps, [this, id] {
-        RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
-        if (!setup_.scheduler.route) r.routed_ps = r.queued_ps = sim_.now();
-        scheduler_->on_arrival(id);
-        kick_after_arrivals();
-      });
-    }
-    sim_.run();
-    for (const RequestRecord& r : result_.requests)
-      if (r.outcome == Outcome::Pending)
-        throw std::logic_error(fmt::format("serving: request {} never finished (simulator bug)", r.request.id));
-    for (BatchRecord& b : result_.batches)
-      for (const std::int64_t id : b.requests) b.end_ps = std::max(b.end_ps, result_.requests[static_cast<std::size_t>(id)].finish_ps);
-    result_.end_ps = sim_.now();
-    result_.events = sim_.events_executed();
-    result_.trace_hash = sim_.trace_hash();
-    return std::move(result_);
-  }
-
- private:
   // ---- memory ----------------------------------------------------------
 
   double shard_bytes(int expert) const {
@@ -130,10 +123,10 @@ class Engine : public EngineView {
   double free_bytes() const { return capacity_ - used_; }
   void sample_occupancy() {
     auto& series = result_.occupancy;
-    if (!series.empty() && series.back().time_ps == sim_.now()) {
+    if (!series.empty() && series.back().time_ps == sim_.now() && series.back().engine == index_) {
       series.back().used_bytes = used_;
     } else {
-      series.push_back({sim_.now(), used_});
+      series.push_back({sim_.now(), index_, used_});
     }
   }
   void charge(double bytes) {
@@ -544,6 +537,7 @@ class Engine : public EngineView {
         r.outcome = Outcome::Finished;
         r.finish_ps = sim_.now();
         release_kv(r);
+        ++ended_;
       }
     }
     finish_step();
@@ -554,6 +548,7 @@ class Engine : public EngineView {
     r.outcome = Outcome::Rejected;
     r.reject_reason = std::move(reason);
     r.finish_ps = sim_.now();
+    ++ended_;
     release_kv(r);
     std::erase(current_->requests, id);
     scheduler_->on_rejected(id);
@@ -578,10 +573,14 @@ class Engine : public EngineView {
                                           platform_.serving.accelerator, platform_.name));
     }
     const auto accelerators = static_cast<int>(platform_.accelerators().size());
-    if (tp_ < accelerators)
-      result_.notes.push_back(fmt::format("one engine of TP{} on {} of the {} accelerators; the other {} are idle "
-                                          "(several engines per node are not modelled yet)",
-                                          tp_, tp_, accelerators, accelerators - tp_));
+    const int engines = accelerators / tp_;
+    if (engines > 1)
+      result_.notes.push_back(fmt::format("{} engines of TP{}, each with its own fast tier, experts and scheduler; "
+                                          "requests dispatched {}",
+                                          engines, tp_, setup_.dispatcher));
+    if (engines * tp_ < accelerators)
+      result_.notes.push_back(fmt::format("{} of the {} accelerators are idle: TP{} does not divide them",
+                                          accelerators - engines * tp_, accelerators, tp_));
     if (tp_ > 1 && hw.tp_link_bytes_per_s == 0)
       result_.notes.push_back("tensor-parallel all-reduce bandwidth not modelled: the platform names no serving.tp_link");
     if (hw.sram_bytes == 0) result_.notes.push_back("no SRAM tier: every layer's activations go through the fast tier");
@@ -590,12 +589,14 @@ class Engine : public EngineView {
 
   const ServingSetup& setup_;
   const hw::Platform& platform_;
-  Simulator sim_;
-  FlowNetwork network_;
-  hw::PlatformNetwork resources_;
+  Simulator& sim_;
+  FlowNetwork& network_;
+  hw::PlatformNetwork& resources_;
+  ServingResult& result_;
+  const std::optional<LatencyTable>& table_;
+  int index_;
   int tp_;
   ExecutionModel exec_;
-  std::optional<LatencyTable> table_;
   std::unique_ptr<EvictionPolicy> policy_;
   std::unique_ptr<Scheduler> scheduler_;
   std::vector<ExpertState> experts_;
@@ -614,16 +615,102 @@ class Engine : public EngineView {
   std::size_t kicks_at_this_time_ = 0;
   int loads_in_flight_ = 0;
   int swaps_in_flight_ = 0;
-  ServingResult result_;
+  std::int64_t assigned_ = 0;
+  std::int64_t ended_ = 0;
+};
+
+// The engines of a platform (accelerators / TP of them) and the dispatcher
+// that gives each arriving request to one.
+class Cluster {
+ public:
+  Cluster(const ServingSetup& s, std::vector<Request> requests) : setup_(s), shared_(*s.platform) {
+    const hw::Platform& p = *s.platform;
+    const int tp = s.tensor_parallel > 0 ? s.tensor_parallel : p.serving.tensor_parallel;
+    const int engines = static_cast<int>(p.accelerators().size()) / tp;
+    if (engines < 1) throw config::UsageError(fmt::format("TP{} exceeds the accelerators of '{}'", tp, p.name));
+    if (engines > 1 && s.eviction.policy == "belady")
+      throw config::UsageError("belady needs the future request sequence of one engine; with several engines it is "
+                               "not known in advance");
+    if (p.serving.execution_model == "latency-table") {
+      if (s.scheduler.kind != "samba-coe" && s.scheduler.kind != "fcfs")
+        throw config::UsageError(fmt::format("platform '{}' uses a measured latency table of whole requests; only the "
+                                             "samba-coe and fcfs schedulers run requests whole",
+                                             p.name));
+      shared_.table = load_latency_table(p.serving.latency_table_file);
+    }
+    shared_.result.experts.resize(s.expert_models.size());
+    for (Request& r : requests) {
+      RequestRecord rec;
+      rec.request = std::move(r);
+      shared_.result.requests.push_back(std::move(rec));
+    }
+    for (int i = 0; i < engines; ++i) engines_.push_back(std::make_unique<Engine>(s, shared_, i, tp));
+  }
+
+  ServingResult run() {
+    ServingResult& result = shared_.result;
+    for (std::size_t i = 0; i < result.requests.size(); ++i) {
+      const auto id = static_cast<std::int64_t>(i);
+      shared_.sim.schedule_at(result.requests[i].request.arrival_ps, [this, id] {
+        engines_[static_cast<std::size_t>(dispatch(shared_.result.requests[static_cast<std::size_t>(id)].request))]
+            ->accept(id);
+      });
+    }
+    shared_.sim.run();
+    for (const RequestRecord& r : result.requests)
+      if (r.outcome == Outcome::Pending)
+        throw std::logic_error(fmt::format("serving: request {} never finished (simulator bug)", r.request.id));
+    for (BatchRecord& b : result.batches)
+      for (const std::int64_t id : b.requests)
+        b.end_ps = std::max(b.end_ps, result.requests[static_cast<std::size_t>(id)].finish_ps);
+    result.end_ps = shared_.sim.now();
+    result.events = shared_.sim.events_executed();
+    result.trace_hash = shared_.sim.trace_hash();
+    return std::move(result);
+  }
+
+ private:
+  // round-robin: in turn; least-loaded: fewest unfinished requests;
+  // expert-affinity: the least loaded engine holding the expert (resident or
+  // arriving), else the least loaded. Ties go to the lowest index.
+  int dispatch(const Request& r) {
+    const auto n = static_cast<int>(engines_.size());
+    if (n == 1) return 0;
+    if (setup_.dispatcher == "round-robin") return static_cast<int>(next_++ % static_cast<std::size_t>(n));
+    const auto least_loaded = [&](bool need_expert) {
+      int best = -1;
+      for (int i = 0; i < n; ++i) {
+        const Engine& e = *engines_[static_cast<std::size_t>(i)];
+        if (need_expert && !e.holds(r.expert)) continue;
+        if (best < 0 || e.load() < engines_[static_cast<std::size_t>(best)]->load()) best = i;
+      }
+      return best;
+    };
+    if (setup_.dispatcher == "expert-affinity")
+      if (const int i = least_loaded(true); i >= 0) return i;
+    return least_loaded(false);
+  }
+
+  const ServingSetup& setup_;
+  Shared shared_;
+  std::vector<std::unique_ptr<Engine>> engines_;
+  std::size_t next_ = 0;
 };
 
 }  // namespace
+
+const std::vector<std::string>& dispatcher_names() {
+  static const std::vector<std::string> names{"round-robin", "least-loaded", "expert-affinity"};
+  return names;
+}
 
 ServingResult run_serving(const ServingSetup& setup, std::vector<Request> requests) {
   if (setup.platform == nullptr) throw std::invalid_argument("serving: no platform");
   if (setup.expert_models.size() != setup.expert_names.size() || setup.expert_models.empty())
     throw std::invalid_argument("serving: one model per named expert, at least one");
   if (setup.kv_block_tokens < 1) throw std::invalid_argument("serving: kv_block_tokens must be >= 1");
+  if (std::find(dispatcher_names().begin(), dispatcher_names().end(), setup.dispatcher) == dispatcher_names().end())
+    throw std::invalid_argument("serving: unknown dispatcher '" + setup.dispatcher + "'");
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const Request& r = requests[i];
     if (r.expert < 0 || r.expert >= static_cast<int>(setup.expert_models.size()))
@@ -634,8 +721,8 @@ ServingResult run_serving(const ServingSetup& setup, std::vector<Request> reques
     if (i > 0 && r.arrival_ps < requests[i - 1].arrival_ps)
       throw std::invalid_argument("serving: requests must be in arrival order");
   }
-  Engine engine(setup, std::move(requests));
-  return engine.run();
+  Cluster cluster(setup, std::move(requests));
+  return cluster.run();
 }
 
 }  // namespace coesim::serving

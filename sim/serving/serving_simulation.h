@@ -33,6 +33,8 @@ struct ServingSetup {
   bool prefetch = false;
   SchedulerOptions scheduler;
   bool record_token_times = false;
+  // With several engines (accelerators / TP of them): how arrivals are given out.
+  std::string dispatcher = "round-robin";  // round-robin | least-loaded | expert-affinity
 };
 
 struct ExpertStats {
@@ -71,6 +73,7 @@ struct KvSwapRecord {
 // The fast tier's use per device after each change (the last change at a time).
 struct OccupancySample {
   TimePs time_ps = 0;
+  int engine = 0;
   double used_bytes = 0;
 };
 
@@ -91,6 +94,8 @@ struct ServingResult {
   int experts_that_fit = 0;  // equal-size experts the fast tier holds beside router and workspace
   std::vector<std::string> notes;  // modelling choices the reader should know (e.g. no TP link)
 };
+
+const std::vector<std::string>& dispatcher_names();
 
 // Throws config::UsageError for a setup that cannot run (router and workspace
 // larger than the fast tier, a TP degree or host-link mode the platform lacks).
