@@ -340,6 +340,20 @@ TEST(Serving, SeveralEnginesServeInParallelAndAffinityAvoidsSwitches) {
   EXPECT_THROW(f.run(rs), config::UsageError);
 }
 
+TEST(Serving, NodesOfAClusterCopyOverTheirOwnLinksAndPartitionedPlacementPinsExperts) {
+  // Two one-GPU nodes: two cold requests for different experts run in
+  // parallel, each copy on its own node's link.
+  Fixture f(4);
+  f.setup.nodes = 2;
+  f.setup.placement = "partitioned";
+  const ServingResult r = f.run({request(0, 0, 100, 3), request(1, 1, 100, 3), request(2, 2, 100, 3, 1'000'000'000'000)});
+  EXPECT_EQ(r.requests[0].finish_ps, switch_ps() + run_ps(f.platform, 100, 3));
+  EXPECT_EQ(r.requests[1].finish_ps, r.requests[0].finish_ps);
+  // Expert 2 belongs to node 0, whose engine holds expert 0: expert 0 stays.
+  EXPECT_EQ(r.experts[0].evictions, 0);
+  EXPECT_EQ(r.requests[2].finish_ps - r.requests[2].request.arrival_ps, switch_ps() + run_ps(f.platform, 100, 3));
+}
+
 // Belady's choice never needs more switches than LRU, LFU or FIFO on the
 // same request sequence (one expert at a time, equal sizes).
 RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {
@@ -396,6 +410,8 @@ RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
       f.setup.kv_preemption = "recompute";
       f.setup.dispatcher = *rc::gen::element<std::string>("round-robin", "least-loaded", "expert-affinity");
     }
+    f.setup.nodes = *rc::gen::inRange(1, 3);
+    f.setup.placement = *rc::gen::element<std::string>("everywhere", "partitioned");
     f.setup.platform = &f.platform;
     const ServingResult r = f.run(rs);
     RC_ASSERT(r.peak_fast_tier_used_bytes_per_device <= hbm);

@@ -141,6 +141,16 @@ const Schema& build() {
                                  "expert-affinity (the least loaded engine holding the request's expert)"),
                            dispatcher_names()),
                     "round-robin"),
+       with_default(at_least(field("nodes", FieldKind::Integer,
+                                   "identical nodes of the platform, each with its own tiers and links (a cluster, "
+                                   "e.g. 4 x DGX H100)"),
+                             1),
+                    "1"),
+       with_default(one_of(field("placement", FieldKind::String,
+                                 "everywhere: any node serves any expert; partitioned: expert e only on node e mod "
+                                 "nodes"),
+                           {"everywhere", "partitioned"}),
+                    "everywhere"),
        required(nested("experts", FieldKind::Map, experts_schema(), "experts")),
        nested("router", FieldKind::Map, router_schema(), "router model (absent: routing is free)"),
        nested("memory", FieldKind::Map, memory_schema(), "memory"),
@@ -208,6 +218,8 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
                                             x->platform.name));
   }
   setup.dispatcher = s.text("dispatcher");
+  setup.nodes = static_cast<int>(s.integer("nodes"));
+  setup.placement = s.text("placement");
   setup.expert_names = x->expert_names;
   setup.expert_models.assign(x->expert_names.size(), &x->expert_model);
   setup.router_model = x->router_model ? &*x->router_model : nullptr;

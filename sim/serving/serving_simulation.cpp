@@ -35,10 +35,14 @@ struct ExpertState {
 // What every engine of a run shares: the clock, the network of links and
 // tiers (copies from all engines contend on it), and the result.
 struct Shared {
-  explicit Shared(const hw::Platform& platform) : network(sim), resources(platform, network) {}
+  Shared(const hw::Platform& platform, int nodes) : network(sim) {
+    for (int n = 0; n < nodes; ++n) node_resources.push_back(std::make_unique<hw::PlatformNetwork>(platform, network));
+  }
   Simulator sim;
   FlowNetwork network;
-  hw::PlatformNetwork resources;
+  // One copy of the platform's tiers and links per node: nodes share nothing
+  // but the clock (experts live in every node's slow tier).
+  std::vector<std::unique_ptr<hw::PlatformNetwork>> node_resources;
   ServingResult result;
   std::optional<LatencyTable> table;
 };
@@ -47,12 +51,13 @@ struct Shared {
 // tier (capacity, residency, KV caches), scheduler and eviction policy.
 class Engine : public EngineView {
  public:
-  Engine(const ServingSetup& s, Shared& shared, int index, int tp)
+  // Engine `index` (over all nodes) is group `group` of node `node`.
+  Engine(const ServingSetup& s, Shared& shared, int index, int node, int group, int tp)
       : setup_(s),
         platform_(*s.platform),
         sim_(shared.sim),
         network_(shared.network),
-        resources_(shared.resources),
+        resources_(*shared.node_resources[static_cast<std::size_t>(node)]),
         result_(shared.result),
         table_(shared.table),
         index_(index),
@@ -63,7 +68,7 @@ class Engine : public EngineView {
         experts_(s.expert_models.size()) {
     mode_ = s.host_link_mode.empty() ? platform_.default_host_link_mode : s.host_link_mode;
     const std::vector<int> accelerators = platform_.accelerators();
-    devices_.assign(accelerators.begin() + index * tp_, accelerators.begin() + (index + 1) * tp_);
+    devices_.assign(accelerators.begin() + group * tp_, accelerators.begin() + (group + 1) * tp_);
     capacity_ = platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes;
     result_.fast_tier_capacity_bytes_per_device = capacity_;
     if (s.kv_preemption == "swap")
@@ -573,7 +578,12 @@ class Engine : public EngineView {
                                           platform_.serving.accelerator, platform_.name));
     }
     const auto accelerators = static_cast<int>(platform_.accelerators().size());
-    const int engines = accelerators / tp_;
+    const int engines = setup_.nodes * (accelerators / tp_);
+    if (setup_.nodes > 1)
+      result_.notes.push_back(fmt::format("{} identical nodes, each with its own tiers and links; experts {}",
+                                          setup_.nodes,
+                                          setup_.placement == "partitioned" ? "partitioned (expert e on node e mod N)"
+                                                                            : "servable on every node"));
     if (engines > 1)
       result_.notes.push_back(fmt::format("{} engines of TP{}, each with its own fast tier, experts and scheduler; "
                                           "requests dispatched {}",
@@ -623,11 +633,12 @@ class Engine : public EngineView {
 // that gives each arriving request to one.
 class Cluster {
  public:
-  Cluster(const ServingSetup& s, std::vector<Request> requests) : setup_(s), shared_(*s.platform) {
+  Cluster(const ServingSetup& s, std::vector<Request> requests) : setup_(s), shared_(*s.platform, s.nodes) {
     const hw::Platform& p = *s.platform;
     const int tp = s.tensor_parallel > 0 ? s.tensor_parallel : p.serving.tensor_parallel;
-    const int engines = static_cast<int>(p.accelerators().size()) / tp;
-    if (engines < 1) throw config::UsageError(fmt::format("TP{} exceeds the accelerators of '{}'", tp, p.name));
+    per_node_ = static_cast<int>(p.accelerators().size()) / tp;
+    const int engines = s.nodes * per_node_;
+    if (per_node_ < 1) throw config::UsageError(fmt::format("TP{} exceeds the accelerators of '{}'", tp, p.name));
     if (engines > 1 && s.eviction.policy == "belady")
       throw config::UsageError("belady needs the future request sequence of one engine; with several engines it is "
                                "not known in advance");
@@ -644,7 +655,8 @@ class Cluster {
       rec.request = std::move(r);
       shared_.result.requests.push_back(std::move(rec));
     }
-    for (int i = 0; i < engines; ++i) engines_.push_back(std::make_unique<Engine>(s, shared_, i, tp));
+    for (int i = 0; i < engines; ++i)
+      engines_.push_back(std::make_unique<Engine>(s, shared_, i, i / per_node_, i % per_node_, tp));
   }
 
   ServingResult run() {
@@ -673,13 +685,20 @@ class Cluster {
   // round-robin: in turn; least-loaded: fewest unfinished requests;
   // expert-affinity: the least loaded engine holding the expert (resident or
   // arriving), else the least loaded. Ties go to the lowest index.
+  // With partitioned placement only the engines of node (expert mod nodes)
+  // are candidates.
   int dispatch(const Request& r) {
-    const auto n = static_cast<int>(engines_.size());
-    if (n == 1) return 0;
-    if (setup_.dispatcher == "round-robin") return static_cast<int>(next_++ % static_cast<std::size_t>(n));
+    int first = 0;
+    auto n = static_cast<int>(engines_.size());
+    if (setup_.placement == "partitioned") {
+      first = (r.expert % setup_.nodes) * per_node_;
+      n = per_node_;
+    }
+    if (n == 1) return first;
+    if (setup_.dispatcher == "round-robin") return first + static_cast<int>(next_++ % static_cast<std::size_t>(n));
     const auto least_loaded = [&](bool need_expert) {
       int best = -1;
-      for (int i = 0; i < n; ++i) {
+      for (int i = first; i < first + n; ++i) {
         const Engine& e = *engines_[static_cast<std::size_t>(i)];
         if (need_expert && !e.holds(r.expert)) continue;
         if (best < 0 || e.load() < engines_[static_cast<std::size_t>(best)]->load()) best = i;
@@ -694,6 +713,7 @@ class Cluster {
   const ServingSetup& setup_;
   Shared shared_;
   std::vector<std::unique_ptr<Engine>> engines_;
+  int per_node_ = 1;
   std::size_t next_ = 0;
 };
 
@@ -711,6 +731,9 @@ ServingResult run_serving(const ServingSetup& setup, std::vector<Request> reques
   if (setup.kv_block_tokens < 1) throw std::invalid_argument("serving: kv_block_tokens must be >= 1");
   if (std::find(dispatcher_names().begin(), dispatcher_names().end(), setup.dispatcher) == dispatcher_names().end())
     throw std::invalid_argument("serving: unknown dispatcher '" + setup.dispatcher + "'");
+  if (setup.nodes < 1) throw std::invalid_argument("serving: nodes must be >= 1");
+  if (setup.placement != "everywhere" && setup.placement != "partitioned")
+    throw std::invalid_argument("serving: unknown placement '" + setup.placement + "'");
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const Request& r = requests[i];
     if (r.expert < 0 || r.expert >= static_cast<int>(setup.expert_models.size()))

@@ -35,6 +35,9 @@ struct ServingSetup {
   bool record_token_times = false;
   // With several engines (accelerators / TP of them): how arrivals are given out.
   std::string dispatcher = "round-robin";  // round-robin | least-loaded | expert-affinity
+  // A cluster of identical nodes of the platform (e.g. 4 x DGX H100).
+  int nodes = 1;
+  std::string placement = "everywhere";  // everywhere | partitioned (expert e only on node e mod nodes)
 };
 
 struct ExpertStats {
