@@ -46,6 +46,30 @@ TEST(RunCli, WritesSummaryAndHdf5ThatAgree) {
   EXPECT_EQ(read_doubles(f, "switches/start_s").size(), static_cast<std::size_t>(j["summary"]["switches"].get<int>()));
   const std::vector<double> used = read_doubles(f, "timeseries/fast_tier/used_bytes");
   for (const double u : used) EXPECT_LE(u, j["fast_tier_capacity_bytes_per_device"].get<double>());
+  // Link utilisation: within [0, 1] in every bucket, and the bytes it adds
+  // up to over the copy links equal the bytes the switches moved.
+  const H5::DataSet u = f.openDataSet("timeseries/link_utilisation");
+  hsize_t dims[2] = {0, 0};
+  u.getSpace().getSimpleExtentDims(dims);
+  std::vector<double> util(dims[0] * dims[1]);
+  u.read(util.data(), H5::PredType::NATIVE_DOUBLE);
+  double bucket_s = 0;
+  u.openAttribute("bucket_s").read(H5::PredType::NATIVE_DOUBLE, &bucket_s);
+  const std::vector<double> bandwidth = read_doubles(f, "resources/bandwidth_bytes_per_s");
+  ASSERT_EQ(dims[0], bandwidth.size());
+  double pcie_bytes = 0;
+  const H5::DataSet names = f.openDataSet("resources/name");
+  std::vector<char*> raw(dims[0]);
+  names.read(raw.data(), names.getStrType());
+  for (hsize_t k = 0; k < dims[0]; ++k)
+    for (hsize_t b = 0; b < dims[1]; ++b) {
+      const double x = util[k * dims[1] + b];
+      EXPECT_GE(x, 0.0);
+      EXPECT_LE(x, 1.0 + 1e-9);
+      if (std::string(raw[k]).rfind("pcie", 0) == 0) pcie_bytes += x * bandwidth[k] * bucket_s;
+    }
+  H5::DataSet::vlenReclaim(raw.data(), names.getStrType(), names.getSpace());
+  EXPECT_NEAR(pcie_bytes, j["summary"]["bytes_moved"].get<double>(), 1e-6 * pcie_bytes);
   // A bad experiment exits 2 and leaves the earlier results as they were.
   const std::string before = slurp(dir / "summary.json");
   const auto bad = run_cli("run tests/data/experiments/batch_zero.yaml --out " + dir.string());

@@ -25,4 +25,12 @@ std::vector<LinkId> PlatformNetwork::path(const Route& route) const {
   return out;
 }
 
+std::vector<LinkId> PlatformNetwork::resources() const {
+  std::vector<LinkId> out;
+  for (const LinkId id : tier_resource_)
+    if (id != kNoLink) out.push_back(id);
+  out.insert(out.end(), link_resource_.begin(), link_resource_.end());
+  return out;
+}
+
 }  // namespace coesim::hw

@@ -17,6 +17,8 @@ class PlatformNetwork {
   std::vector<LinkId> path(const Route& route) const;
   LinkId tier_resource(int tier) const { return tier_resource_.at(static_cast<size_t>(tier)); }
   LinkId link_resource(int link) const { return link_resource_.at(static_cast<size_t>(link)); }
+  // Every resource this platform put into the network (tiers with a bandwidth, then links).
+  std::vector<LinkId> resources() const;
 
  private:
   std::vector<LinkId> tier_resource_;  // kNoLink for tiers without bandwidth

@@ -157,7 +157,10 @@ const Schema& build() {
        nested("residency", FieldKind::Map, residency_schema(), "residency"),
        nested("scheduler", FieldKind::Map, scheduler_schema(), "scheduler"),
        required(nested("workload", FieldKind::Map, workload_schema(), "workload")),
-       with_default(field("record_token_times", FieldKind::Bool, "keep every token's time per request"), "false")}};
+       with_default(field("record_token_times", FieldKind::Bool, "keep every token's time per request"), "false"),
+       with_default(positive(quantity("link_bucket_s", Unit::Seconds,
+                                      "time bucket of the per-link utilisation series in results.h5")),
+                    "0.1")}};
   return s;
 }
 
@@ -250,6 +253,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   setup.scheduler.max_wait_s = scheduler.number("max_wait_s");
   setup.scheduler.route = true;
   setup.record_token_times = s.flag("record_token_times");
+  setup.link_bucket_s = s.number("link_bucket_s");
 
   const Section w = s.child("workload");
   WorkloadSpec& spec = x->workload;

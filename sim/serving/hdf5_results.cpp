@@ -24,6 +24,15 @@ void write_column(H5::Group& group, const char* name, const std::vector<T>& valu
   if (n > 0) ds.write(values.data(), type);
 }
 
+void write_strings(H5::Group& group, const char* name, const std::vector<std::string>& values) {
+  std::vector<const char*> raw;
+  for (const std::string& v : values) raw.push_back(v.c_str());
+  const hsize_t n = raw.size();
+  const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  H5::DataSet ds = group.createDataSet(name, type, H5::DataSpace(1, &n));
+  if (n > 0) ds.write(raw.data(), type);
+}
+
 double seconds_or_never(TimePs t) { return t == kNever ? -1.0 : to_seconds(t); }
 
 template <typename Row, typename T>
@@ -76,6 +85,23 @@ void write_results_hdf5(const std::filesystem::path& file, const ServingResult& 
     write_column(fast, "time_s", column<O, double>(result.occupancy, [](const O& o) { return to_seconds(o.time_ps); }), D);
     write_column(fast, "engine", column<O, std::int32_t>(result.occupancy, [](const O& o) { return o.engine; }), I32);
     write_column(fast, "used_bytes", column<O, double>(result.occupancy, [](const O& o) { return o.used_bytes; }), D);
+
+    {
+      // [resource, bucket] utilisation; the bucket length is an attribute.
+      const hsize_t dims[2] = {result.link_utilisation.size(),
+                               result.link_utilisation.empty() ? 0 : result.link_utilisation.front().size()};
+      std::vector<double> flat;
+      for (const auto& row : result.link_utilisation) flat.insert(flat.end(), row.begin(), row.end());
+      H5::DataSet u = ts.createDataSet("link_utilisation", D, H5::DataSpace(2, dims));
+      if (!flat.empty()) u.write(flat.data(), D);
+      H5::Attribute a = u.createAttribute("bucket_s", D, H5::DataSpace(H5S_SCALAR));
+      a.write(D, &result.link_bucket_s);
+    }
+    using RI = ResourceInfo;
+    H5::Group res = h5.createGroup("resources");
+    write_strings(res, "name", column<RI, std::string>(result.resources, [](const RI& r) { return r.name; }));
+    write_column(res, "bandwidth_bytes_per_s",
+                 column<RI, double>(result.resources, [](const RI& r) { return r.bandwidth_bytes_per_s; }), D);
 
     using E = ExpertStats;
     H5::Group ex = h5.createGroup("experts");

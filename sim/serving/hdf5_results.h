@@ -3,6 +3,8 @@
 //   /requests/<column>       one row per request (times in s, -1 when never)
 //   /switches/<column>       one row per expert copy
 //   /timeseries/fast_tier    time_s, engine, used_bytes (per device of that engine, after each change)
+//   /timeseries/link_utilisation  [resource, bucket] utilisation (attribute bucket_s)
+//   /resources/<column>      name, bandwidth_bytes_per_s of every tier and link (per node)
 //   /experts/<column>        per-expert requests, hits, switches, bytes moved
 //   attribute `summary_json` on the root: the JSON summary `coesim run` prints
 // Written to a temporary name and renamed, so a failed run leaves any earlier

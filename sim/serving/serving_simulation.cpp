@@ -1,6 +1,7 @@
 #include "sim/serving/serving_simulation.h"
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -35,9 +36,66 @@ struct ExpertState {
 // What every engine of a run shares: the clock, the network of links and
 // tiers (copies from all engines contend on it), and the result.
 struct Shared {
-  Shared(const hw::Platform& platform, int nodes) : network(sim) {
-    for (int n = 0; n < nodes; ++n) node_resources.push_back(std::make_unique<hw::PlatformNetwork>(platform, network));
+  Shared(const hw::Platform& platform, int nodes, double link_bucket_s) : network(sim) {
+    if (!(link_bucket_s > 0)) throw std::invalid_argument("serving: link_bucket_s must be > 0");
+    result.link_bucket_s = link_bucket_s;
+    for (int n = 0; n < nodes; ++n) {
+      node_resources.push_back(std::make_unique<hw::PlatformNetwork>(platform, network));
+      for (const LinkId id : node_resources.back()->resources()) {
+        resource_index[id] = static_cast<int>(result.resources.size());
+        const std::string name = network.link_name(id);
+        result.resources.push_back({nodes > 1 ? fmt::format("node{}/{}", n, name) : name,
+                                    network.link_bandwidth_bytes_per_s(id)});
+      }
+    }
+    last_load.assign(result.resources.size(), 0.0);
+    last_change.assign(result.resources.size(), 0);
+    result.link_utilisation.resize(result.resources.size());
   }
+
+  // Folds each resource's load since its last change into the utilisation
+  // buckets, once per instant, after the network has re-shared (this runs
+  // last at its time); a load holds until the next change.
+  void sample_links_later() {
+    if (sample_pending) return;
+    sample_pending = true;
+    sim.schedule_in(0, [this] {
+      sample_pending = false;
+      for (const auto& [id, index] : resource_index) {
+        const double load = network.link_load_bytes_per_s(id);
+        const auto k = static_cast<std::size_t>(index);
+        if (load == last_load[k]) continue;
+        accumulate(k, sim.now());
+        last_load[k] = load;
+      }
+    }, Simulator::kPriorityLast);
+  }
+
+  // Adds resource k's bytes at its current load from its last change to `until_ps`.
+  void accumulate(std::size_t k, TimePs until_ps) {
+    const TimePs bucket_ps = seconds_to_ps_round(result.link_bucket_s);
+    std::vector<double>& buckets = result.link_utilisation[k];
+    TimePs t = last_change[k];
+    last_change[k] = until_ps;
+    if (last_load[k] == 0.0) return;
+    const double per_ps = last_load[k] / result.resources[k].bandwidth_bytes_per_s / static_cast<double>(bucket_ps);
+    while (t < until_ps) {
+      const auto b = static_cast<std::size_t>(t / bucket_ps);
+      const TimePs end = std::min(until_ps, static_cast<TimePs>(b + 1) * bucket_ps);
+      if (buckets.size() <= b) buckets.resize(b + 1, 0.0);
+      buckets[b] += per_ps * static_cast<double>(end - t);
+      t = end;
+    }
+  }
+
+  void finish_links(TimePs end_ps) {
+    const std::size_t buckets = static_cast<std::size_t>(end_ps / seconds_to_ps_round(result.link_bucket_s)) + 1;
+    for (std::size_t k = 0; k < last_load.size(); ++k) {
+      accumulate(k, end_ps);
+      result.link_utilisation[k].resize(buckets, 0.0);
+    }
+  }
+
   Simulator sim;
   FlowNetwork network;
   // One copy of the platform's tiers and links per node: nodes share nothing
@@ -45,6 +103,10 @@ struct Shared {
   std::vector<std::unique_ptr<hw::PlatformNetwork>> node_resources;
   ServingResult result;
   std::optional<LatencyTable> table;
+  std::map<LinkId, int> resource_index;  // ordered: samples come out in a fixed order
+  std::vector<double> last_load;
+  std::vector<TimePs> last_change;
+  bool sample_pending = false;
 };
 
 // One tensor-parallel group of accelerators serving experts: its own fast
@@ -58,6 +120,7 @@ class Engine : public EngineView {
         sim_(shared.sim),
         network_(shared.network),
         resources_(*shared.node_resources[static_cast<std::size_t>(node)]),
+        shared_(shared),
         result_(shared.result),
         table_(shared.table),
         index_(index),
@@ -214,9 +277,11 @@ class Engine : public EngineView {
                                   (static_cast<std::uint64_t>(i) < total % static_cast<std::uint64_t>(tp_) ? 1 : 0);
       network_.start(resources_.path(*route), shard, [this, expert](const FlowRecord&) { shard_done(expert); });
     }
+    shared_.sample_links_later();
   }
 
   void shard_done(int expert) {
+    shared_.sample_links_later();
     ExpertState& s = experts_[static_cast<std::size_t>(expert)];
     if (--s.shards_pending > 0) return;
     s.residency = Residency::Resident;
@@ -249,6 +314,7 @@ class Engine : public EngineView {
       const hw::Route* route = out ? platform_.route(fast, slow, mode_) : platform_.route(slow, fast, mode_);
       network_.start(resources_.path(*route), static_cast<std::uint64_t>(std::ceil(bytes_per_device)),
                      [this, id, out, record, pending](const FlowRecord&) {
+                       shared_.sample_links_later();
                        if (--*pending > 0) return;
                        result_.kv_swaps[record].end_ps = sim_.now();
                        --swaps_in_flight_;
@@ -262,6 +328,7 @@ class Engine : public EngineView {
                        copy_ended();
                      });
     }
+    shared_.sample_links_later();
   }
 
   void try_prefetch() {
@@ -602,6 +669,7 @@ class Engine : public EngineView {
   Simulator& sim_;
   FlowNetwork& network_;
   hw::PlatformNetwork& resources_;
+  Shared& shared_;
   ServingResult& result_;
   const std::optional<LatencyTable>& table_;
   int index_;
@@ -633,7 +701,7 @@ class Engine : public EngineView {
 // that gives each arriving request to one.
 class Cluster {
  public:
-  Cluster(const ServingSetup& s, std::vector<Request> requests) : setup_(s), shared_(*s.platform, s.nodes) {
+  Cluster(const ServingSetup& s, std::vector<Request> requests) : setup_(s), shared_(*s.platform, s.nodes, s.link_bucket_s) {
     const hw::Platform& p = *s.platform;
     const int tp = s.tensor_parallel > 0 ? s.tensor_parallel : p.serving.tensor_parallel;
     per_node_ = static_cast<int>(p.accelerators().size()) / tp;
@@ -676,6 +744,7 @@ class Cluster {
       for (const std::int64_t id : b.requests)
         b.end_ps = std::max(b.end_ps, result.requests[static_cast<std::size_t>(id)].finish_ps);
     result.end_ps = shared_.sim.now();
+    shared_.finish_links(result.end_ps);
     result.events = shared_.sim.events_executed();
     result.trace_hash = shared_.sim.trace_hash();
     return std::move(result);

@@ -33,6 +33,7 @@ struct ServingSetup {
   bool prefetch = false;
   SchedulerOptions scheduler;
   bool record_token_times = false;
+  double link_bucket_s = 0.1;  // time bucket of the link utilisation series
   // With several engines (accelerators / TP of them): how arrivals are given out.
   std::string dispatcher = "round-robin";  // round-robin | least-loaded | expert-affinity
   // A cluster of identical nodes of the platform (e.g. 4 x DGX H100).
@@ -80,6 +81,12 @@ struct OccupancySample {
   double used_bytes = 0;
 };
 
+// A bandwidth resource of one node: a tier or a link instance.
+struct ResourceInfo {
+  std::string name;  // e.g. "node1/pcie[3]" ("pcie[3]" with one node)
+  double bandwidth_bytes_per_s = 0;
+};
+
 struct ServingResult {
   std::vector<RequestRecord> requests;
   std::vector<ExpertStats> experts;
@@ -87,6 +94,12 @@ struct ServingResult {
   std::vector<SwitchRecord> switches;
   std::vector<KvSwapRecord> kv_swaps;
   std::vector<OccupancySample> occupancy;
+  std::vector<ResourceInfo> resources;
+  // Utilisation of each resource per time bucket: bytes through it in the
+  // bucket / (bandwidth x bucket), [resource][bucket]. Buckets of a fixed
+  // length keep memory bounded however many copies run.
+  double link_bucket_s = 0;
+  std::vector<std::vector<double>> link_utilisation;
   TimePs end_ps = 0;
   std::int64_t preemptions = 0;  // KV caches dropped (recompute) or swapped out (swap) to make room
   std::uint64_t events = 0;
