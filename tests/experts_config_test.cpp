@@ -139,23 +139,13 @@ TEST(ExpertsFile, SmallFixtureLoadsWithWeightsAndParams) {
   EXPECT_EQ(p.scores[1][1], 5);
 }
 
-struct BadCase {
-  const char* file;
-  const char* marker;  // text on the line the error must point at
-  const char* field;
-  const char* reason_part;
-};
+using BadCase = testing::BadFileCase;
 
 class BadExpertsFile : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(BadExpertsFile, FailsWithFileLineAndField) {
-  const BadCase c = GetParam();
-  const auto file = data_path(std::string("experts/") + c.file);
-  const config::ConfigError e = testing::expect_config_error([&] { load_experts(file); });
-  EXPECT_EQ(e.file(), file.string());
-  EXPECT_EQ(e.line(), line_of(file, c.marker)) << e.what();
-  EXPECT_EQ(e.field(), c.field) << e.what();
-  EXPECT_NE(e.reason().find(c.reason_part), std::string::npos) << e.what();
+  testing::expect_error_at(data_path(std::string("experts/") + GetParam().file), GetParam(),
+                           [](const std::filesystem::path& f) { load_experts(f); });
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -171,10 +161,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "unknown category 'programming'"},
         BadCase{"missing_model.yaml", "no-such-model", "experts.b.model", "not found"},
         BadCase{"empty_experts.yaml", "experts: []", "experts", "'experts' is empty"}),
-    [](const ::testing::TestParamInfo<BadCase>& info) {
-      std::string name = info.param.file;
-      return name.substr(0, name.find('.'));
-    });
+    testing::case_name);
 
 }  // namespace
 }  // namespace coesim::coe

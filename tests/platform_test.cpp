@@ -123,23 +123,13 @@ TEST(PlatformFiles, EveryLatencyTableNumberCitesAKeyOfSources) {
   }
 }
 
-struct BadCase {
-  const char* file;
-  const char* marker;  // text on the line the error must point at
-  const char* field;
-  const char* reason_part;
-};
+using BadCase = testing::BadFileCase;
 
 class BadPlatformFile : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(BadPlatformFile, FailsWithFileLineAndField) {
-  const BadCase c = GetParam();
-  const auto file = data_path(std::string("hw/") + c.file);
-  const config::ConfigError e = expect_config_error([&] { load_platform(file); });
-  EXPECT_EQ(e.file(), file.string());
-  EXPECT_EQ(e.line(), line_of(file, c.marker)) << e.what();
-  EXPECT_EQ(e.field(), c.field) << e.what();
-  EXPECT_NE(e.reason().find(c.reason_part), std::string::npos) << e.what();
+  testing::expect_error_at(data_path(std::string("hw/") + GetParam().file), GetParam(),
+                           [](const std::filesystem::path& f) { load_platform(f); });
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -155,10 +145,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"derived_bad_value.yaml", "-1 GB/s", "links.pcie.bandwidth_bytes_per_s", "out of range"},
         BadCase{"derived_bad_path.yaml", "1 GB/s", "links.nvlink.bandwidth_bytes_per_s", "no list entry named 'nvlink'"},
         BadCase{"derived_missing_base.yaml", "extends:", "extends", "cannot load base file"}),
-    [](const ::testing::TestParamInfo<BadCase>& info) {
-      std::string name = info.param.file;
-      return name.substr(0, name.find('.'));
-    });
+    testing::case_name);
 
 TEST(PlatformErrors, MissingFileIsNamed) {
   const config::ConfigError e = expect_config_error([] { load_platform("hw-configs/no-such-platform.yaml"); });

@@ -41,4 +41,29 @@ config::ConfigError expect_config_error(F&& load) {
   return config::ConfigError("", 0, 0, "", "none thrown");
 }
 
+// A bad input file and where its error must point: the line holding
+// `marker`, the dotted field, and part of the reason (parameterised tests).
+struct BadFileCase {
+  const char* file;
+  const char* marker;
+  const char* field;
+  const char* reason_part;
+};
+
+// Runs `load(file)` and checks the ConfigError names that file, line, field and reason.
+template <typename Load>
+void expect_error_at(const std::filesystem::path& file, const BadFileCase& c, Load&& load) {
+  const config::ConfigError e = expect_config_error([&] { load(file); });
+  EXPECT_EQ(e.file(), file.string());
+  EXPECT_EQ(e.line(), line_of(file, c.marker)) << e.what();
+  EXPECT_EQ(e.field(), c.field) << e.what();
+  EXPECT_NE(e.reason().find(c.reason_part), std::string::npos) << e.what();
+}
+
+// Test names from the fixture file names ("unknown_key.yaml" -> "unknown_key").
+inline std::string case_name(const ::testing::TestParamInfo<BadFileCase>& info) {
+  const std::string name = info.param.file;
+  return name.substr(0, name.find('.'));
+}
+
 }  // namespace coesim::testing
