@@ -80,6 +80,19 @@ TEST(RunCli, WritesSummaryAndHdf5ThatAgree) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(RunCli, RecordsEveryTokenWhenAsked) {
+  const auto dir = std::filesystem::temp_directory_path() / ("coesim-run-tokens-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const auto r = run_cli("run tests/data/experiments/valid.yaml --set record_token_times=true --out " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const H5::H5File f((dir / "results.h5").string(), H5F_ACC_RDONLY);
+  const std::vector<double> times = read_doubles(f, "tokens/time_s");
+  EXPECT_EQ(times.size(), 10u * 20u);  // 10 requests x 20 output tokens
+  const std::vector<double> finish = read_doubles(f, "requests/finish_s");
+  EXPECT_DOUBLE_EQ(*std::max_element(times.begin(), times.end()), *std::max_element(finish.begin(), finish.end()));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(RunCli, SameExperimentTwiceGivesByteIdenticalSummaries) {
   const auto a = run_cli("run results/samba-coe/sn40l-node.yaml --set workload.requests=40 --json");
   const auto b = run_cli("run results/samba-coe/sn40l-node.yaml --set workload.requests=40 --json");

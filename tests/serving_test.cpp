@@ -354,6 +354,35 @@ TEST(Serving, NodesOfAClusterCopyOverTheirOwnLinksAndPartitionedPlacementPinsExp
   EXPECT_EQ(r.requests[2].finish_ps - r.requests[2].request.arrival_ps, switch_ps() + run_ps(f.platform, 100, 3));
 }
 
+TEST(Serving, TensorParallelAllReduceBytesFlowOverEachDevicesLink) {
+  // TP2 over two GPUs joined by a 100 GB/s link each way: a prefill takes
+  // its roofline part, then the all-reduce bytes as a flow on each link.
+  config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
+  doc.set_from_text("devices.gpu.count=2");
+  doc.set_from_text("serving.tensor_parallel=2");
+  doc.set_from_text("links=[{name: pcie, per_device: gpu, bandwidth_bytes_per_s: 10e9}, "
+                    "{name: nvlink, per_device: gpu, bandwidth_bytes_per_s: 100e9}]");
+  doc.set_from_text("serving.tp_link=nvlink");
+  Fixture f(1);
+  f.platform = hw::load_platform(doc);
+  f.setup.platform = &f.platform;
+  const ServingResult r = f.run({request(0, 0, 100, 1), request(1, 0, 100, 1)});
+  const std::vector<std::int64_t> prompt{100};
+  const StepTime t = ExecutionModel(TpGroupHardware::of(f.platform, 2)).prefill(small_model(), prompt);
+  ASSERT_GT(t.collective_bytes_per_device, 0.0);
+  const double over_link_s = t.collective_bytes_per_device / 100e9;
+  const TimePs expected = seconds_to_ps_ceil(t.total_s() - over_link_s) +
+                          seconds_to_ps_ceil(std::ceil(t.collective_bytes_per_device) / 100e9);
+  const RequestRecord& warm = r.requests[1];
+  EXPECT_EQ(warm.prefill_end_ps - warm.prefill_start_ps, expected);
+  // The NVLink instances carried those bytes: visible in their utilisation.
+  double nvlink_bytes = 0;
+  for (std::size_t k = 0; k < r.resources.size(); ++k)
+    if (r.resources[k].name.rfind("nvlink", 0) == 0)
+      for (const double u : r.link_utilisation[k]) nvlink_bytes += u * r.resources[k].bandwidth_bytes_per_s * r.link_bucket_s;
+  EXPECT_NEAR(nvlink_bytes, 2 * 2 * std::ceil(t.collective_bytes_per_device), 1e-6 * nvlink_bytes);
+}
+
 // Belady's choice never needs more switches than LRU, LFU or FIFO on the
 // same request sequence (one expert at a time, equal sizes).
 RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {

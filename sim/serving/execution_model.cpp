@@ -68,8 +68,10 @@ StepTime ExecutionModel::time(const llm::ModelSpec& m, double flops, double byte
     const double calls = 2.0 * static_cast<double>(m.num_layers);
     const double message = static_cast<double>(tokens * m.hidden_size * llm::bytes_per_element(m.dtype));
     t.collective_s = calls * hw_.compute.collective_latency_s;
-    if (hw_.tp_link_bytes_per_s > 0)
-      t.collective_s += calls * message * 2.0 * (tp - 1.0) / tp / hw_.tp_link_bytes_per_s;
+    if (hw_.tp_link_bytes_per_s > 0) {
+      t.collective_bytes_per_device = calls * message * 2.0 * (tp - 1.0) / tp;
+      t.collective_s += t.collective_bytes_per_device / hw_.tp_link_bytes_per_s;
+    }
   }
   return t;
 }

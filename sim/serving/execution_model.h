@@ -31,6 +31,7 @@ struct StepTime {
   double memory_s = 0;      // bytes term of the roofline
   double overhead_s = 0;    // layers x layer_overhead_s
   double collective_s = 0;  // all-reduces: latency and bandwidth
+  double collective_bytes_per_device = 0;  // what each device sends over its TP link (0 when not modelled)
   double activation_bytes = 0;  // fast-tier traffic for activations (0 when they fit in SRAM)
   double total_s() const { return (compute_s > memory_s ? compute_s : memory_s) + overhead_s + collective_s; }
 };

@@ -72,6 +72,20 @@ void write_results_hdf5(const std::filesystem::path& file, const ServingResult& 
     for (const auto& [name, member] : times)
       write_column(req, name, column<R, double>(rs, [m = member](const R& r) { return seconds_or_never(r.*m); }), D);
 
+    // Every token's time, when the experiment records them (record_token_times).
+    std::vector<std::int64_t> token_request;
+    std::vector<double> token_time;
+    for (const RequestRecord& r : rs)
+      for (const TimePs t : r.token_ps) {
+        token_request.push_back(r.request.id);
+        token_time.push_back(to_seconds(t));
+      }
+    if (!token_time.empty()) {
+      H5::Group tok = h5.createGroup("tokens");
+      write_column(tok, "request", token_request, I64);
+      write_column(tok, "time_s", token_time, D);
+    }
+
     using S = SwitchRecord;
     H5::Group sw = h5.createGroup("switches");
     write_column(sw, "expert", column<S, std::int32_t>(result.switches, [](const S& s) { return s.expert; }), I32);

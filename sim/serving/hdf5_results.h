@@ -1,6 +1,7 @@
 #pragma once
 // A serving run as one HDF5 file, for plotting and analysis (h5py, pandas):
 //   /requests/<column>       one row per request (times in s, -1 when never)
+//   /tokens/{request,time_s} every output token's time (with record_token_times)
 //   /switches/<column>       one row per expert copy
 //   /timeseries/fast_tier    time_s, engine, used_bytes (per device of that engine, after each change)
 //   /timeseries/link_utilisation  [resource, bucket] utilisation (attribute bucket_s)

@@ -134,6 +134,17 @@ class Engine : public EngineView {
     devices_.assign(accelerators.begin() + group * tp_, accelerators.begin() + (group + 1) * tp_);
     capacity_ = platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes;
     result_.fast_tier_capacity_bytes_per_device = capacity_;
+    if (tp_ > 1 && !platform_.serving.tp_link.empty())
+      for (const int d : devices_) {
+        const std::string name =
+            fmt::format("{}[{}]", platform_.serving.tp_link, platform_.devices[static_cast<std::size_t>(d)].index);
+        const auto link = std::find_if(platform_.links.begin(), platform_.links.end(),
+                                       [&](const hw::Link& l) { return l.name == name; });
+        if (link == platform_.links.end())
+          throw config::UsageError(fmt::format("serving.tp_link '{}' needs one instance per accelerator (no {})",
+                                               platform_.serving.tp_link, name));
+        tp_links_.push_back(resources_.link_resource(static_cast<int>(link - platform_.links.begin())));
+      }
     if (s.kv_preemption == "swap")
       for (const int d : devices_)
         if (platform_.route(platform_.fast_tier_of(d), platform_.slow_tier_of(d), mode_) == nullptr)
@@ -471,6 +482,7 @@ class Engine : public EngineView {
     const llm::ModelSpec& model = *setup_.expert_models[static_cast<std::size_t>(e)];
     std::vector<std::int64_t> tokens;
     double seconds = 0;
+    StepTime time;
     if (step.kind == Step::Kind::Prefill) {
       for (const std::int64_t id : step.requests) {
         RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
@@ -479,15 +491,37 @@ class Engine : public EngineView {
         tokens.push_back(r.request.input_tokens + r.tokens_out);  // after a preemption: prompt + output so far
         policy_->on_use(e, sim_.now());
       }
-      seconds = table_ ? table_latency_s(model, step) : exec_.prefill(model, tokens).total_s();
+      if (table_) {
+        seconds = table_latency_s(model, step);
+      } else {
+        time = exec_.prefill(model, tokens);
+        seconds = time.total_s();
+      }
     } else if (table_) {
       seconds = 0;  // the table's latency was charged whole at the prefill
     } else {
       for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].cached_tokens);
-      seconds = exec_.decode(model, tokens).total_s();
+      time = exec_.decode(model, tokens);
+      seconds = time.total_s();
     }
     try_prefetch();
-    sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
+    if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
+      sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
+      return;
+    }
+    // The all-reduce bytes go over each device's TP link as flows, after the
+    // rest of the step, so they share those links with anything else on them.
+    const double over_links_s = time.collective_bytes_per_device / exec_.hardware().tp_link_bytes_per_s;
+    const auto bytes = static_cast<std::uint64_t>(std::ceil(time.collective_bytes_per_device));
+    sim_.schedule_in(seconds_to_ps_ceil(seconds - over_links_s), [this, bytes] {
+      auto pending = std::make_shared<int>(static_cast<int>(tp_links_.size()));
+      for (const LinkId link : tp_links_)
+        network_.start({link}, bytes, [this, pending](const FlowRecord&) {
+          shared_.sample_links_later();
+          if (--*pending == 0) compute_done();
+        });
+      shared_.sample_links_later();
+    });
   }
 
   // KV blocks for the tokens the request's cache holds after its next step.
@@ -679,6 +713,7 @@ class Engine : public EngineView {
   std::unique_ptr<Scheduler> scheduler_;
   std::vector<ExpertState> experts_;
   std::vector<int> devices_;
+  std::vector<LinkId> tp_links_;  // each device's TP link resource (empty: all-reduce bandwidth not modelled as flows)
   std::string mode_;
   double capacity_ = 0;
   double used_ = 0;
