@@ -20,6 +20,7 @@ RunFunction add_schema_command(CLI::App& app);
 RunFunction add_route_command(CLI::App& app);
 RunFunction add_label_command(CLI::App& app);
 RunFunction add_run_command(CLI::App& app);
+RunFunction add_trace_command(CLI::App& app);
 RunFunction add_map_command(CLI::App& app);
 
 }  // namespace coesim::cli

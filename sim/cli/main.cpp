@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       cli::add_route_command(app),
       cli::add_label_command(app),
       cli::add_run_command(app),
+      cli::add_trace_command(app),
       cli::add_map_command(app),
   };
   try {

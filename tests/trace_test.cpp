@@ -1,0 +1,191 @@
+// Trace import (Azure, BurstGPT, Mooncake) on real excerpts and malformed
+// rows, the native HDF5 and CSV formats (round trip across block
+// boundaries, arrival order), and trace statistics.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/workload/trace_file.h"
+#include "sim/workload/trace_importers.h"
+#include "sim/workload/trace_stats.h"
+#include "tests/cli_runner.h"
+#include "tests/test_support.h"
+
+namespace coesim::workload {
+namespace {
+
+using testing::data_path;
+using testing::expect_config_error;
+
+std::filesystem::path temp(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         (std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name);
+}
+
+std::vector<TraceRecord> read_all(const std::filesystem::path& f) {
+  std::vector<TraceRecord> out;
+  read_trace(f, [&](const TraceRecord& r) {
+    out.push_back(r);
+    return true;
+  });
+  return out;
+}
+
+std::vector<TraceRecord> import_to(const std::string& in, const std::string& format, const std::filesystem::path& out,
+                                   ImportReport* report = nullptr, bool skip = false) {
+  const auto w = open_trace_writer(out);
+  const ImportReport r = import_trace(data_path("traces/" + in), {format, skip}, *w);
+  w->close();
+  if (report) *report = r;
+  return read_all(out);
+}
+
+TEST(AzureTimestamp, IsSecondsSince1970) {
+  EXPECT_DOUBLE_EQ(parse_azure_timestamp("1970-01-02 00:00:01.5"), 86401.5);
+  EXPECT_NEAR(parse_azure_timestamp("2023-11-16 18:17:03.9799600"), 1700158623.97996, 1e-6);
+  EXPECT_DOUBLE_EQ(parse_azure_timestamp("2024-02-29 00:00:00") - parse_azure_timestamp("2024-02-28 00:00:00"), 86400);
+  EXPECT_THROW(parse_azure_timestamp("2023-11-16T18:17:03"), std::invalid_argument);
+  EXPECT_THROW(parse_azure_timestamp("2023-13-16 18:17:03"), std::invalid_argument);
+  EXPECT_THROW(parse_azure_timestamp("2023-11-16 18:17:03."), std::invalid_argument);
+}
+
+TEST(TraceImport, AzureExcerptIsRelativeToItsFirstRow) {
+  ImportReport rep;
+  const auto rs = import_to("azure-code-excerpt.csv", "azure", temp("a.h5"), &rep);
+  ASSERT_EQ(rs.size(), 20u);
+  EXPECT_EQ(rep.written, 20);
+  EXPECT_EQ(rs[0].arrival_time_s, 0.0);
+  EXPECT_NEAR(rs[1].arrival_time_s, 0.052, 1e-6);  // 18:17:04.0319600 - 18:17:03.9799600
+  EXPECT_EQ(rs[0].input_tokens, 4808);
+  EXPECT_EQ(rs[0].output_tokens, 10);
+  EXPECT_EQ(rs[1].input_tokens, 3180);
+  EXPECT_EQ(rs[0].expert, -1);
+  std::filesystem::remove(temp("a.h5"));
+}
+
+TEST(TraceImport, MooncakeMillisecondsAndBurstGptSeconds) {
+  const auto mc = import_to("mooncake-conversation-excerpt.jsonl", "mooncake", temp("m.csv"));
+  ASSERT_EQ(mc.size(), 20u);
+  EXPECT_EQ(mc[0].input_tokens, 6758);
+  EXPECT_EQ(mc[0].output_tokens, 500);
+  for (const TraceRecord& r : mc) EXPECT_EQ(r.arrival_time_s * 1000, std::round(r.arrival_time_s * 1000));
+  const auto bg = import_to("burstgpt-format.csv", "burstgpt", temp("b.csv"));
+  ASSERT_EQ(bg.size(), 3u);
+  EXPECT_EQ(bg[0].arrival_time_s, 5.0);
+  EXPECT_EQ(bg[0].input_tokens, 472);
+  EXPECT_EQ(bg[0].output_tokens, 18);
+  EXPECT_EQ(bg[2].arrival_time_s, 7.5);
+  std::filesystem::remove(temp("m.csv"));
+  std::filesystem::remove(temp("b.csv"));
+}
+
+TEST(TraceImport, BadRowsStopWithLineAndFieldOrAreSkippedAndCounted) {
+  const auto out = temp("bad.h5");
+  {
+    std::ofstream earlier(out);
+    earlier << "earlier result";
+  }
+  const auto e = expect_config_error([&] { import_to("azure-bad-rows.csv", "azure", out); });
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.field(), "GeneratedTokens");
+  std::ifstream kept(out);
+  std::string text;
+  std::getline(kept, text);
+  EXPECT_EQ(text, "earlier result");  // the failed import left the earlier file alone
+  ImportReport rep;
+  const auto rs = import_to("azure-bad-rows.csv", "azure", out, &rep, true);
+  EXPECT_EQ(rep.rows, 6);
+  EXPECT_EQ(rep.skipped, 4);  // negative tokens, bad timestamp, time going back, missing field
+  EXPECT_EQ(rs.size(), 2u);
+  ASSERT_EQ(rep.skipped_examples.size(), 4u);
+  EXPECT_NE(rep.skipped_examples[1].find(":5: TIMESTAMP"), std::string::npos) << rep.skipped_examples[1];
+  EXPECT_NE(rep.skipped_examples[2].find("goes back in time"), std::string::npos);
+  const auto mc = expect_config_error([&] { import_to("mooncake-bad-rows.jsonl", "mooncake", temp("m.h5")); });
+  EXPECT_EQ(mc.line(), 2);
+  EXPECT_EQ(mc.field(), "output_length");
+  ImportReport mrep;
+  EXPECT_EQ(import_to("mooncake-bad-rows.jsonl", "mooncake", temp("m.h5"), &mrep, true).size(), 2u);
+  EXPECT_EQ(mrep.skipped, 2);
+  const auto total = expect_config_error([&] { import_to("burstgpt-bad-total.csv", "burstgpt", temp("t.h5")); });
+  EXPECT_EQ(total.field(), "Total tokens");
+  const auto header = expect_config_error([&] { import_to("burstgpt-format.csv", "azure", temp("h.h5")); });
+  EXPECT_EQ(header.line(), 1);
+  for (const char* f : {"bad.h5", "m.h5"}) std::filesystem::remove(temp(f));
+}
+
+TEST(TraceFile, Hdf5AndCsvRoundTripAcrossBlocksInOrder) {
+  for (const char* ext : {".h5", ".csv"}) {
+    SCOPED_TRACE(ext);
+    const auto file = temp(std::string("rt") + ext);
+    const int n = 70'000;  // more than one 65,536-row block
+    {
+      const auto w = open_trace_writer(file);
+      for (int i = 0; i < n; ++i)
+        w->write({i * 0.001, 100 + i % 7, 1 + i % 5, "p" + std::to_string(i % 13), i % 2 ? "math" : "", i % 3 - 1, i / 10});
+      EXPECT_THROW(w->write({0.0, 1, 1, "", "", -1, -1}), config::UsageError);  // back in time
+      w->close();
+    }
+    const auto rs = read_all(file);
+    ASSERT_EQ(rs.size(), static_cast<std::size_t>(n));
+    for (const int i : {0, 1, 65'535, 65'536, n - 1}) {
+      const TraceRecord& r = rs[static_cast<std::size_t>(i)];
+      EXPECT_DOUBLE_EQ(r.arrival_time_s, i * 0.001);
+      EXPECT_EQ(r.input_tokens, 100 + i % 7);
+      EXPECT_EQ(r.prompt_id, "p" + std::to_string(i % 13));
+      EXPECT_EQ(r.category, i % 2 ? "math" : "");
+      EXPECT_EQ(r.expert, i % 3 - 1);
+      EXPECT_EQ(r.session_id, i / 10);
+    }
+    std::filesystem::remove(file);
+  }
+}
+
+TEST(TraceStats, CountsRateCvAndExactPercentiles) {
+  const auto file = temp("s.csv");
+  {
+    const auto w = open_trace_writer(file);
+    // Gaps 1, 1, 2, 4 s: mean 2, population sd sqrt(1.5).
+    const double t[] = {0, 1, 2, 4, 8};
+    for (int i = 0; i < 5; ++i) w->write({t[i], (i + 1) * 10, 5, "", i < 2 ? "code" : "math", i % 2, -1});
+    w->close();
+  }
+  const TraceStats s = trace_stats(file);
+  EXPECT_EQ(s.count, 5);
+  EXPECT_DOUBLE_EQ(s.duration_s, 8);
+  EXPECT_DOUBLE_EQ(s.rate_per_s, 0.5);
+  EXPECT_DOUBLE_EQ(s.inter_arrival_mean_s, 2);
+  EXPECT_NEAR(s.inter_arrival_cv, std::sqrt(1.5) / 2, 1e-12);
+  EXPECT_EQ(s.input_tokens.p50, 30);
+  EXPECT_EQ(s.input_tokens.p90, 50);
+  EXPECT_EQ(s.input_tokens.max, 50);
+  EXPECT_DOUBLE_EQ(s.input_tokens.mean, 30);
+  EXPECT_EQ(s.categories.at("math"), 3);
+  EXPECT_EQ(s.experts.at(1), 2);
+  std::filesystem::remove(file);
+}
+
+TEST(TraceCli, ConvertsTheRealMooncakeTraceAndReportsItsPublishedMeans) {
+  const auto out = temp("mc.h5");
+  const auto c = testing::run_cli("trace convert ../shared/data/traces/mooncake-fast25-conversation.jsonl --format "
+                                  "mooncake --out " + out.string() + " --json");
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(nlohmann::json::parse(c.out)["written"], 12031);
+  const auto s = testing::run_cli("trace stats " + out.string() + " --json");
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const auto j = nlohmann::json::parse(s.out);
+  // The Mooncake README: 12,031 requests, average input 12,035 and output 343 tokens.
+  EXPECT_EQ(j["count"], 12031);
+  EXPECT_NEAR(j["input_tokens"]["mean"].get<double>(), 12035.06, 0.01);
+  EXPECT_NEAR(j["output_tokens"]["mean"].get<double>(), 342.62, 0.01);
+  const auto bad = testing::run_cli("trace convert tests/data/traces/azure-bad-rows.csv --format azure --out " +
+                                    temp("x.h5").string());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("azure-bad-rows.csv:3"), std::string::npos) << bad.err;
+  std::filesystem::remove(out);
+}
+
+}  // namespace
+}  // namespace coesim::workload
