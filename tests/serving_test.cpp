@@ -496,6 +496,20 @@ TEST(Experiment, LoadsAndGeneratesADeterministicWorkload) {
   EXPECT_EQ(a.back().arrival_ps, b.back().arrival_ps);
 }
 
+TEST(Experiment, ExpertsMayEachHaveTheirOwnModel) {
+  const auto x = load_experiment(data_path("experiments/list.yaml"));
+  ASSERT_EQ(x->expert_names.size(), 3u);
+  EXPECT_EQ(x->models.size(), 2u);  // the small model is loaded once
+  EXPECT_EQ(x->setup.expert_models[0], x->setup.expert_models[1]);
+  EXPECT_EQ(x->setup.expert_models[2]->name, "Llama-2-7B");
+  const std::vector<Request> rs = generate_requests(*x);
+  EXPECT_EQ(rs[0].expert, 2);
+  EXPECT_EQ(rs[1].expert, 1);
+  const auto dup = expect_config_error([] { load_experiment(data_path("experiments/list_duplicate.yaml")); });
+  EXPECT_EQ(dup.field(), "experts.list.a.name");  // list entries are named by their name field
+  EXPECT_EQ(dup.line(), 6);
+}
+
 TEST(Experiment, BadFilesNameFileLineAndField) {
   struct Case {
     const char* file;

@@ -36,6 +36,12 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
   std::filesystem::rename(tmp, file);
 }
 
+std::vector<std::string> expert_model_names(const serving::Experiment& x) {
+  std::vector<std::string> names;
+  for (const llm::ModelSpec& m : x.models) names.push_back(m.name);
+  return names;
+}
+
 std::string line(const char* name, const serving::Distribution& d, double scale, const char* unit) {
   if (d.count == 0) return fmt::format("{:<16} -\n", name);
   return fmt::format("{:<16} mean {:9.3f}  p50 {:9.3f}  p90 {:9.3f}  p99 {:9.3f}  max {:9.3f} {}\n", name,
@@ -56,7 +62,7 @@ int run(const RunOptions& o) {
                      {"host_link_mode", x->setup.host_link_mode.empty() ? x->platform.default_host_link_mode
                                                                         : x->setup.host_link_mode},
                      {"experts", x->expert_names.size()},
-                     {"expert_model", x->expert_model.name},
+                     {"expert_models", expert_model_names(*x)},
                      {"router_model", x->router_model ? nlohmann::json(x->router_model->name) : nlohmann::json(nullptr)},
                      {"scheduler", x->setup.scheduler.kind},
                      {"batch_size", x->setup.scheduler.batch_size},
@@ -79,8 +85,8 @@ int run(const RunOptions& o) {
     fmt::print("{}\n", out.dump(2));
     return kExitOk;
   }
-  fmt::print("experiment {} on {}: {} x {} experts, scheduler {} (batch {}), eviction {}{}\n", x->name,
-             x->platform.name, x->expert_names.size(), x->expert_model.name, x->setup.scheduler.kind,
+  fmt::print("experiment {} on {}: {} experts ({}), scheduler {} (batch {}), eviction {}{}\n", x->name,
+             x->platform.name, x->expert_names.size(), fmt::join(expert_model_names(*x), ", "), x->setup.scheduler.kind,
              x->setup.scheduler.batch_size, x->setup.eviction.policy, x->setup.prefetch ? " + prefetch" : "");
   fmt::print("fast tier {:.2f} GB per device, peak use {:.2f} GB; {} experts fit beside router and workspace\n",
              result.fast_tier_capacity_bytes_per_device / 1e9, result.peak_fast_tier_used_bytes_per_device / 1e9,

@@ -16,13 +16,23 @@ namespace {
 
 using namespace config;
 
+const Schema& expert_entry_schema() {
+  static const Schema s{"expert",
+                        "one expert",
+                        {required(field("name", FieldKind::String, "expert name, unique")),
+                         required(field("model", FieldKind::String, "model file, relative to this file"))}};
+  return s;
+}
+
 const Schema& experts_schema() {
   static const Schema s{
       "experts",
-      "the expert models (all of one architecture, named <prefix>0..<prefix>N-1)",
-      {required(field("model", FieldKind::String, "model file (models/*.yaml), relative to this file")),
-       with_default(at_least(field("count", FieldKind::Integer, "number of experts"), 1), "1"),
-       with_default(field("name_prefix", FieldKind::String, "expert names are this plus an index"), "expert")}};
+      "the experts: N of one model (model, count, name_prefix: named <prefix>0..<prefix>N-1), or a list of "
+      "named experts each with its own model",
+      {field("model", FieldKind::String, "model file (models/*.yaml), relative to this file"),
+       with_default(at_least(field("count", FieldKind::Integer, "number of experts of `model`"), 1), "1"),
+       with_default(field("name_prefix", FieldKind::String, "expert names are this plus an index"), "expert"),
+       nested("list", FieldKind::List, expert_entry_schema(), "named experts, each with its own model")}};
   return s;
 }
 
@@ -197,9 +207,29 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   x->platform = hw::load_platform(platform_doc);
 
   const Section experts = s.child("experts");
-  x->expert_model = llm::load_model(existing(experts, "model", doc.resolve_path("experts.model", experts.text("model"))));
-  const std::int64_t count = experts.integer("count");
-  for (std::int64_t i = 0; i < count; ++i) x->expert_names.push_back(experts.text("name_prefix") + std::to_string(i));
+  std::vector<int> model_of;  // per expert, index into x->models
+  if (experts.has("model") == experts.has("list"))
+    experts.fail(experts.has("model") ? "list" : "model", "give either model (and count) or list, not both");
+  if (experts.has("model")) {
+    x->models.push_back(llm::load_model(existing(experts, "model", doc.resolve_path("experts.model", experts.text("model")))));
+    for (std::int64_t i = 0; i < experts.integer("count"); ++i) {
+      x->expert_names.push_back(experts.text("name_prefix") + std::to_string(i));
+      model_of.push_back(0);
+    }
+  } else {
+    std::map<std::string, int> loaded;  // model file -> index
+    for (const Section& e : experts.items("list")) {
+      const std::string name = e.text("name");
+      if (std::find(x->expert_names.begin(), x->expert_names.end(), name) != x->expert_names.end())
+        e.fail("name", fmt::format("expert '{}' listed twice", name));
+      const std::filesystem::path file = existing(e, "model", doc.resolve_path(e.path() + ".model", e.text("model")));
+      const auto [it, fresh] = loaded.emplace(file.string(), static_cast<int>(x->models.size()));
+      if (fresh) x->models.push_back(llm::load_model(file));
+      x->expert_names.push_back(name);
+      model_of.push_back(it->second);
+    }
+    if (x->expert_names.empty()) experts.fail("list", "empty");
+  }
   if (s.has("router")) {
     const Section r = s.child("router");
     x->router_model = llm::load_model(existing(r, "model", doc.resolve_path("router.model", r.text("model"))));
@@ -224,7 +254,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   setup.nodes = static_cast<int>(s.integer("nodes"));
   setup.placement = s.text("placement");
   setup.expert_names = x->expert_names;
-  setup.expert_models.assign(x->expert_names.size(), &x->expert_model);
+  for (const int m : model_of) setup.expert_models.push_back(&x->models[static_cast<std::size_t>(m)]);
   setup.router_model = x->router_model ? &*x->router_model : nullptr;
 
   const Section memory = child_or_defaults(s, doc, "memory", memory_schema());

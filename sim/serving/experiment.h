@@ -40,7 +40,7 @@ struct Experiment {
   std::string name;
   std::string file;
   hw::Platform platform;
-  llm::ModelSpec expert_model;
+  std::vector<llm::ModelSpec> models;  // distinct expert models; filled before setup points into it
   std::vector<std::string> expert_names;
   std::optional<llm::ModelSpec> router_model;
   WorkloadSpec workload;
