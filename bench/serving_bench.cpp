@@ -11,7 +11,7 @@
 #include <string>
 
 #include "sim/config/config_doc.h"
-#include "sim/serving/experiment.h"
+#include "sim/experiment/experiment.h"
 #include "sim/serving/serving_metrics.h"
 
 int main(int argc, char** argv) {
@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
   config::ConfigDoc doc = config::ConfigDoc::load(file);
   doc.set_from_text("workload.requests=" + std::to_string(requests));
   const auto start = std::chrono::steady_clock::now();
-  const auto x = serving::load_experiment(doc);
-  const serving::ServingResult r = serving::run_serving(x->setup, serving::generate_requests(*x));
+  const auto x = experiment::load_experiment(doc);
+  const serving::ServingResult r = serving::run_serving(x->setup, experiment::generate_requests(*x));
   const serving::ServingSummary s = serving::summarize(r);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};

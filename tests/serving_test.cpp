@@ -17,7 +17,7 @@
 #include "sim/llm/model_size.h"
 #include "sim/llm/step_cost.h"
 #include "sim/serving/execution_model.h"
-#include "sim/serving/experiment.h"
+#include "sim/experiment/experiment.h"
 #include "sim/serving/latency_table.h"
 #include "sim/serving/serving_metrics.h"
 #include "sim/serving/serving_simulation.h"
@@ -25,6 +25,9 @@
 
 namespace coesim::serving {
 namespace {
+
+using experiment::generate_requests;
+using experiment::load_experiment;
 
 using testing::data_path;
 using testing::expect_config_error;

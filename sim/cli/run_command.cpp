@@ -12,7 +12,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/config/config_error.h"
-#include "sim/serving/experiment.h"
+#include "sim/experiment/experiment.h"
 #include "sim/serving/hdf5_results.h"
 #include "sim/serving/serving_metrics.h"
 
@@ -36,7 +36,7 @@ void write_atomically(const std::filesystem::path& file, const std::string& text
   std::filesystem::rename(tmp, file);
 }
 
-std::vector<std::string> expert_model_names(const serving::Experiment& x) {
+std::vector<std::string> expert_model_names(const experiment::Experiment& x) {
   std::vector<std::string> names;
   for (const llm::ModelSpec& m : x.models) names.push_back(m.name);
   return names;
@@ -51,9 +51,9 @@ std::string line(const char* name, const serving::Distribution& d, double scale,
 int run(const RunOptions& o) {
   config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
   for (const std::string& s : o.overrides) doc.set_from_text(s);
-  const std::unique_ptr<serving::Experiment> x = serving::load_experiment(doc);
+  const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc);
   const auto start = std::chrono::steady_clock::now();
-  const serving::ServingResult result = serving::run_serving(x->setup, serving::generate_requests(*x));
+  const serving::ServingResult result = serving::run_serving(x->setup, experiment::generate_requests(*x));
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const serving::ServingSummary s = serving::summarize(result);
   nlohmann::json out{{"experiment", x->name},

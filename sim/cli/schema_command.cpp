@@ -7,7 +7,7 @@
 #include "sim/cli/command.h"
 #include "sim/coe/experts_schema.h"
 #include "sim/coe/router_config.h"
-#include "sim/serving/experiment.h"
+#include "sim/experiment/experiment.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/model_schema.h"
 
@@ -16,7 +16,7 @@ namespace coesim::cli {
 RunFunction add_schema_command(CLI::App& app) {
   static const std::map<std::string, const config::Schema*> kSchemas{
       {"hw", &hw::platform_schema()}, {"model", &llm::model_schema()}, {"router", &coe::router_schema()},
-      {"experiment", &serving::experiment_schema()},
+      {"experiment", &experiment::experiment_schema()},
       {"experts", &coe::experts_schema()}};
   CLI::App* cmd = app.add_subcommand("schema", "print the fields a config file may hold");
   auto kind = std::make_shared<std::string>();

@@ -15,7 +15,10 @@
 #include "sim/serving/request.h"
 #include "sim/serving/serving_simulation.h"
 
-namespace coesim::serving {
+namespace coesim::experiment {
+
+using serving::Request;
+using serving::ServingSetup;
 
 struct ExplicitRequest {
   double arrival_s = 0;
@@ -61,4 +64,4 @@ std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file);
 // The workload's requests, in arrival order (deterministic for a seed).
 std::vector<Request> generate_requests(const Experiment& experiment);
 
-}  // namespace coesim::serving
+}  // namespace coesim::experiment

@@ -1,4 +1,4 @@
-#include "sim/serving/experiment.h"
+#include "sim/experiment/experiment.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,10 @@
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/load_model.h"
 
-namespace coesim::serving {
+namespace coesim::experiment {
+
+using namespace serving;
+
 namespace {
 
 using namespace config;
@@ -358,4 +361,4 @@ std::vector<Request> generate_requests(const Experiment& x) {
   return out;
 }
 
-}  // namespace coesim::serving
+}  // namespace coesim::experiment
