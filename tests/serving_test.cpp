@@ -4,6 +4,7 @@
 // determinism, and bad experiment files.
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -511,6 +512,31 @@ TEST(Experiment, ExpertsMayEachHaveTheirOwnModel) {
   const auto dup = expect_config_error([] { load_experiment(data_path("experiments/list_duplicate.yaml")); });
   EXPECT_EQ(dup.field(), "experts.list.a.name");  // list entries are named by their name field
   EXPECT_EQ(dup.line(), 6);
+}
+
+TEST(Experiment, TraceRequestsGetRealPromptsRoutedToExperts) {
+  const auto x = load_experiment(data_path("experiments/trace_modulo.yaml"));
+  const std::vector<Request> a = generate_requests(*x);
+  ASSERT_EQ(a.size(), 20u);
+  EXPECT_EQ(a[0].input_tokens, 4808);  // the trace's own token counts
+  EXPECT_EQ(a[1].arrival_ps, 52'000'000'000);
+  for (const Request& r : a) {
+    EXPECT_FALSE(r.prompt_id.empty());
+    EXPECT_FALSE(r.category.empty());
+    EXPECT_GE(r.expert, 0);
+    EXPECT_LT(r.expert, 3);
+  }
+  const std::vector<Request> b = generate_requests(*x);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].prompt_id, b[i].prompt_id);
+    EXPECT_EQ(a[i].expert, b[i].expert);
+  }
+  // The MILP mapping sends each category to the expert it chose at 100 B:
+  // only gemma-2-27b-it (index 2) and Llama-3.1-70B-Instruct (index 3).
+  const auto m = load_experiment(data_path("experiments/trace_milp.yaml"));
+  std::set<int> used;
+  for (const Request& r : generate_requests(*m)) used.insert(r.expert);
+  for (const int e : used) EXPECT_TRUE(e == 2 || e == 3) << e;
 }
 
 TEST(Experiment, BadFilesNameFileLineAndField) {

@@ -114,14 +114,44 @@ const Schema& explicit_schema() {
   return s;
 }
 
+const Schema& prompts_schema() {
+  static const Schema s{
+      "prompts",
+      "trace: the prompt set whose prompts are attached to the trace's requests",
+      {required(field("file", FieldKind::String, "prompt file (JSONL or JSON array), relative to this file")),
+       field("id_field", FieldKind::String, "prompt id field (default: detected)"),
+       field("text_field", FieldKind::String, "prompt text field (default: detected)"),
+       with_default(at_least(field("seed", FieldKind::Integer, "which prompt each request gets"), 0), "1"),
+       with_default(field("match_input_length", FieldKind::Bool,
+                          "choose among the 8 prompts nearest the request's input length (characters / 4)"),
+                    "false")}};
+  return s;
+}
+
+const Schema& routing_schema() {
+  static const Schema s{
+      "routing",
+      "trace: how attached prompts reach experts",
+      {required(field("router", FieldKind::String, "router file (workloads/coe/router-*.yaml), relative to this file")),
+       with_default(one_of(field("mapping", FieldKind::String,
+                                 "modulo: category index (sorted, general last) mod the number of experts; milp: the "
+                                 "experts file's MILP at budget_b, by expert name"),
+                           {"modulo", "milp"}),
+                    "modulo"),
+       field("experts_file", FieldKind::String, "milp: experts file (workloads/coe/experts*.yaml)"),
+       positive(quantity("budget_b", Unit::None, "milp: parameter budget in billions"))}};
+  return s;
+}
+
 const Schema& workload_schema() {
   static const Schema s{
       "workload",
       "the requests",
       {with_default(one_of(field("kind", FieldKind::String,
                                  "burst: all arrive at time 0; poisson: exponential inter-arrival times; explicit: "
-                                 "the list under `requests_list`"),
-                           {"burst", "poisson", "explicit"}),
+                                 "the list under `requests_list`; trace: a native trace file (coesim trace convert), "
+                                 "with prompts attached and routed"),
+                           {"burst", "poisson", "explicit", "trace"}),
                     "burst"),
        with_default(at_least(field("requests", FieldKind::Integer, "burst, poisson: number of requests"), 1), "1"),
        positive(quantity("rate_per_s", Unit::None, "poisson: mean arrivals per second")),
@@ -133,7 +163,11 @@ const Schema& workload_schema() {
                     "round-robin"),
        with_default(non_negative(quantity("zipf_alpha", Unit::None, "zipf: exponent")), "1"),
        with_default(at_least(field("seed", FieldKind::Integer, "random seed"), 0), "1"),
-       nested("requests_list", FieldKind::List, explicit_schema(), "explicit: the requests, in arrival order")}};
+       nested("requests_list", FieldKind::List, explicit_schema(), "explicit: the requests, in arrival order"),
+       field("trace", FieldKind::String, "trace: native trace file (.h5 or .csv), relative to this file"),
+       non_negative(field("max_requests", FieldKind::Integer, "trace: replay only the first N requests (0: all)")),
+       nested("prompts", FieldKind::Map, prompts_schema(), "trace: prompt attachment"),
+       nested("routing", FieldKind::Map, routing_schema(), "trace: routing of attached prompts")}};
   return s;
 }
 
@@ -313,6 +347,32 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
     }
     if (spec.explicit_requests.empty()) w.fail("requests_list", "empty");
   }
+  if (spec.kind == "trace") {
+    TraceWorkload& t = x->trace;
+    if (!w.has("trace")) w.fail("trace", "kind trace needs the trace file");
+    t.trace = existing(w, "trace", doc.resolve_path("workload.trace", w.text("trace")));
+    if (w.has("max_requests")) t.max_requests = w.integer("max_requests");
+    if (w.has("prompts") != w.has("routing"))
+      w.fail(w.has("prompts") ? "routing" : "prompts", "prompts and routing go together");
+    if (w.has("prompts")) {
+      const Section p = w.child("prompts");
+      t.prompts_file = existing(p, "file", doc.resolve_path("workload.prompts.file", p.text("file")));
+      if (p.has("id_field")) t.prompt_fields.id = p.text("id_field");
+      if (p.has("text_field")) t.prompt_fields.text = p.text("text_field");
+      t.prompt_fields.category = "-";
+      t.seed = static_cast<std::uint64_t>(p.integer("seed"));
+      t.match_input_length = p.flag("match_input_length");
+      const Section r = w.child("routing");
+      t.router_file = existing(r, "router", doc.resolve_path("workload.routing.router", r.text("router")));
+      t.mapping = r.text("mapping");
+      if (t.mapping == "milp") {
+        if (!r.has("experts_file")) r.fail("experts_file", "mapping milp needs the experts file");
+        if (!r.has("budget_b")) r.fail("budget_b", "mapping milp needs a budget");
+        t.experts_file = existing(r, "experts_file", doc.resolve_path("workload.routing.experts_file", r.text("experts_file")));
+        t.budget_b = r.number("budget_b");
+      }
+    }
+  }
   // Belady needs the future: the experts in service order (arrival order here).
   if (setup.eviction.policy == "belady")
     for (const Request& r : generate_requests(*x)) setup.eviction.future_uses.push_back(r.expert);
@@ -321,6 +381,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
 
 std::vector<Request> generate_requests(const Experiment& x) {
   const WorkloadSpec& w = x.workload;
+  if (w.kind == "trace") return trace_requests(x.trace, x.expert_names);
   const auto experts = static_cast<int>(x.expert_names.size());
   std::vector<Request> out;
   if (w.kind == "explicit") {

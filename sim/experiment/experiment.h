@@ -13,6 +13,7 @@
 #include "sim/hw/platform.h"
 #include "sim/llm/model_spec.h"
 #include "sim/serving/request.h"
+#include "sim/experiment/trace_workload.h"
 #include "sim/serving/serving_simulation.h"
 
 namespace coesim::experiment {
@@ -28,7 +29,7 @@ struct ExplicitRequest {
 };
 
 struct WorkloadSpec {
-  std::string kind = "burst";  // burst | poisson | explicit
+  std::string kind = "burst";  // burst | poisson | explicit | trace
   std::int64_t requests = 1;
   double rate_per_s = 0;       // poisson
   std::int64_t input_tokens = 128;
@@ -47,6 +48,7 @@ struct Experiment {
   std::vector<std::string> expert_names;
   std::optional<llm::ModelSpec> router_model;
   WorkloadSpec workload;
+  TraceWorkload trace;  // kind trace
   ServingSetup setup;  // platform and model pointers point into this object
 
   Experiment() = default;

@@ -68,6 +68,8 @@ void write_results_hdf5(const std::filesystem::path& file, const ServingResult& 
         {"switch_start_s", &R::switch_start_ps}, {"switch_end_s", &R::switch_end_ps},
         {"prefill_start_s", &R::prefill_start_ps}, {"prefill_end_s", &R::prefill_end_ps},
         {"finish_s", &R::finish_ps}};
+    write_strings(req, "prompt_id", column<R, std::string>(rs, [](const R& r) { return r.request.prompt_id; }));
+    write_strings(req, "category", column<R, std::string>(rs, [](const R& r) { return r.request.category; }));
     write_column(req, "arrival_s", column<R, double>(rs, [](const R& r) { return to_seconds(r.request.arrival_ps); }), D);
     for (const auto& [name, member] : times)
       write_column(req, name, column<R, double>(rs, [m = member](const R& r) { return seconds_or_never(r.*m); }), D);

@@ -16,6 +16,7 @@ struct Request {
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 1;  // >= 1: the first comes out of prefill
   std::string prompt_id;
+  std::string category;  // the router's, when the request was routed
 };
 
 enum class Outcome { Pending, Finished, Rejected };

@@ -112,18 +112,18 @@ class Importer {
   TraceRecord parse_azure(const std::string& line) {
     const auto f = split_csv(line);
     if (f.size() != 3) throw BadRow{"", fmt::format("{} fields where 3 are expected", f.size())};
-    double t = 0;
+    std::pair<std::int64_t, double> t;
     try {
-      t = parse_azure_timestamp(f[0]);
+      t = parse_azure_timestamp_parts(f[0]);
     } catch (const std::invalid_argument& e) {
       throw BadRow{"TIMESTAMP", e.what()};
     }
-    if (!origin_s_) {
-      origin_s_ = t;
-      report_.first_arrival_s = t;
+    if (!origin_) {
+      origin_ = t;
+      report_.first_arrival_s = static_cast<double>(t.first) + t.second;
     }
     TraceRecord r;
-    r.arrival_time_s = t - *origin_s_;
+    r.arrival_time_s = static_cast<double>(t.first - origin_->first) + (t.second - origin_->second);
     r.input_tokens = tokens(f[1], "ContextTokens");
     r.output_tokens = tokens(f[2], "GeneratedTokens");
     return r;
@@ -171,7 +171,7 @@ class Importer {
   ImportOptions o_;
   TraceWriter& out_;
   ImportReport report_;
-  std::optional<double> origin_s_;
+  std::optional<std::pair<std::int64_t, double>> origin_;
   double last_arrival_s_ = 0;
 };
 
@@ -183,6 +183,11 @@ const std::vector<std::string>& trace_formats() {
 }
 
 double parse_azure_timestamp(std::string_view t) {
+  const auto [seconds, fraction] = parse_azure_timestamp_parts(t);
+  return static_cast<double>(seconds) + fraction;
+}
+
+std::pair<std::int64_t, double> parse_azure_timestamp_parts(std::string_view t) {
   // YYYY-MM-DD HH:MM:SS[.f...]
   const auto bad = [&] { return std::invalid_argument(fmt::format("'{}' is not YYYY-MM-DD HH:MM:SS[.fffffff]", t)); };
   if (t.size() < 19 || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':') throw bad();
@@ -204,7 +209,7 @@ double parse_azure_timestamp(std::string_view t) {
       scale /= 10;
     }
   }
-  return static_cast<double>(days_from_civil(*y, *mo, *d)) * 86400.0 + *h * 3600.0 + *mi * 60.0 + *s + fraction;
+  return {days_from_civil(*y, *mo, *d) * 86400 + *h * 3600 + *mi * 60 + *s, fraction};
 }
 
 ImportReport import_trace(const std::filesystem::path& in, const ImportOptions& options, TraceWriter& out) {

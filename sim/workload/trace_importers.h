@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/workload/trace_file.h"
@@ -36,5 +37,7 @@ ImportReport import_trace(const std::filesystem::path& in, const ImportOptions& 
 // Seconds since 1970-01-01 of an Azure timestamp "YYYY-MM-DD HH:MM:SS[.fffffff]"
 // (a calendar date and time, no time zone); throws std::invalid_argument.
 double parse_azure_timestamp(std::string_view text);
+// The same as whole seconds and the fraction, so differences keep sub-microsecond precision.
+std::pair<std::int64_t, double> parse_azure_timestamp_parts(std::string_view text);
 
 }  // namespace coesim::workload

@@ -1,0 +1,119 @@
+#include "sim/experiment/trace_workload.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "sim/coe/category_router.h"
+#include "sim/coe/expert_mapping.h"
+#include "sim/coe/experts_config.h"
+#include "sim/coe/router_config.h"
+#include "sim/config/config_error.h"
+#include "sim/workload/trace_file.h"
+
+namespace coesim::experiment {
+namespace {
+
+std::uint64_t mix(std::uint64_t z) {  // splitmix64 finaliser
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::int64_t estimated_tokens(const coe::Prompt& p) { return static_cast<std::int64_t>(p.text.size() / 4); }
+
+}  // namespace
+
+std::size_t attached_prompt(const std::vector<coe::Prompt>& prompts, const std::vector<std::size_t>& by_length,
+                            std::uint64_t seed, std::int64_t index, std::int64_t input_tokens, bool match_length) {
+  const std::uint64_t r = mix(seed * 0x100000001b3ULL ^ static_cast<std::uint64_t>(index));
+  if (!match_length) return r % prompts.size();
+  // The window of 8 prompts around the first one at least as long.
+  const auto it = std::lower_bound(by_length.begin(), by_length.end(), input_tokens, [&](std::size_t i, std::int64_t t) {
+    return estimated_tokens(prompts[i]) < t;
+  });
+  const auto at = static_cast<std::ptrdiff_t>(it - by_length.begin());
+  const std::ptrdiff_t window = std::min<std::ptrdiff_t>(8, static_cast<std::ptrdiff_t>(by_length.size()));
+  const std::ptrdiff_t first = std::clamp<std::ptrdiff_t>(at - window / 2, 0, static_cast<std::ptrdiff_t>(by_length.size()) - window);
+  return by_length[static_cast<std::size_t>(first + static_cast<std::ptrdiff_t>(r % static_cast<std::uint64_t>(window)))];
+}
+
+std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::vector<std::string>& expert_names) {
+  std::vector<workload::TraceRecord> records;
+  workload::read_trace(w.trace, [&](const workload::TraceRecord& r) {
+    records.push_back(r);
+    return w.max_requests == 0 || static_cast<std::int64_t>(records.size()) < w.max_requests;
+  });
+  const auto n_experts = static_cast<int>(expert_names.size());
+  std::vector<serving::Request> out;
+  out.reserve(records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const workload::TraceRecord& r = records[i];
+    serving::Request q;
+    q.id = static_cast<std::int64_t>(i);
+    q.arrival_ps = seconds_to_ps_round(r.arrival_time_s);
+    q.input_tokens = std::max<std::int64_t>(1, r.input_tokens);
+    q.output_tokens = std::max<std::int64_t>(1, r.output_tokens);
+    q.expert = r.expert;
+    q.prompt_id = r.prompt_id;
+    q.category = r.category;
+    if (q.expert >= n_experts)
+      throw config::ConfigError(w.trace.string(), 0, 0, "expert",
+                                fmt::format("request {} names expert {} of {}", i, q.expert, n_experts));
+    out.push_back(std::move(q));
+  }
+  if (w.prompts_file.empty()) {
+    for (const serving::Request& q : out)
+      if (q.expert < 0)
+        throw config::ConfigError(w.trace.string(), 0, 0, "expert",
+                                  fmt::format("request {} has no expert and the workload attaches no prompts", q.id));
+    return out;
+  }
+  // Attach prompts and route them (each distinct prompt once: the router caches by id).
+  const coe::PromptSet set = coe::load_prompt_set(w.prompts_file, w.prompt_fields);
+  std::vector<std::size_t> by_length(set.prompts.size());
+  for (std::size_t i = 0; i < by_length.size(); ++i) by_length[i] = i;
+  std::stable_sort(by_length.begin(), by_length.end(), [&](std::size_t a, std::size_t b) {
+    return estimated_tokens(set.prompts[a]) < estimated_tokens(set.prompts[b]);
+  });
+  std::vector<coe::Prompt> attached;
+  attached.reserve(out.size());
+  for (serving::Request& q : out) {
+    const coe::Prompt& p =
+        set.prompts[attached_prompt(set.prompts, by_length, w.seed, q.id, q.input_tokens, w.match_input_length)];
+    q.prompt_id = p.id;
+    attached.push_back(p);
+  }
+  coe::CategoryRouter router = coe::CategoryRouter::from_config(coe::load_router_config(w.router_file));
+  const std::vector<coe::RouteDecision> decisions = router.route(attached);
+  std::vector<std::string> categories(router.knn().categories());
+  categories.push_back(router.knn().options().general_category);
+  std::map<std::string, int> expert_of_category;
+  if (w.mapping == "modulo") {
+    for (std::size_t c = 0; c < categories.size(); ++c)
+      expert_of_category[categories[c]] = static_cast<int>(c % static_cast<std::size_t>(n_experts));
+  } else {
+    const coe::ExpertsConfig ex = coe::load_experts(w.experts_file);
+    coe::MappingProblem problem = ex.problem();
+    problem.category_weights.assign(ex.categories.size(), 0.0);
+    for (const coe::RouteDecision& d : decisions) problem.category_weights[ex.scoring_category(router.knn().category_name(d))] += 1;
+    const coe::MappingResult m = coe::solve_mapping(problem, w.budget_b * 1e9);
+    for (const std::string& c : categories) {
+      const std::string& name = ex.experts[m.assignment[ex.scoring_category(c)]].name;
+      const auto it = std::find(expert_names.begin(), expert_names.end(), name);
+      if (it == expert_names.end())
+        throw config::ConfigError(w.experts_file.string(), 0, 0, "experts",
+                                  fmt::format("the MILP chose '{}', which is not one of the experiment's experts", name));
+      expert_of_category[c] = static_cast<int>(it - expert_names.begin());
+    }
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].category = router.knn().category_name(decisions[i]);
+    out[i].expert = expert_of_category.at(out[i].category);
+  }
+  return out;
+}
+
+}  // namespace coesim::experiment

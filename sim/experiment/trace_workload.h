@@ -1,0 +1,44 @@
+#pragma once
+// A real trace replayed through the CoE router: each request of a native
+// trace gets a prompt from a prompt set (chosen deterministically from the
+// seed and the request's index, optionally among the prompts nearest its
+// input length), the router classifies the prompt, and the category maps to
+// one of the experiment's experts (by the MILP of an experts file, or
+// category index modulo the number of experts). So expert popularity and
+// switching come from routing, not from an assumed distribution.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/coe/prompt_set.h"
+#include "sim/serving/request.h"
+
+namespace coesim::experiment {
+
+struct TraceWorkload {
+  std::filesystem::path trace;
+  std::int64_t max_requests = 0;  // 0: all
+  // Prompt attachment (empty prompts_file: none; then the trace must carry experts).
+  std::filesystem::path prompts_file;
+  coe::PromptFields prompt_fields;
+  std::uint64_t seed = 1;
+  bool match_input_length = false;
+  // Routing.
+  std::filesystem::path router_file;
+  std::string mapping = "modulo";  // modulo | milp
+  std::filesystem::path experts_file;
+  double budget_b = 0;
+};
+
+// Requests in arrival order with prompt_id, category and expert filled in.
+// `expert_names` are the experiment's experts (milp maps by name).
+std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::vector<std::string>& expert_names);
+
+// Index of the prompt attached to request `index`: uniform by seed, or among
+// the 8 prompts whose estimated length (characters / 4, about four
+// characters per token of English text) is nearest `input_tokens`.
+std::size_t attached_prompt(const std::vector<coe::Prompt>& prompts, const std::vector<std::size_t>& by_length,
+                            std::uint64_t seed, std::int64_t index, std::int64_t input_tokens, bool match_length);
+
+}  // namespace coesim::experiment
