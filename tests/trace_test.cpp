@@ -11,6 +11,7 @@
 #include "sim/workload/trace_file.h"
 #include "sim/workload/trace_importers.h"
 #include "sim/workload/trace_stats.h"
+#include "sim/workload/trace_transforms.h"
 #include "tests/cli_runner.h"
 #include "tests/test_support.h"
 
@@ -165,6 +166,56 @@ TEST(TraceStats, CountsRateCvAndExactPercentiles) {
   EXPECT_EQ(s.categories.at("math"), 3);
   EXPECT_EQ(s.experts.at(1), 2);
   std::filesystem::remove(file);
+}
+
+TEST(TraceTransforms, WindowScaleSampleAndConcatenate) {
+  const auto in = temp("in.csv");
+  {
+    const auto w = open_trace_writer(in);
+    for (int i = 0; i < 100; ++i) w->write({i * 1.0, 10 + i, 1, "", "", -1, -1});
+    w->close();
+  }
+  const auto out = temp("out.csv");
+  {
+    TransformOptions o;
+    o.window_start_s = 20;
+    o.window_end_s = 60;
+    o.rate_scale = 4;
+    const auto w = open_trace_writer(out);
+    EXPECT_EQ(transform_trace(in, o, *w), 40);
+    w->close();
+  }
+  const auto rs = read_all(out);
+  ASSERT_EQ(rs.size(), 40u);
+  EXPECT_DOUBLE_EQ(rs[0].arrival_time_s, 0);
+  EXPECT_DOUBLE_EQ(rs[1].arrival_time_s, 0.25);  // 1 s gaps at 4x the rate
+  EXPECT_EQ(rs[0].input_tokens, 30);              // the request that arrived at 20 s
+  TransformOptions half;
+  half.sample = 0.5;
+  half.seed = 9;
+  std::int64_t kept[2] = {0, 0};
+  for (std::int64_t& k : kept) {
+    const auto w = open_trace_writer(out);
+    k = transform_trace(in, half, *w);
+    w->close();
+  }
+  EXPECT_EQ(kept[0], kept[1]);  // same seed, same sample
+  EXPECT_GT(kept[0], 30);
+  EXPECT_LT(kept[0], 70);
+  {
+    const auto w = open_trace_writer(out);
+    EXPECT_EQ(concatenate_traces({in, in}, 5, *w), 200);
+    w->close();
+  }
+  const auto both = read_all(out);
+  EXPECT_DOUBLE_EQ(both[100].arrival_time_s, 99 + 5);  // the second copy starts 5 s after the first ends
+  EXPECT_DOUBLE_EQ(both[199].arrival_time_s, 99 + 5 + 99);
+  TransformOptions bad;
+  bad.rate_scale = 0;
+  const auto w = open_trace_writer(out);
+  EXPECT_THROW(transform_trace(in, bad, *w), std::invalid_argument);
+  std::filesystem::remove(in);
+  std::filesystem::remove(out);
 }
 
 TEST(TraceCli, ConvertsTheRealMooncakeTraceAndReportsItsPublishedMeans) {

@@ -1,5 +1,6 @@
 // `coesim trace convert IN --format azure|burstgpt|mooncake --out OUT.h5|.csv`
-// imports a public trace into the native format; `coesim trace stats FILE`
+// imports a public trace into the native format; `transform` and `concat`
+// window, rate-scale, sample and join native traces; `coesim trace stats FILE`
 // summarises a native trace (count, duration, rate, inter-arrival CV, token
 // percentiles, category and expert mix).
 #include <memory>
@@ -8,9 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/config/config_error.h"
 #include "sim/workload/trace_file.h"
 #include "sim/workload/trace_importers.h"
 #include "sim/workload/trace_stats.h"
+#include "sim/workload/trace_transforms.h"
 
 namespace coesim::cli {
 namespace {
@@ -22,6 +25,10 @@ struct TraceOptions {
   bool skip_bad_rows = false;
   std::string stats_file;
   bool json = false;
+  std::vector<double> window_s;
+  workload::TransformOptions transform;
+  std::vector<std::string> concat_in;
+  double gap_s = 0;
 };
 
 int convert(const TraceOptions& o) {
@@ -42,6 +49,34 @@ int convert(const TraceOptions& o) {
   fmt::print("{} ({}): {} rows read, {} written to {}, {} skipped\n", o.in, o.format, r.rows, r.written, o.out,
              r.skipped);
   for (const std::string& e : r.skipped_examples) fmt::print("  skipped {}\n", e);
+  return kExitOk;
+}
+
+int transform(const TraceOptions& o) {
+  workload::TransformOptions t = o.transform;
+  if (!o.window_s.empty()) {
+    if (o.window_s.size() != 2) throw config::UsageError("--window-s takes START,END");
+    t.window_start_s = o.window_s[0];
+    t.window_end_s = o.window_s[1];
+  }
+  const auto writer = workload::open_trace_writer(o.out);
+  std::int64_t n = 0;
+  try {
+    n = workload::transform_trace(o.in, t, *writer);
+  } catch (const std::invalid_argument& e) {
+    throw config::UsageError(e.what());
+  }
+  writer->close();
+  fmt::print("{} -> {}: {} requests written\n", o.in, o.out, n);
+  return kExitOk;
+}
+
+int concat(const TraceOptions& o) {
+  const auto writer = workload::open_trace_writer(o.out);
+  std::vector<std::filesystem::path> in(o.concat_in.begin(), o.concat_in.end());
+  const std::int64_t n = workload::concatenate_traces(in, o.gap_s, *writer);
+  writer->close();
+  fmt::print("{} traces -> {}: {} requests written\n", in.size(), o.out, n);
   return kExitOk;
 }
 
@@ -78,12 +113,28 @@ RunFunction add_trace_command(CLI::App& app) {
   conv->add_option("--out", o->out, "native trace: .h5 (chunked, compressed) or .csv")->required();
   conv->add_flag("--skip-bad-rows", o->skip_bad_rows, "skip and count bad rows instead of stopping at the first");
   conv->add_flag("--json", o->json, "print the import report as JSON");
+  CLI::App* tr = cmd->add_subcommand("transform", "window, rate-scale and sample a native trace (streaming)");
+  tr->add_option("in", o->in, "native trace")->required();
+  tr->add_option("--out", o->out, "native trace to write (.h5 or .csv)")->required();
+  tr->add_option("--window-s", o->window_s, "START,END: keep arrivals in [START, END) s, shifted to start at 0")
+      ->delimiter(',');
+  tr->add_option("--rate-scale", o->transform.rate_scale, "divide inter-arrival times by this (2 = twice the rate)")
+      ->capture_default_str();
+  tr->add_option("--sample", o->transform.sample, "keep each request with this probability")->capture_default_str();
+  tr->add_option("--seed", o->transform.seed, "sampling seed")->capture_default_str();
+  CLI::App* cc = cmd->add_subcommand("concat", "append native traces one after another");
+  cc->add_option("in", o->concat_in, "native traces, in order")->required();
+  cc->add_option("--out", o->out, "native trace to write (.h5 or .csv)")->required();
+  cc->add_option("--gap-s", o->gap_s, "seconds between the end of one trace and the start of the next")
+      ->capture_default_str();
   CLI::App* st = cmd->add_subcommand("stats", "summarise a native trace (.h5 or .csv)");
   st->add_option("file", o->stats_file, "native trace")->required();
   st->add_flag("--json", o->json, "print one JSON object");
-  return [cmd, conv, st, o]() -> int {
+  return [cmd, conv, tr, cc, o]() -> int {
     if (!cmd->parsed()) return -1;
     if (conv->parsed()) return convert(*o);
+    if (tr->parsed()) return transform(*o);
+    if (cc->parsed()) return concat(*o);
     return stats(*o);
   };
 }
