@@ -11,6 +11,7 @@
 #include "sim/workload/trace_file.h"
 #include "sim/workload/trace_importers.h"
 #include "sim/workload/trace_stats.h"
+#include "sim/workload/synthetic_trace.h"
 #include "sim/workload/trace_transforms.h"
 #include "tests/cli_runner.h"
 #include "tests/test_support.h"
@@ -216,6 +217,57 @@ TEST(TraceTransforms, WindowScaleSampleAndConcatenate) {
   EXPECT_THROW(transform_trace(in, bad, *w), std::invalid_argument);
   std::filesystem::remove(in);
   std::filesystem::remove(out);
+}
+
+TEST(SyntheticTrace, RateCvDiurnalAndZipfAsAsked) {
+  const auto file = temp("g.h5");
+  SyntheticTraceOptions o;
+  o.requests = 100'000;
+  o.rate_per_s = 50;
+  o.arrivals = "gamma";
+  o.cv = 2;
+  o.experts = 10;
+  o.zipf_alpha = 1.2;
+  o.seed = 5;
+  {
+    const auto w = open_trace_writer(file);
+    generate_trace(o, *w);
+    w->close();
+  }
+  const TraceStats s = trace_stats(file);
+  EXPECT_EQ(s.count, 100'000);
+  EXPECT_NEAR(s.rate_per_s, 50, 50 * 0.03);      // statistical: 100,000 draws
+  EXPECT_NEAR(s.inter_arrival_cv, 2, 2 * 0.05);
+  EXPECT_NEAR(static_cast<double>(s.input_tokens.p50), 512, 512 * 0.05);  // lognormal median
+  EXPECT_GT(s.experts.at(0), s.experts.at(1));
+  EXPECT_GT(s.experts.at(1), s.experts.at(9));
+  // Same seed, same trace; diurnal modulation puts more arrivals in the
+  // sine's high half than in its low half.
+  o.requests = 20'000;
+  o.arrivals = "poisson";
+  o.diurnal_amplitude = 0.8;
+  o.diurnal_period_s = 100;
+  o.rate_per_s = 20;
+  {
+    const auto w = open_trace_writer(file);
+    generate_trace(o, *w);
+    w->close();
+  }
+  std::int64_t high = 0, low = 0;
+  for (const TraceRecord& r : read_all(file)) (std::fmod(r.arrival_time_s, 100) < 50 ? high : low) += 1;
+  EXPECT_GT(high, 2 * low);  // expected ratio (1 + 2a/pi) / (1 - 2a/pi) = 3.1
+  const auto again = temp("g2.h5");
+  {
+    const auto w = open_trace_writer(again);
+    generate_trace(o, *w);
+    w->close();
+  }
+  const auto a = read_all(file);
+  const auto b = read_all(again);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); i += 997) EXPECT_EQ(a[i].arrival_time_s, b[i].arrival_time_s);
+  std::filesystem::remove(file);
+  std::filesystem::remove(again);
 }
 
 TEST(TraceCli, ConvertsTheRealMooncakeTraceAndReportsItsPublishedMeans) {

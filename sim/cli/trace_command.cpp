@@ -13,6 +13,7 @@
 #include "sim/workload/trace_file.h"
 #include "sim/workload/trace_importers.h"
 #include "sim/workload/trace_stats.h"
+#include "sim/workload/synthetic_trace.h"
 #include "sim/workload/trace_transforms.h"
 
 namespace coesim::cli {
@@ -29,6 +30,8 @@ struct TraceOptions {
   workload::TransformOptions transform;
   std::vector<std::string> concat_in;
   double gap_s = 0;
+  workload::SyntheticTraceOptions synthetic;
+  std::string tokens_from;
 };
 
 int convert(const TraceOptions& o) {
@@ -80,6 +83,20 @@ int concat(const TraceOptions& o) {
   return kExitOk;
 }
 
+int generate(const TraceOptions& o) {
+  workload::SyntheticTraceOptions g = o.synthetic;
+  g.tokens_from = o.tokens_from;
+  const auto writer = workload::open_trace_writer(o.out);
+  try {
+    workload::generate_trace(g, *writer);
+  } catch (const std::invalid_argument& e) {
+    throw config::UsageError(e.what());
+  }
+  writer->close();
+  fmt::print("{}: {} synthetic requests written\n", o.out, writer->rows());
+  return kExitOk;
+}
+
 int stats(const TraceOptions& o) {
   const workload::TraceStats s = workload::trace_stats(o.stats_file);
   if (o.json) {
@@ -127,12 +144,33 @@ RunFunction add_trace_command(CLI::App& app) {
   cc->add_option("--out", o->out, "native trace to write (.h5 or .csv)")->required();
   cc->add_option("--gap-s", o->gap_s, "seconds between the end of one trace and the start of the next")
       ->capture_default_str();
+  CLI::App* gen = cmd->add_subcommand(
+      "generate", "write a synthetic trace: Poisson or Gamma arrivals, diurnal sine, lognormal or empirical tokens, "
+                  "Zipf experts (streaming)");
+  workload::SyntheticTraceOptions& g = o->synthetic;
+  gen->add_option("--out", o->out, "native trace to write (.h5 or .csv)")->required();
+  gen->add_option("--requests", g.requests, "number of requests")->capture_default_str();
+  gen->add_option("--rate-per-s", g.rate_per_s, "mean arrival rate")->capture_default_str();
+  gen->add_option("--arrivals", g.arrivals, "inter-arrival law")->check(CLI::IsMember({"poisson", "gamma"}))->capture_default_str();
+  gen->add_option("--cv", g.cv, "gamma: inter-arrival coefficient of variation")->capture_default_str();
+  gen->add_option("--diurnal-amplitude", g.diurnal_amplitude, "rate x (1 + a sin(2 pi t / period)), a in [0, 1)")
+      ->capture_default_str();
+  gen->add_option("--diurnal-period-s", g.diurnal_period_s, "period of the sine")->capture_default_str();
+  gen->add_option("--input-median", g.input_median, "lognormal input tokens: median")->capture_default_str();
+  gen->add_option("--input-sigma", g.input_sigma, "lognormal input tokens: sigma of the log")->capture_default_str();
+  gen->add_option("--output-median", g.output_median, "lognormal output tokens: median")->capture_default_str();
+  gen->add_option("--output-sigma", g.output_sigma, "lognormal output tokens: sigma of the log")->capture_default_str();
+  gen->add_option("--tokens-from", o->tokens_from, "draw (input, output) pairs from this native trace instead");
+  gen->add_option("--experts", g.experts, "> 0: assign experts by Zipf popularity over this many")->capture_default_str();
+  gen->add_option("--zipf-alpha", g.zipf_alpha, "Zipf exponent")->capture_default_str();
+  gen->add_option("--seed", g.seed, "random seed")->capture_default_str();
   CLI::App* st = cmd->add_subcommand("stats", "summarise a native trace (.h5 or .csv)");
   st->add_option("file", o->stats_file, "native trace")->required();
   st->add_flag("--json", o->json, "print one JSON object");
-  return [cmd, conv, tr, cc, o]() -> int {
+  return [cmd, conv, tr, cc, gen, o]() -> int {
     if (!cmd->parsed()) return -1;
     if (conv->parsed()) return convert(*o);
+    if (gen->parsed()) return generate(*o);
     if (tr->parsed()) return transform(*o);
     if (cc->parsed()) return concat(*o);
     return stats(*o);
