@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/kernel/split_mix64.h"
+
 namespace coesim::bench {
 
 struct ScenarioParams {
@@ -38,21 +40,7 @@ struct Scenario {
 };
 
 // Sebastiano Vigna's splitmix64: tiny, fast, and fixed forever.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n); the modulo bias is irrelevant at these ranges.
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-
- private:
-  std::uint64_t state_;
-};
+using coesim::SplitMix64;
 
 inline Scenario make_staggered_flows(const ScenarioParams& p = {}) {
   SplitMix64 rng(p.seed);

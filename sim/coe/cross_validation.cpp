@@ -1,4 +1,5 @@
 #include "sim/coe/cross_validation.h"
+#include "sim/kernel/split_mix64.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,15 +11,6 @@
 
 namespace coesim::coe {
 namespace {
-
-// splitmix64: a fixed generator, so folds are the same on every platform
-// (std::shuffle's algorithm is left to the library).
-std::uint64_t next(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 struct HeldOut {
   std::string truth;
@@ -32,10 +24,10 @@ std::vector<int> stratified_folds(const std::vector<Prompt>& prompts, int folds,
   std::map<std::string, std::vector<int>> by_label;
   for (std::size_t i = 0; i < prompts.size(); ++i) by_label[prompts[i].category].push_back(static_cast<int>(i));
   std::vector<int> fold(prompts.size(), 0);
-  std::uint64_t state = seed;
+  SplitMix64 rng(seed);  // not std::shuffle, whose algorithm is left to the library
   int next_fold = 0;  // carried across labels so small classes do not all start at fold 0
   for (auto& [label, members] : by_label) {
-    for (std::size_t i = members.size(); i > 1; --i) std::swap(members[i - 1], members[next(state) % i]);
+    for (std::size_t i = members.size(); i > 1; --i) std::swap(members[i - 1], members[rng.below(i)]);
     for (const int m : members) {
       fold[static_cast<std::size_t>(m)] = next_fold;
       next_fold = (next_fold + 1) % folds;

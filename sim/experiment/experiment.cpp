@@ -1,4 +1,5 @@
 #include "sim/experiment/experiment.h"
+#include "sim/kernel/split_mix64.h"
 
 #include <algorithm>
 #include <cmath>
@@ -394,15 +395,8 @@ std::vector<Request> generate_requests(const Experiment& x) {
     }
     return out;
   }
-  // splitmix64: the same stream on every platform.
-  std::uint64_t state = w.seed;
-  const auto next_unit = [&state] {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (static_cast<double>(z >> 11) + 0.5) * 0x1.0p-53;  // in (0, 1)
-  };
+  SplitMix64 rng(w.seed);
+  const auto next_unit = [&rng] { return rng.unit(); };
   std::vector<double> zipf_cdf;
   if (w.popularity == "zipf") {
     double total = 0;

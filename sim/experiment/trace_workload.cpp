@@ -1,4 +1,5 @@
 #include "sim/experiment/trace_workload.h"
+#include "sim/kernel/split_mix64.h"
 
 #include <algorithm>
 #include <map>
@@ -15,20 +16,13 @@
 namespace coesim::experiment {
 namespace {
 
-std::uint64_t mix(std::uint64_t z) {  // splitmix64 finaliser
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 std::int64_t estimated_tokens(const coe::Prompt& p) { return static_cast<std::int64_t>(p.text.size() / 4); }
 
 }  // namespace
 
 std::size_t attached_prompt(const std::vector<coe::Prompt>& prompts, const std::vector<std::size_t>& by_length,
                             std::uint64_t seed, std::int64_t index, std::int64_t input_tokens, bool match_length) {
-  const std::uint64_t r = mix(seed * 0x100000001b3ULL ^ static_cast<std::uint64_t>(index));
+  const std::uint64_t r = SplitMix64(seed * 0x100000001b3ULL ^ static_cast<std::uint64_t>(index)).next();
   if (!match_length) return r % prompts.size();
   // The window of 8 prompts around the first one at least as long.
   const auto it = std::lower_bound(by_length.begin(), by_length.end(), input_tokens, [&](std::size_t i, std::int64_t t) {

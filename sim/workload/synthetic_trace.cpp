@@ -1,4 +1,5 @@
 #include "sim/workload/synthetic_trace.h"
+#include "sim/kernel/split_mix64.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,17 +11,11 @@
 namespace coesim::workload {
 namespace {
 
-// splitmix64: the same stream on every platform.
+// Normal and Gamma draws on top of splitmix64 (the same on every platform).
 class Rng {
  public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  double unit() {  // (0, 1)
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    return (static_cast<double>(z >> 11) + 0.5) * 0x1.0p-53;
-  }
+  explicit Rng(std::uint64_t seed) : base_(seed) {}
+  double unit() { return base_.unit(); }
   double normal() {  // Box-Muller
     return std::sqrt(-2 * std::log(unit())) * std::cos(2 * std::numbers::pi * unit());
   }
@@ -43,7 +38,7 @@ class Rng {
   }
 
  private:
-  std::uint64_t state_;
+  SplitMix64 base_;
 };
 
 // Wall time at which the modulated process reaches operational time `tau`:

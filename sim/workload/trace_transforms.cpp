@@ -1,16 +1,14 @@
 #include "sim/workload/trace_transforms.h"
+#include "sim/kernel/split_mix64.h"
 
 #include <stdexcept>
 
 namespace coesim::workload {
 namespace {
 
-double unit(std::uint64_t seed, std::int64_t index) {  // splitmix64 -> (0, 1)
-  std::uint64_t z = seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(index) + 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  z ^= z >> 31;
-  return (static_cast<double>(z >> 11) + 0.5) * 0x1.0p-53;
+// Request `index`'s draw in (0, 1): independent of which others are kept.
+double unit(std::uint64_t seed, std::int64_t index) {
+  return SplitMix64(seed * SplitMix64::kGamma + static_cast<std::uint64_t>(index)).unit();
 }
 
 }  // namespace
