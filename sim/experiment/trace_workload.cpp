@@ -72,16 +72,25 @@ std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::
   std::stable_sort(by_length.begin(), by_length.end(), [&](std::size_t a, std::size_t b) {
     return estimated_tokens(set.prompts[a]) < estimated_tokens(set.prompts[b]);
   });
-  std::vector<coe::Prompt> attached;
-  attached.reserve(out.size());
+  // Route each distinct attached prompt once (a trace reuses prompts), then
+  // give every request its prompt's decision.
+  std::vector<std::size_t> prompt_of(out.size());
+  std::vector<std::size_t> distinct;
+  std::vector<int> slot(set.prompts.size(), -1);
   for (serving::Request& q : out) {
-    const coe::Prompt& p =
-        set.prompts[attached_prompt(set.prompts, by_length, w.seed, q.id, q.input_tokens, w.match_input_length)];
-    q.prompt_id = p.id;
-    attached.push_back(p);
+    const std::size_t p = attached_prompt(set.prompts, by_length, w.seed, q.id, q.input_tokens, w.match_input_length);
+    q.prompt_id = set.prompts[p].id;
+    if (slot[p] < 0) {
+      slot[p] = static_cast<int>(distinct.size());
+      distinct.push_back(p);
+    }
+    prompt_of[static_cast<std::size_t>(q.id)] = static_cast<std::size_t>(slot[p]);
   }
+  std::vector<coe::Prompt> unique;
+  unique.reserve(distinct.size());
+  for (const std::size_t p : distinct) unique.push_back(set.prompts[p]);
   coe::CategoryRouter router = coe::CategoryRouter::from_config(coe::load_router_config(w.router_file));
-  const std::vector<coe::RouteDecision> decisions = router.route(attached);
+  const std::vector<coe::RouteDecision> routed = router.route(unique);
   std::vector<std::string> categories(router.knn().categories());
   categories.push_back(router.knn().options().general_category);
   std::map<std::string, int> expert_of_category;
@@ -92,7 +101,8 @@ std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::
     const coe::ExpertsConfig ex = coe::load_experts(w.experts_file);
     coe::MappingProblem problem = ex.problem();
     problem.category_weights.assign(ex.categories.size(), 0.0);
-    for (const coe::RouteDecision& d : decisions) problem.category_weights[ex.scoring_category(router.knn().category_name(d))] += 1;
+    for (const serving::Request& q : out)
+      problem.category_weights[ex.scoring_category(router.knn().category_name(routed[prompt_of[static_cast<std::size_t>(q.id)]]))] += 1;
     const coe::MappingResult m = coe::solve_mapping(problem, w.budget_b * 1e9);
     for (const std::string& c : categories) {
       const std::string& name = ex.experts[m.assignment[ex.scoring_category(c)]].name;
@@ -104,7 +114,7 @@ std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::
     }
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
-    out[i].category = router.knn().category_name(decisions[i]);
+    out[i].category = router.knn().category_name(routed[prompt_of[i]]);
     out[i].expert = expert_of_category.at(out[i].category);
   }
   return out;
