@@ -179,6 +179,10 @@ RC_GTEST_PROP(EventQueueProperty, InterleavedOperationsMatchAReferenceModel, ())
       model.erase(victim);
     }
     RC_ASSERT(q.size() == model.size());
+    // Peeking finds the earliest live time without disturbing the queue.
+    const std::optional<TimePs> peeked = q.peek_time();
+    RC_ASSERT(peeked.has_value() == !model.empty());
+    if (!model.empty()) RC_ASSERT(*peeked == std::get<0>(*model.begin()));
   }
 }
 

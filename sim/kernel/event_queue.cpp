@@ -137,6 +137,23 @@ void EventQueue::refill() {
 
 TimePs EventQueue::next_time() { return time_of(front().key); }
 
+// The front holds the current time; otherwise the buckets are ordered (level,
+// then digit), so the first bucket holding a live entry holds the minimum.
+std::optional<TimePs> EventQueue::peek_time() const {
+  for (std::size_t i = front_next_; i < front_.size(); ++i)
+    if (is_live(front_[i])) return time_of(front_[i].key);
+  for (std::size_t word = 0; word < nonempty_.size(); ++word) {
+    for (std::uint64_t bits = nonempty_[word]; bits != 0; bits &= bits - 1) {
+      const std::size_t bucket = word * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+      std::optional<std::uint64_t> smallest;
+      for (const Entry& e : buckets_[bucket])
+        if (is_live(e) && (!smallest || e.key < *smallest)) smallest = e.key;
+      if (smallest) return time_of(*smallest);
+    }
+  }
+  return std::nullopt;
+}
+
 EventQueue::Popped EventQueue::pop() {
   const Entry top = front();
   ++front_next_;

@@ -10,6 +10,7 @@
 // sequence). Cancellation is lazy: a cancelled entry is skipped when it
 // surfaces, and the buckets are compacted when dead entries dominate.
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <vector>
 
@@ -40,6 +41,9 @@ class EventQueue {
   std::size_t size() const { return live_; }
   // Time of the earliest live event; requires !empty().
   TimePs next_time();
+  // The same without moving entries or the current time (so events may
+  // still be pushed before it); none when empty.
+  std::optional<TimePs> peek_time() const;
 
   struct Popped {
     TimePs time;

@@ -3,6 +3,7 @@
 // callbacks that schedule further callbacks. Every executed event is folded
 // into a running trace hash so tests can prove two runs were identical.
 #include <cstdint>
+#include <optional>
 
 #include "sim/kernel/event_queue.h"
 #include "sim/kernel/time.h"
@@ -30,6 +31,9 @@ class Simulator {
   void run();
   // Runs every event with time <= end_ps, then sets the clock to end_ps.
   void run_until(TimePs end_ps);
+
+  // Time of the earliest pending event, or none.
+  std::optional<TimePs> next_event_time() const { return queue_.peek_time(); }
 
   std::uint64_t events_executed() const { return events_executed_; }
   std::size_t events_pending() const { return queue_.size(); }

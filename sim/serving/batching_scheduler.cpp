@@ -74,6 +74,20 @@ class BatchingScheduler : public Scheduler {
     }
   }
 
+  // Only while this batch is the only work: nothing unrouted, nothing
+  // waiting, no other expert running, and every running request of this
+  // expert in the step; an arrival can change that, so runs stop at the
+  // next event.
+  bool repeats(const Step& step, bool& until_next_event) const override {
+    until_next_event = true;
+    if (step.kind != Step::Kind::Decode || !unrouted_.empty()) return false;
+    for (const auto& [e, q] : waiting_)
+      if (!q.empty()) return false;
+    for (const auto& [e, v] : running_)
+      if (e != step.expert ? !v.empty() : v.size() != step.requests.size()) return false;
+    return true;
+  }
+
   std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const override {
     // Experts with routed requests waiting and none running, oldest first.
     std::vector<std::pair<std::int64_t, int>> order;

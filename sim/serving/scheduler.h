@@ -50,6 +50,12 @@ class Scheduler {
   // The engine dropped a running request's KV cache to make room; it must be
   // prefilled again (its prompt and the tokens it has produced) when rescheduled.
   virtual void on_preempted(std::int64_t request) = 0;
+  // Whether, with nothing else happening (no arrival, no copy ending), the
+  // next step after this decode step would be the same decode step again.
+  // The engine then runs several such steps as one event (same times).
+  // `until_next_event`: true when that holds only while no other event
+  // intervenes (the engine stops the run at the next pending event).
+  virtual bool repeats(const Step& step, bool& until_next_event) const = 0;
   // Experts needed after the current one, soonest first, at most `max` (prefetch hints).
   virtual std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const = 0;
 };

@@ -52,6 +52,12 @@ class SequentialScheduler : public Scheduler {
 
   void on_step_done(const Step&, const std::vector<RequestRecord>&) override {}
 
+  // The current request decodes to its end whatever arrives meanwhile.
+  bool repeats(const Step& step, bool& until_next_event) const override {
+    until_next_event = false;
+    return step.kind == Step::Kind::Decode;
+  }
+
   std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const override {
     std::vector<int> out;
     const auto add = [&](std::int64_t id) {

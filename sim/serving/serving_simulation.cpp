@@ -503,6 +503,10 @@ class Engine : public EngineView {
       for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].cached_tokens);
       time = exec_.decode(model, tokens);
       seconds = time.total_s();
+      if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
+        try_prefetch();
+        return run_decode(step, model, tokens, seconds_to_ps_ceil(seconds));
+      }
     }
     try_prefetch();
     if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
@@ -629,6 +633,51 @@ class Engine : public EngineView {
     r.cached_tokens = 0;
     std::erase(step.requests, id);
     scheduler_->on_preempted(id);
+  }
+
+  // Decode steps that would repeat (the scheduler says so, nothing else
+  // intervenes) run as one event: each step keeps its own time, and a run
+  // stops where a request finishes or its KV cache needs another block, so
+  // memory grows at the same moments as step by step.
+  void run_decode(const Step& step, const llm::ModelSpec& model, std::vector<std::int64_t> contexts, TimePs first_ps) {
+    std::vector<TimePs> step_ps{first_ps};
+    bool until_next_event = false;
+    if (scheduler_->repeats(step, until_next_event)) {
+      std::int64_t limit = INT64_MAX;
+      for (const std::int64_t id : step.requests) {
+        const RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+        const std::int64_t cached_after = r.request.input_tokens + r.tokens_out;  // this step's KV
+        const std::int64_t block_end = (cached_after + setup_.kv_block_tokens - 1) / setup_.kv_block_tokens *
+                                       setup_.kv_block_tokens;
+        limit = std::min({limit, r.request.output_tokens - r.tokens_out, block_end - cached_after + 1});
+      }
+      const std::optional<TimePs> horizon = until_next_event ? sim_.next_event_time() : std::nullopt;
+      TimePs end = sim_.now() + first_ps;
+      while (static_cast<std::int64_t>(step_ps.size()) < limit) {
+        for (std::int64_t& c : contexts) ++c;
+        const TimePs t = seconds_to_ps_ceil(exec_.decode(model, contexts).total_s());
+        if (horizon && end + t > *horizon) break;
+        end += t;
+        step_ps.push_back(t);
+      }
+    }
+    TimePs total = 0;
+    for (const TimePs t : step_ps) total += t;
+    sim_.schedule_in(total, [this, step_ps = std::move(step_ps)] {
+      // Every step but the last ends inside the run: record its token.
+      TimePs at = sim_.now();
+      for (std::size_t i = step_ps.size() - 1; i > 0; --i) at -= step_ps[i];
+      for (std::size_t i = 0; i + 1 < step_ps.size(); ++i) {
+        for (const std::int64_t id : current_->requests) {
+          RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+          r.cached_tokens = r.request.input_tokens + r.tokens_out;
+          ++r.tokens_out;
+          if (setup_.record_token_times) r.token_ps.push_back(at);
+        }
+        at += step_ps[i + 1];
+      }
+      compute_done();
+    });
   }
 
   void compute_done() {
