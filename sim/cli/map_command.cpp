@@ -17,7 +17,6 @@
 namespace coesim::cli {
 namespace {
 
-constexpr double kParamsPerB = 1e9;
 
 struct MapOptions {
   std::string experts_file;
@@ -61,14 +60,14 @@ nlohmann::json result_json(const coe::ExpertsConfig& cfg, const coe::MappingResu
 }
 
 void print_result(const coe::ExpertsConfig& cfg, const coe::MappingResult& r) {
-  fmt::print("budget {:.2f} B params -> {} expert(s), {:.2f} B params in total\n", r.budget_params / kParamsPerB,
-             r.chosen_experts.size(), r.total_params / kParamsPerB);
+  fmt::print("budget {:.2f} B params -> {} expert(s), {:.2f} B params in total\n", r.budget_params / coe::kParamsPerBillion,
+             r.chosen_experts.size(), r.total_params / coe::kParamsPerBillion);
   fmt::print("expected score {:.4f}, average active params {:.2f} B (category-weighted); CBC {} in {:.3f} s\n\n",
-             r.expected_score, r.avg_active_params / kParamsPerB, r.solver_status, r.solve_time_s);
+             r.expected_score, r.avg_active_params / coe::kParamsPerBillion, r.solver_status, r.solve_time_s);
   fmt::print("{:<26} {:>10}  {}\n", "expert", "params B", "scores measured on");
   for (std::size_t m : r.chosen_experts) {
     const auto& e = cfg.experts[m];
-    fmt::print("{:<26} {:>10.2f}  {}\n", e.name, e.params / kParamsPerB,
+    fmt::print("{:<26} {:>10.2f}  {}\n", e.name, e.params / coe::kParamsPerBillion,
                e.scores_measured_on.empty() ? "this expert" : e.scores_measured_on);
   }
   const std::vector<double> w = coe::normalised_weights(cfg.problem());
@@ -81,8 +80,8 @@ void print_result(const coe::ExpertsConfig& cfg, const coe::MappingResult& r) {
 void print_table(const coe::ExpertsConfig& cfg, const std::vector<coe::MappingResult>& rows) {
   fmt::print("{:>10} {:>10} {:>10} {:>12}  {}\n", "budget B", "total B", "score", "avg active B", "experts");
   for (const auto& r : rows)
-    fmt::print("{:>10.2f} {:>10.2f} {:>10.4f} {:>12.2f}  {}\n", r.budget_params / kParamsPerB,
-               r.total_params / kParamsPerB, r.expected_score, r.avg_active_params / kParamsPerB,
+    fmt::print("{:>10.2f} {:>10.2f} {:>10.4f} {:>12.2f}  {}\n", r.budget_params / coe::kParamsPerBillion,
+               r.total_params / coe::kParamsPerBillion, r.expected_score, r.avg_active_params / coe::kParamsPerBillion,
                expert_names(cfg, r));
 }
 
@@ -96,12 +95,12 @@ int run_map(const MapOptions& o) {
   if (o.budget_b > 0) {
     coe::MappingResult r;
     try {
-      r = coe::solve_mapping(problem, o.budget_b * kParamsPerB);
+      r = coe::solve_mapping(problem, o.budget_b * coe::kParamsPerBillion);
     } catch (const coe::InfeasibleBudget& e) {
       throw config::UsageError(fmt::format(
           "{}: budget {} B params is infeasible: the smallest feasible budget is {:.4f} B params ({} params, the "
           "smallest expert alone serving every category)",
-          o.experts_file, o.budget_b, e.smallest_feasible_budget_params() / kParamsPerB,
+          o.experts_file, o.budget_b, e.smallest_feasible_budget_params() / coe::kParamsPerBillion,
           e.smallest_feasible_budget_params()));
     }
     if (o.json) {
@@ -117,7 +116,7 @@ int run_map(const MapOptions& o) {
   }
 
   std::vector<double> budgets_params;
-  for (double b : o.budgets_b) budgets_params.push_back(b * kParamsPerB);
+  for (double b : o.budgets_b) budgets_params.push_back(b * coe::kParamsPerBillion);
   const std::vector<coe::MappingResult> rows =
       o.sweep ? coe::pareto_sweep(problem) : coe::sweep_budgets(problem, budgets_params);
   if (o.json) {
@@ -132,11 +131,11 @@ int run_map(const MapOptions& o) {
   fmt::print("CoE category-to-expert mapping (MILP, CBC): {} ({})\n", cfg.name, o.experts_file);
   fmt::print("{}; B = 1e9 params; score = category-weighted mean; smallest feasible budget {:.2f} B\n\n",
              o.sweep ? "every budget at which the optimum changes" : "at the given budgets",
-             smallest_params / kParamsPerB);
+             smallest_params / coe::kParamsPerBillion);
   print_table(cfg, rows);
   std::vector<double> left_out;
   for (double b : o.budgets_b)
-    if (b * kParamsPerB < smallest_params) left_out.push_back(b);
+    if (b * coe::kParamsPerBillion < smallest_params) left_out.push_back(b);
   if (!left_out.empty())
     fmt::print("\nleft out, below the smallest feasible budget: {} B\n", fmt::join(left_out, ", "));
   return kExitOk;

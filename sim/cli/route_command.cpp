@@ -18,6 +18,7 @@
 #include "sim/coe/cross_validation.h"
 #include "sim/coe/expert_mapping.h"
 #include "sim/coe/experts_config.h"
+#include "sim/coe/routed_mapping.h"
 #include "sim/coe/router_config.h"
 #include "sim/config/config_error.h"
 
@@ -39,31 +40,20 @@ struct RouteOptions {
   double budget_b = 0;
 };
 
-constexpr double kParamsPerB = 1e9;
-
-// Category -> expert for the routed prompts: the experts file's MILP with
-// each scoring category weighted by its share of the routed prompts.
+// Category -> expert for the routed prompts: the experts file's MILP over
+// the routed category mix.
 struct ExpertChoice {
   coe::ExpertsConfig experts;
-  coe::MappingResult mapping;
-  std::vector<int> expert_of_prompt;
-  std::vector<double> weights;  // per scoring category
+  coe::RoutedMapping routed;
 };
 
 ExpertChoice choose_experts(const RouteOptions& o, const coe::KnnRouter& knn,
                             const std::vector<coe::RouteDecision>& decisions) {
-  ExpertChoice c{coe::load_experts(o.experts_file), {}, {}, {}};
-  std::vector<std::size_t> scoring;
-  scoring.reserve(decisions.size());
-  c.weights.assign(c.experts.categories.size(), 0.0);
-  for (const coe::RouteDecision& d : decisions) {
-    scoring.push_back(c.experts.scoring_category(knn.category_name(d)));
-    c.weights[scoring.back()] += 1.0;
-  }
-  coe::MappingProblem problem = c.experts.problem();
-  problem.category_weights = c.weights;
-  c.mapping = coe::solve_mapping(problem, o.budget_b * kParamsPerB);
-  for (const std::size_t k : scoring) c.expert_of_prompt.push_back(static_cast<int>(c.mapping.assignment[k]));
+  ExpertChoice c{coe::load_experts(o.experts_file), {}};
+  std::vector<std::string> categories;
+  categories.reserve(decisions.size());
+  for (const coe::RouteDecision& d : decisions) categories.push_back(knn.category_name(d));
+  c.routed = coe::map_routed_prompts(c.experts, categories, o.budget_b * coe::kParamsPerBillion);
   return c;
 }
 
@@ -167,7 +157,7 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
   std::optional<ExpertChoice> choice;
   if (!o.experts_file.empty()) choice = choose_experts(o, knn, decisions);
   const auto expert_name = [&](std::size_t i) {
-    return choice->experts.experts[static_cast<std::size_t>(choice->expert_of_prompt[i])].name;
+    return choice->experts.experts[choice->routed.expert_of_prompt(i)].name;
   };
   if (o.json) {
     nlohmann::json rows = nlohmann::json::array();
@@ -205,18 +195,18 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
       std::map<std::string, int> per_expert;
       for (std::size_t i = 0; i < decisions.size(); ++i) ++per_expert[expert_name(i)];
       nlohmann::json chosen = nlohmann::json::array();
-      for (const std::size_t m : choice->mapping.chosen_experts) chosen.push_back(choice->experts.experts[m].name);
+      for (const std::size_t m : choice->routed.mapping.chosen_experts) chosen.push_back(choice->experts.experts[m].name);
       nlohmann::json assignment;
       for (std::size_t k = 0; k < choice->experts.categories.size(); ++k)
-        assignment[choice->experts.categories[k].name] = choice->experts.experts[choice->mapping.assignment[k]].name;
+        assignment[choice->experts.categories[k].name] = choice->experts.experts[choice->routed.mapping.assignment[k]].name;
       out["mapping"] = {{"experts_file", o.experts_file},
-                        {"budget_params", choice->mapping.budget_params},
+                        {"budget_params", choice->routed.mapping.budget_params},
                         {"category_weights", "routed prompt shares"},
                         {"chosen_experts", chosen},
                         {"assignment", assignment},
-                        {"total_params", choice->mapping.total_params},
-                        {"expected_score", choice->mapping.expected_score},
-                        {"avg_active_params", choice->mapping.avg_active_params},
+                        {"total_params", choice->routed.mapping.total_params},
+                        {"expected_score", choice->routed.mapping.expected_score},
+                        {"avg_active_params", choice->routed.mapping.avg_active_params},
                         {"prompts_per_expert", per_expert}};
     }
     fmt::print("{}\n", out.dump(2));
@@ -246,14 +236,14 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
     fmt::print("label agreement {:.3f} (the set's own labels; meaningful only if they name the router's categories)\n",
                labelled_correct / n);
   if (choice) {
-    const coe::MappingResult& m = choice->mapping;
+    const coe::MappingResult& m = choice->routed.mapping;
     fmt::print("\nMILP mapping ({}), budget {:.2f} B params, categories weighted by the routed shares:\n",
-               o.experts_file, m.budget_params / kParamsPerB);
+               o.experts_file, m.budget_params / coe::kParamsPerBillion);
     for (std::size_t k = 0; k < choice->experts.categories.size(); ++k)
-      fmt::print("  {:<24} {:5.1f}%  -> {}\n", choice->experts.categories[k].name, 100.0 * choice->weights[k] / n,
+      fmt::print("  {:<24} {:5.1f}%  -> {}\n", choice->experts.categories[k].name, 100.0 * choice->routed.weights[k] / n,
                  choice->experts.experts[m.assignment[k]].name);
     fmt::print("experts {:.2f} B params in total; expected score {:.4f}; average active {:.2f} B params\n",
-               m.total_params / kParamsPerB, m.expected_score, m.avg_active_params / kParamsPerB);
+               m.total_params / coe::kParamsPerBillion, m.expected_score, m.avg_active_params / coe::kParamsPerBillion);
   }
   return kExitOk;
 }

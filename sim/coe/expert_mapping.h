@@ -22,6 +22,9 @@
 
 namespace coesim::coe {
 
+// Budgets and sizes on the command line are in billions of parameters.
+inline constexpr double kParamsPerBillion = 1e9;
+
 struct MappingExpert {
   std::string name;
   double params = 0;  // parameter count, in the same unit as the budget

@@ -10,6 +10,7 @@
 #include "sim/coe/expert_mapping.h"
 #include "sim/coe/experts_config.h"
 #include "sim/coe/router_config.h"
+#include "sim/coe/routed_mapping.h"
 #include "sim/config/config_error.h"
 #include "sim/workload/trace_file.h"
 
@@ -99,11 +100,11 @@ std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::
       expert_of_category[categories[c]] = static_cast<int>(c % static_cast<std::size_t>(n_experts));
   } else {
     const coe::ExpertsConfig ex = coe::load_experts(w.experts_file);
-    coe::MappingProblem problem = ex.problem();
-    problem.category_weights.assign(ex.categories.size(), 0.0);
-    for (const serving::Request& q : out)
-      problem.category_weights[ex.scoring_category(router.knn().category_name(routed[prompt_of[static_cast<std::size_t>(q.id)]]))] += 1;
-    const coe::MappingResult m = coe::solve_mapping(problem, w.budget_b * 1e9);
+    std::vector<std::string> routed_categories;
+    routed_categories.reserve(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) routed_categories.push_back(router.knn().category_name(routed[prompt_of[i]]));
+    const coe::MappingResult m =
+        coe::map_routed_prompts(ex, routed_categories, w.budget_b * coe::kParamsPerBillion).mapping;
     for (const std::string& c : categories) {
       const std::string& name = ex.experts[m.assignment[ex.scoring_category(c)]].name;
       const auto it = std::find(expert_names.begin(), expert_names.end(), name);
