@@ -55,10 +55,7 @@ ExpertEntry read_expert(const config::Section& s) {
   if (s.has("scores_measured_on")) e.scores_measured_on = s.text("scores_measured_on");
   if (!s.has("model") && !s.has("params")) s.fail("name", fmt::format("expert '{}' needs `model` or `params`", e.name));
   if (s.has("model")) {
-    e.model_file = s.doc().resolve_path(s.path() + ".model", s.text("model"));
-    if (!std::filesystem::is_regular_file(e.model_file))
-      s.fail("model", fmt::format("model file '{}' not found (paths are relative to the experts file)",
-                                  e.model_file.string()));
+    e.model_file = s.existing_file("model");
     e.params = static_cast<double>(llm::parameter_count(llm::load_model(e.model_file)));
   }
   if (s.has("params")) {

@@ -83,7 +83,7 @@ RouterConfig load_router_config(const ConfigDoc& doc) {
   c.name = s.text("name");
   c.file = doc.file();
   const Section bank = s.child("bank");
-  c.bank_file = doc.resolve_path("bank.file", bank.text("file"));
+  c.bank_file = bank.existing_file("file");
   c.bank_fields = {optional_text(bank, "id_field"), optional_text(bank, "text_field"),
                    bank.has("category_field") ? bank.text("category_field") : "category"};
   const Section e = s.child("embedder");

@@ -55,6 +55,13 @@ Section::Section(const ConfigDoc& doc, const YAML::Node& node, const Schema& sch
 
 std::string Section::field_path(std::string_view field) const { return join_path(path_, field); }
 
+std::filesystem::path Section::existing_file(std::string_view field) const {
+  const std::filesystem::path file = doc_->resolve_path(field_path(field), text(field));
+  if (!std::filesystem::is_regular_file(file))
+    fail(field, fmt::format("file not found: {} (paths are relative to the file that wrote them)", file.string()));
+  return file;
+}
+
 void Section::validate() const {
   if (!node_.IsMap())
     throw_at(*doc_, node_, path_.empty() ? schema_->name : path_,

@@ -4,6 +4,7 @@
 // throws ConfigError naming file, line and field; accessors then read typed
 // values and may only ask for declared fields.
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,10 @@ class Section {
   std::vector<Section> items(std::string_view field) const;
   std::vector<std::string> strings(std::string_view field) const;
   std::map<std::string, std::string> string_map(std::string_view field) const;
+
+  // The file named by a text field, resolved against the file that wrote
+  // it (ConfigDoc::resolve_path); fails at the field if it is not a file.
+  std::filesystem::path existing_file(std::string_view field) const;
 
   Location location(std::string_view field) const;
   // Throws ConfigError at the field's node (or at this mapping if absent).

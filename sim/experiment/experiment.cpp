@@ -212,11 +212,6 @@ const Schema& build() {
   return s;
 }
 
-std::filesystem::path existing(const Section& s, const std::string& field, const std::filesystem::path& path) {
-  if (!std::filesystem::is_regular_file(path)) s.fail(field, fmt::format("no such file: {}", path.string()));
-  return path;
-}
-
 // A child mapping, or an empty one validated against its schema (defaults).
 Section child_or_defaults(const Section& root, const ConfigDoc& doc, std::string_view field, const Schema& schema) {
   if (root.has(field)) return root.child(field);
@@ -238,7 +233,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   x->file = doc.file();
 
   ConfigDoc platform_doc =
-      ConfigDoc::load(existing(s, "platform", doc.resolve_path("platform", s.text("platform"))));
+      ConfigDoc::load(s.existing_file("platform"));
   if (s.has("platform_set"))
     for (const auto& [path, value] : s.string_map("platform_set"))
       platform_doc.set(path, YAML::Load(value), doc.file_for("platform_set"));
@@ -249,7 +244,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   if (experts.has("model") == experts.has("list"))
     experts.fail(experts.has("model") ? "list" : "model", "give either model (and count) or list, not both");
   if (experts.has("model")) {
-    x->models.push_back(llm::load_model(existing(experts, "model", doc.resolve_path("experts.model", experts.text("model")))));
+    x->models.push_back(llm::load_model(experts.existing_file("model")));
     for (std::int64_t i = 0; i < experts.integer("count"); ++i) {
       x->expert_names.push_back(experts.text("name_prefix") + std::to_string(i));
       model_of.push_back(0);
@@ -260,7 +255,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
       const std::string name = e.text("name");
       if (std::find(x->expert_names.begin(), x->expert_names.end(), name) != x->expert_names.end())
         e.fail("name", fmt::format("expert '{}' listed twice", name));
-      const std::filesystem::path file = existing(e, "model", doc.resolve_path(e.path() + ".model", e.text("model")));
+      const std::filesystem::path file = e.existing_file("model");
       const auto [it, fresh] = loaded.emplace(file.string(), static_cast<int>(x->models.size()));
       if (fresh) x->models.push_back(llm::load_model(file));
       x->expert_names.push_back(name);
@@ -270,7 +265,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   }
   if (s.has("router")) {
     const Section r = s.child("router");
-    x->router_model = llm::load_model(existing(r, "model", doc.resolve_path("router.model", r.text("model"))));
+    x->router_model = llm::load_model(r.existing_file("model"));
   }
 
   ServingSetup& setup = x->setup;
@@ -351,25 +346,25 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   if (spec.kind == "trace") {
     TraceWorkload& t = x->trace;
     if (!w.has("trace")) w.fail("trace", "kind trace needs the trace file");
-    t.trace = existing(w, "trace", doc.resolve_path("workload.trace", w.text("trace")));
+    t.trace = w.existing_file("trace");
     if (w.has("max_requests")) t.max_requests = w.integer("max_requests");
     if (w.has("prompts") != w.has("routing"))
       w.fail(w.has("prompts") ? "routing" : "prompts", "prompts and routing go together");
     if (w.has("prompts")) {
       const Section p = w.child("prompts");
-      t.prompts_file = existing(p, "file", doc.resolve_path("workload.prompts.file", p.text("file")));
+      t.prompts_file = p.existing_file("file");
       if (p.has("id_field")) t.prompt_fields.id = p.text("id_field");
       if (p.has("text_field")) t.prompt_fields.text = p.text("text_field");
       t.prompt_fields.category = "-";
       t.seed = static_cast<std::uint64_t>(p.integer("seed"));
       t.match_input_length = p.flag("match_input_length");
       const Section r = w.child("routing");
-      t.router_file = existing(r, "router", doc.resolve_path("workload.routing.router", r.text("router")));
+      t.router_file = r.existing_file("router");
       t.mapping = r.text("mapping");
       if (t.mapping == "milp") {
         if (!r.has("experts_file")) r.fail("experts_file", "mapping milp needs the experts file");
         if (!r.has("budget_b")) r.fail("budget_b", "mapping milp needs a budget");
-        t.experts_file = existing(r, "experts_file", doc.resolve_path("workload.routing.experts_file", r.text("experts_file")));
+        t.experts_file = r.existing_file("experts_file");
         t.budget_b = r.number("budget_b");
       }
     }

@@ -199,9 +199,7 @@ class Builder {
     roles.execution_model = s.text("execution_model");
     if (roles.execution_model == "latency-table") {
       if (!s.has("latency_table")) s.fail("latency_table", "execution_model latency-table needs the table file");
-      roles.latency_table_file = s.doc().resolve_path("serving.latency_table", s.text("latency_table")).string();
-      if (!std::filesystem::is_regular_file(roles.latency_table_file))
-        s.fail("latency_table", "no such file: " + roles.latency_table_file);
+      roles.latency_table_file = s.existing_file("latency_table").string();
     } else if (s.has("latency_table")) {
       s.fail("latency_table", "only with execution_model latency-table");
     }
