@@ -36,18 +36,12 @@ std::size_t attached_prompt(const std::vector<coe::Prompt>& prompts, const std::
 }
 
 std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::vector<std::string>& expert_names) {
-  std::vector<workload::TraceRecord> records;
-  workload::read_trace(w.trace, [&](const workload::TraceRecord& r) {
-    records.push_back(r);
-    return w.max_requests == 0 || static_cast<std::int64_t>(records.size()) < w.max_requests;
-  });
+  // Requests are built as the trace streams by; no second copy of the records.
   const auto n_experts = static_cast<int>(expert_names.size());
   std::vector<serving::Request> out;
-  out.reserve(records.size());
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const workload::TraceRecord& r = records[i];
+  workload::read_trace(w.trace, [&](const workload::TraceRecord& r) {
     serving::Request q;
-    q.id = static_cast<std::int64_t>(i);
+    q.id = static_cast<std::int64_t>(out.size());
     q.arrival_ps = seconds_to_ps_round(r.arrival_time_s);
     q.input_tokens = std::max<std::int64_t>(1, r.input_tokens);
     q.output_tokens = std::max<std::int64_t>(1, r.output_tokens);
@@ -56,9 +50,10 @@ std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::
     q.category = r.category;
     if (q.expert >= n_experts)
       throw config::ConfigError(w.trace.string(), 0, 0, "expert",
-                                fmt::format("request {} names expert {} of {}", i, q.expert, n_experts));
+                                fmt::format("request {} names expert {} of {}", q.id, q.expert, n_experts));
     out.push_back(std::move(q));
-  }
+    return w.max_requests == 0 || static_cast<std::int64_t>(out.size()) < w.max_requests;
+  });
   if (w.prompts_file.empty()) {
     for (const serving::Request& q : out)
       if (q.expert < 0)

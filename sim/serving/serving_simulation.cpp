@@ -173,17 +173,11 @@ class Engine : public EngineView {
   }
   bool runnable(int expert) const override {
     if (experts_[static_cast<std::size_t>(expert)].residency != Residency::Absent) return true;
-    double evictable = free_bytes();
-    for (std::size_t e = 0; e < experts_.size(); ++e)
-      if (experts_[e].residency == Residency::Resident && experts_[e].active_requests == 0) evictable += shard_bytes(static_cast<int>(e));
-    return evictable >= shard_bytes(expert);
+    return free_bytes() + shard_bytes(idle_experts({})) >= shard_bytes(expert);
   }
 
   double kv_room_bytes(int expert) const override {
-    double room = free_bytes();
-    for (std::size_t e = 0; e < experts_.size(); ++e)
-      if (static_cast<int>(e) != expert && experts_[e].residency == Residency::Resident && experts_[e].active_requests == 0)
-        room += shard_bytes(static_cast<int>(e));
+    double room = free_bytes() + shard_bytes(idle_experts({expert}));
     if (experts_[static_cast<std::size_t>(expert)].residency == Residency::Absent) room -= shard_bytes(expert);
     return room;
   }
@@ -193,6 +187,23 @@ class Engine : public EngineView {
 
   double shard_bytes(int expert) const {
     return std::ceil(static_cast<double>(llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)])) / tp_);
+  }
+  double shard_bytes(const std::vector<int>& experts) const {
+    double total = 0;
+    for (const int e : experts) total += shard_bytes(e);
+    return total;
+  }
+  // Resident experts no running request holds, except those in `keep`: what
+  // may be evicted.
+  std::vector<int> idle_experts(const std::vector<int>& keep) const {
+    std::vector<int> out;
+    for (std::size_t e = 0; e < experts_.size(); ++e) {
+      const ExpertState& s = experts_[e];
+      if (s.residency == Residency::Resident && s.active_requests == 0 &&
+          std::find(keep.begin(), keep.end(), static_cast<int>(e)) == keep.end())
+        out.push_back(static_cast<int>(e));
+    }
+    return out;
   }
   double kv_bytes_per_device(int expert, std::int64_t tokens) const {
     const llm::ModelSpec& m = *setup_.expert_models[static_cast<std::size_t>(expert)];
@@ -243,13 +254,7 @@ class Engine : public EngineView {
   // Evicts idle resident experts (never those in `keep`) until `bytes` fit.
   bool make_room(double bytes, const std::vector<int>& keep) {
     while (free_bytes() < bytes) {
-      std::vector<int> candidates;
-      for (std::size_t e = 0; e < experts_.size(); ++e) {
-        const ExpertState& s = experts_[e];
-        if (s.residency == Residency::Resident && s.active_requests == 0 &&
-            std::find(keep.begin(), keep.end(), static_cast<int>(e)) == keep.end())
-          candidates.push_back(static_cast<int>(e));
-      }
+      const std::vector<int> candidates = idle_experts(keep);
       if (candidates.empty()) return false;
       const int victim = policy_->choose_victim(candidates);
       if (victim < 0) return false;
@@ -503,13 +508,10 @@ class Engine : public EngineView {
       for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].cached_tokens);
       time = exec_.decode(model, tokens);
       seconds = time.total_s();
-      if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
-        try_prefetch();
-        return run_decode(step, model, tokens, seconds_to_ps_ceil(seconds));
-      }
     }
     try_prefetch();
     if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
+      if (step.kind == Step::Kind::Decode && !table_) return run_decode(step, model, tokens, seconds_to_ps_ceil(seconds));
       sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
       return;
     }
