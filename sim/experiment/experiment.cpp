@@ -369,9 +369,6 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
       }
     }
   }
-  // Belady needs the future: the experts in service order (arrival order here).
-  if (setup.eviction.policy == "belady")
-    for (const Request& r : generate_requests(*x)) setup.eviction.future_uses.push_back(r.expert);
   return x;
 }
 

@@ -28,7 +28,8 @@ class EvictionPolicy {
 struct EvictionOptions {
   std::string policy = "lru";        // lru | lfu | fifo | pinned | belady
   std::vector<int> pinned;           // pinned: experts never evicted (the rest LRU)
-  std::vector<int> future_uses;      // belady: the experts of all requests in service order
+  std::vector<int> future_uses;      // belady: the experts of all requests in service order (empty: run_serving
+                                     // takes them from the requests, in arrival order)
 };
 
 // Throws std::invalid_argument for an unknown policy name.

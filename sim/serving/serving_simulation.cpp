@@ -803,6 +803,10 @@ class Cluster {
                                              p.name));
       shared_.table = load_latency_table(p.serving.latency_table_file);
     }
+    // Belady's future: the experts of the requests in service order (arrival
+    // order, with one engine), unless the caller gave it.
+    if (setup_.eviction.policy == "belady" && setup_.eviction.future_uses.empty())
+      for (const Request& r : requests) setup_.eviction.future_uses.push_back(r.expert);
     shared_.result.experts.resize(s.expert_models.size());
     for (Request& r : requests) {
       RequestRecord rec;
@@ -810,7 +814,7 @@ class Cluster {
       shared_.result.requests.push_back(std::move(rec));
     }
     for (int i = 0; i < engines; ++i)
-      engines_.push_back(std::make_unique<Engine>(s, shared_, i, i / per_node_, i % per_node_, tp));
+      engines_.push_back(std::make_unique<Engine>(setup_, shared_, i, i / per_node_, i % per_node_, tp));
   }
 
   ServingResult run() {
@@ -865,7 +869,7 @@ class Cluster {
     return least_loaded(false);
   }
 
-  const ServingSetup& setup_;
+  ServingSetup setup_;  // a copy: Belady's future is filled in here
   Shared shared_;
   std::vector<std::unique_ptr<Engine>> engines_;
   int per_node_ = 1;
