@@ -57,7 +57,7 @@ struct BatchRecord {
   std::vector<std::int64_t> requests;
 };
 
-// One copy of an expert into the fast tier.
+// One copy of an expert into the fast tier (rows in the order copies end).
 struct SwitchRecord {
   int expert = 0;
   TimePs start_ps = 0;
@@ -100,6 +100,7 @@ struct ServingResult {
   // length keep memory bounded however many copies run.
   double link_bucket_s = 0;
   std::vector<std::vector<double>> link_utilisation;
+  std::size_t link_first_bucket = 0;  // bucket index of link_utilisation[k][0] (a streamed part starts later)
   TimePs end_ps = 0;
   std::int64_t preemptions = 0;  // KV caches dropped (recompute) or swapped out (swap) to make room
   std::uint64_t events = 0;
