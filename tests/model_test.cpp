@@ -136,6 +136,16 @@ TEST(ModelKvCache, GemmaWindowHalvesHalfTheLayers) {
   EXPECT_EQ(layer_window_tokens(m, 1), std::nullopt);
 }
 
+// The closed form the per-step costs use agrees with the per-layer rule.
+TEST(ModelKvCache, WindowedLayerCountMatchesPerLayerWindows) {
+  for (const char* name : {"gemma-2-9b", "gemma-2-27b", "mistral-7b", "llama-3.1-8b"}) {
+    const ModelSpec m = shipped(name);
+    std::int64_t windowed = 0;
+    for (std::int64_t layer = 0; layer < m.num_layers; ++layer) windowed += layer_window_tokens(m, layer) ? 1 : 0;
+    EXPECT_EQ(windowed_layer_count(m), windowed) << name;
+  }
+}
+
 TEST(ModelKvCache, MistralWindowCapsEveryLayer) {
   const ModelSpec m = shipped("mistral-7b");
   EXPECT_EQ(kv_bytes_for_context(m, 10000), 4096 * kv_bytes_per_token(m));

@@ -2,21 +2,22 @@
 
 #include <algorithm>
 
+#include "sim/llm/model_cost_terms.h"
+
 namespace coesim::llm {
 
-std::int64_t layer_kv_bytes_per_token(const ModelSpec& m) {
-  return 2 * m.num_kv_heads * m.head_dim * bytes_per_element(m.kv_dtype);
-}
+std::int64_t layer_kv_bytes_per_token(const ModelSpec& m) { return ModelCostTerms::of(m).layer_kv_bytes_per_token; }
 
-std::int64_t kv_bytes_per_token(const ModelSpec& m) { return m.num_layers * layer_kv_bytes_per_token(m); }
+std::int64_t kv_bytes_per_token(const ModelSpec& m) { return ModelCostTerms::of(m).kv_bytes_per_token; }
 
 std::int64_t kv_bytes_for_context(const ModelSpec& m, std::int64_t tokens) {
-  std::int64_t held_tokens = 0;
-  for (std::int64_t layer = 0; layer < m.num_layers; ++layer) {
-    const auto window = layer_window_tokens(m, layer);
-    held_tokens += window ? std::min(tokens, *window) : tokens;
-  }
-  return held_tokens * layer_kv_bytes_per_token(m);
+  return kv_bytes_for_context(ModelCostTerms::of(m), tokens);
+}
+
+std::int64_t kv_bytes_for_context(const ModelCostTerms& t, std::int64_t tokens) {
+  const std::int64_t held_tokens = (t.num_layers - t.windowed_layers) * tokens +
+                                   (t.windowed_layers > 0 ? t.windowed_layers * std::min(tokens, *t.window_tokens) : 0);
+  return held_tokens * t.layer_kv_bytes_per_token;
 }
 
 }  // namespace coesim::llm

@@ -8,4 +8,9 @@ std::optional<std::int64_t> layer_window_tokens(const ModelSpec& spec, std::int6
   return spec.sliding_window_tokens;
 }
 
+std::int64_t windowed_layer_count(const ModelSpec& spec) {
+  if (!spec.sliding_window_tokens) return 0;
+  return spec.sliding_window_layers == WindowedLayers::Even ? (spec.num_layers + 1) / 2 : spec.num_layers;
+}
+
 }  // namespace coesim::llm

@@ -47,5 +47,8 @@ struct ModelSpec {
 
 // The attention window of one layer (0-based), or nullopt for global attention.
 std::optional<std::int64_t> layer_window_tokens(const ModelSpec& spec, std::int64_t layer);
+// How many layers attend over a window (the rest attend globally): per-step
+// costs sum over layers in closed form instead of a loop per step.
+std::int64_t windowed_layer_count(const ModelSpec& spec);
 
 }  // namespace coesim::llm

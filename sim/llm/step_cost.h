@@ -6,6 +6,7 @@
 // the platform file owns those.
 #include <cstdint>
 
+#include "sim/llm/model_cost_terms.h"
 #include "sim/llm/model_spec.h"
 
 namespace coesim::llm {
@@ -22,6 +23,7 @@ struct StepCost {
 // Weights one step reads for `tokens` tokens: every weight once, except that an
 // untied input embedding table is gathered, one row per token (at most the table).
 std::int64_t step_weight_bytes(const ModelSpec& spec, std::int64_t tokens);
+std::int64_t step_weight_bytes(const ModelCostTerms& terms, std::int64_t tokens);
 
 // Prefill of a fresh prompt of `prompt_tokens` tokens (no earlier cache).
 // FLOPs = 2 x layer matmul params x layers x N + attention over causal pairs
@@ -29,11 +31,13 @@ std::int64_t step_weight_bytes(const ModelSpec& spec, std::int64_t tokens);
 // for the last token only. Bytes: step_weight_bytes + the cache the prompt leaves
 // (kv_bytes_for_context(N)) written; nothing read.
 StepCost prefill_cost(const ModelSpec& spec, std::int64_t prompt_tokens);
+StepCost prefill_cost(const ModelCostTerms& terms, std::int64_t prompt_tokens);
 
 // One decode step for `batch` sequences, each with `context_tokens` already cached.
 // FLOPs per sequence = 2 x layer matmul params x layers + attention to
 // min(context, window) + 1 keys per layer + LM head. Bytes: step_weight_bytes once,
 // batch x kv_bytes_for_context(context) read, batch x kv_bytes_per_token written.
 StepCost decode_cost(const ModelSpec& spec, std::int64_t context_tokens, std::int64_t batch);
+StepCost decode_cost(const ModelCostTerms& terms, std::int64_t context_tokens, std::int64_t batch);
 
 }  // namespace coesim::llm

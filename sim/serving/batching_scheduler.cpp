@@ -36,13 +36,16 @@ class BatchingScheduler : public Scheduler {
 
   void on_rejected(std::int64_t id) override {
     std::erase(unrouted_, id);
-    for (auto& [e, q] : waiting_) std::erase(q, id);
-    for (auto& [e, v] : running_) std::erase(v, id);
+    for (auto& [e, q] : queues_) {
+      std::erase(q.waiting, id);
+      std::erase(q.running, id);
+    }
+    forget_idle();
   }
 
   void on_preempted(std::int64_t id) override {
-    for (auto& [e, v] : running_)
-      if (std::erase(v, id) > 0) waiting_[e].push_front(id);
+    for (auto& [e, q] : queues_)
+      if (std::erase(q.running, id) > 0) enqueue(q, id);
   }
 
   std::optional<Step> next_step(const std::vector<RequestRecord>& records, const EngineView& view) override {
@@ -55,48 +58,58 @@ class BatchingScheduler : public Scheduler {
       return s;
     }
     if (!o_.route) {
-      for (const std::int64_t id : unrouted_) waiting_[records[static_cast<std::size_t>(id)].request.expert].push_back(id);
+      for (const std::int64_t id : unrouted_) queues_[records[static_cast<std::size_t>(id)].request.expert].waiting.push_back(id);
       unrouted_.clear();
     }
     drop_finished(records);
     bool anything_running = false;
-    for (const auto& [e, v] : running_) anything_running = anything_running || !v.empty();
+    for (const auto& [e, q] : queues_) anything_running = anything_running || !q.running.empty();
+    std::optional<Step> step;
     for (const int e : expert_order(records, view))
-      if (std::optional<Step> step = step_for(e, records, view, !anything_running)) return step;
-    return std::nullopt;
+      if ((step = step_for(e, records, view, !anything_running))) break;
+    forget_idle();
+    return step;
   }
 
   void on_step_done(const Step& step, const std::vector<RequestRecord>& records) override {
     if (step.kind != Step::Kind::Route) return;
     for (const std::int64_t id : step.requests) {
       const RequestRecord& r = records[static_cast<std::size_t>(id)];
-      if (r.outcome == Outcome::Pending) waiting_[r.request.expert].push_back(id);
+      if (r.outcome == Outcome::Pending) queues_[r.request.expert].waiting.push_back(id);
     }
   }
 
-  // Only while this batch is the only work: nothing unrouted, nothing
-  // waiting, no other expert running, and every running request of this
-  // expert in the step; an arrival can change that, so runs stop at the
-  // next event.
-  bool repeats(const Step& step, bool& until_next_event) const override {
-    until_next_event = true;
-    if (step.kind != Step::Kind::Decode || !unrouted_.empty()) return false;
-    for (const auto& [e, q] : waiting_)
-      if (!q.empty()) return false;
-    for (const auto& [e, v] : running_)
-      if (e != step.expert ? !v.empty() : v.size() != step.requests.size()) return false;
-    return true;
+  // A decode step was chosen: the experts ahead of its expert in the order
+  // had no step, and its own admitted nothing. Without events that stays
+  // so: the order depends on arrivals, residency and memory, which only
+  // events (or the KV growth the engine watches) change, and, for
+  // expert-grouped, on time: a waiting request becoming overdue reorders
+  // the experts, so runs stop at the first such moment. A waiting request of
+  // the step's expert that could still join its batch stops the run too.
+  Repeat repeats(const Step& step, const std::vector<RequestRecord>& records, TimePs now_ps) const override {
+    const auto it = queues_.find(step.expert);
+    if (step.kind != Step::Kind::Decode || !unrouted_.empty() || it == queues_.end() ||
+        it->second.running.size() != step.requests.size() ||
+        (!it->second.waiting.empty() && static_cast<int>(it->second.running.size()) < o_.batch_size))
+      return {};
+    Repeat r{true, true, kNever};
+    if (!grouped_ || o_.max_wait_s * 1e12 >= 9e18) return r;  // no request can become overdue in simulated time
+    // One picosecond early, so rounding in the overdue test cannot matter.
+    const TimePs wait_ps = seconds_to_ps_round(o_.max_wait_s) - 1;
+    for (const auto& [e, q] : queues_) {
+      if (q.waiting.empty()) continue;
+      const TimePs overdue_ps = records[static_cast<std::size_t>(q.waiting.front())].queued_ps + wait_ps;
+      if (overdue_ps >= now_ps && (r.until_ps == kNever || overdue_ps < r.until_ps)) r.until_ps = overdue_ps;
+    }
+    return r;
   }
 
   std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const override {
     // Experts with routed requests waiting and none running, oldest first.
     std::vector<std::pair<std::int64_t, int>> order;
-    for (const auto& [e, q] : waiting_) {
-      if (q.empty()) continue;
-      const auto run = running_.find(e);
-      if (run != running_.end() && !run->second.empty()) continue;
-      order.emplace_back(oldest_arrival(q, records), e);
-    }
+    for (const auto& [e, q] : queues_)
+      if (!q.waiting.empty() && q.running.empty())
+        order.emplace_back(records[static_cast<std::size_t>(q.waiting.front())].request.arrival_ps, e);
     std::sort(order.begin(), order.end());
     std::vector<int> out;
     for (std::size_t i = 0; i < order.size() && i < max; ++i) out.push_back(order[i].second);
@@ -104,31 +117,38 @@ class BatchingScheduler : public Scheduler {
   }
 
  private:
-  static std::int64_t oldest_arrival(const std::deque<std::int64_t>& q, const std::vector<RequestRecord>& records) {
-    std::int64_t best = INT64_MAX;
-    for (const std::int64_t id : q) best = std::min(best, records[static_cast<std::size_t>(id)].request.arrival_ps);
-    return best;
+  // One expert's requests. `waiting` is kept in id order, which is arrival
+  // and routing order, so its front is the one queued longest.
+  struct Queue {
+    std::deque<std::int64_t> waiting;
+    std::vector<std::int64_t> running;  // admitted: at most batch_size
+  };
+
+  // A preempted request goes back ahead of every younger waiting request.
+  static void enqueue(Queue& q, std::int64_t id) {
+    q.waiting.insert(std::lower_bound(q.waiting.begin(), q.waiting.end(), id), id);
+  }
+
+  // Only experts with requests stay in the map, so each step looks at the
+  // active experts, not at every expert ever used.
+  void forget_idle() {
+    std::erase_if(queues_, [](const auto& entry) { return entry.second.waiting.empty() && entry.second.running.empty(); });
   }
 
   void drop_finished(const std::vector<RequestRecord>& records) {
-    for (auto& [e, v] : running_)
-      std::erase_if(v, [&](std::int64_t id) { return records[static_cast<std::size_t>(id)].outcome != Outcome::Pending; });
+    for (auto& [e, q] : queues_)
+      std::erase_if(q.running, [&](std::int64_t id) { return records[static_cast<std::size_t>(id)].outcome != Outcome::Pending; });
   }
 
   // (oldest arrival among its running and waiting requests, expert)
   std::vector<std::pair<TimePs, int>> candidates(const std::vector<RequestRecord>& records) const {
-    std::map<int, TimePs> oldest;
-    const auto note = [&](int e, std::int64_t id) {
-      const TimePs t = records[static_cast<std::size_t>(id)].request.arrival_ps;
-      const auto it = oldest.find(e);
-      if (it == oldest.end() || t < it->second) oldest[e] = t;
-    };
-    for (const auto& [e, v] : running_)
-      for (const std::int64_t id : v) note(e, id);
-    for (const auto& [e, q] : waiting_)
-      for (const std::int64_t id : q) note(e, id);
     std::vector<std::pair<TimePs, int>> out;
-    for (const auto& [e, t] : oldest) out.emplace_back(t, e);
+    for (const auto& [e, q] : queues_) {
+      TimePs oldest = INT64_MAX;
+      if (!q.waiting.empty()) oldest = records[static_cast<std::size_t>(q.waiting.front())].request.arrival_ps;
+      for (const std::int64_t id : q.running) oldest = std::min(oldest, records[static_cast<std::size_t>(id)].request.arrival_ps);
+      if (oldest != INT64_MAX) out.emplace_back(oldest, e);
+    }
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -143,13 +163,13 @@ class BatchingScheduler : public Scheduler {
     if (grouped_) {
       // The request queued longest, if longer than max_wait_s, goes first.
       std::optional<std::pair<TimePs, int>> overdue;
-      for (const auto& [e, q] : waiting_)
-        for (const std::int64_t id : q) {
-          const RequestRecord& r = records[static_cast<std::size_t>(id)];
-          if (to_seconds(view.now() - r.queued_ps) > o_.max_wait_s && view.runnable(e) &&
-              (!overdue || r.queued_ps < overdue->first))
-            overdue = std::pair(r.queued_ps, e);
-        }
+      for (const auto& [e, q] : queues_) {
+        if (q.waiting.empty()) continue;
+        const RequestRecord& r = records[static_cast<std::size_t>(q.waiting.front())];
+        if (to_seconds(view.now() - r.queued_ps) > o_.max_wait_s && view.runnable(e) &&
+            (!overdue || r.queued_ps < overdue->first))
+          overdue = std::pair(r.queued_ps, e);
+      }
       if (overdue) add(overdue->second);
       for (const auto& [t, e] : all)
         if (view.resident(e)) add(e);
@@ -165,8 +185,8 @@ class BatchingScheduler : public Scheduler {
   // (nothing runs anywhere, so nothing will free room; the engine rejects
   // it if it can never fit).
   std::optional<Step> step_for(int e, const std::vector<RequestRecord>& records, const EngineView& view, bool force) {
-    std::vector<std::int64_t>& run = running_[e];
-    std::deque<std::int64_t>& wait = waiting_[e];
+    std::vector<std::int64_t>& run = queues_[e].running;
+    std::deque<std::int64_t>& wait = queues_[e].waiting;
     // Admission: in queue order while the batch has room and the new KV
     // caches fit (the first one always, if nothing runs: the engine rejects
     // it if it can never fit).
@@ -203,8 +223,7 @@ class BatchingScheduler : public Scheduler {
   SchedulerOptions o_;
   bool grouped_;
   std::deque<std::int64_t> unrouted_;
-  std::map<int, std::deque<std::int64_t>> waiting_;
-  std::map<int, std::vector<std::int64_t>> running_;
+  std::map<int, Queue> queues_;
 };
 
 }  // namespace

@@ -51,22 +51,28 @@ double layer_activation_bytes_per_token(const llm::ModelSpec& m) {
   return 2.0 * elements * static_cast<double>(llm::bytes_per_element(m.dtype));
 }
 
-StepTime ExecutionModel::time(const llm::ModelSpec& m, double flops, double bytes, std::int64_t tokens) const {
+StepModel StepModel::of(const llm::ModelSpec& m) {
+  return {llm::ModelCostTerms::of(m), layer_activation_bytes_per_token(m),
+          static_cast<double>(m.hidden_size * llm::bytes_per_element(m.dtype))};
+}
+
+StepTime ExecutionModel::time(const StepModel& m, double flops, double bytes, std::int64_t tokens) const {
   const double tp = hw_.tensor_parallel;
+  const auto layers = static_cast<double>(m.cost.num_layers);
   StepTime t;
   // Activations: a layer's working set per device is its tokens' activations
   // over the TP degree; it stays on chip when it fits the SRAM tier.
-  const double per_layer = layer_activation_bytes_per_token(m) * static_cast<double>(tokens) / tp;
-  if (per_layer > hw_.sram_bytes) t.activation_bytes = per_layer * tp * static_cast<double>(m.num_layers);
+  const double per_layer = m.activation_bytes_per_token * static_cast<double>(tokens) / tp;
+  if (per_layer > hw_.sram_bytes) t.activation_bytes = per_layer * tp * layers;
   t.compute_s = flops / (tp * hw_.compute.peak_flops_per_s * hw_.compute.prefill_compute_efficiency);
   t.memory_s = (bytes + t.activation_bytes) /
                (tp * hw_.fast_tier_bytes_per_s * hw_.compute.decode_memory_efficiency);
-  t.overhead_s = static_cast<double>(m.num_layers) * hw_.compute.layer_overhead_s;
+  t.overhead_s = layers * hw_.compute.layer_overhead_s;
   if (hw_.tensor_parallel > 1) {
     // Two all-reduces per layer of tokens x hidden elements; a ring moves
     // 2 (tp - 1) / tp of the message through each device's link.
-    const double calls = 2.0 * static_cast<double>(m.num_layers);
-    const double message = static_cast<double>(tokens * m.hidden_size * llm::bytes_per_element(m.dtype));
+    const double calls = 2.0 * layers;
+    const double message = static_cast<double>(tokens) * m.hidden_bytes_per_token;
     t.collective_s = calls * hw_.compute.collective_latency_s;
     if (hw_.tp_link_bytes_per_s > 0) {
       t.collective_bytes_per_device = calls * message * 2.0 * (tp - 1.0) / tp;
@@ -77,30 +83,38 @@ StepTime ExecutionModel::time(const llm::ModelSpec& m, double flops, double byte
 }
 
 StepTime ExecutionModel::prefill(const llm::ModelSpec& m, std::span<const std::int64_t> prompt_tokens) const {
+  return prefill(StepModel::of(m), prompt_tokens);
+}
+
+StepTime ExecutionModel::prefill(const StepModel& m, std::span<const std::int64_t> prompt_tokens) const {
   double flops = 0;
   double bytes = 0;
   std::int64_t tokens = 0;
   for (const std::int64_t n : prompt_tokens) {
-    const llm::StepCost c = llm::prefill_cost(m, n);
+    const llm::StepCost c = llm::prefill_cost(m.cost, n);
     flops += c.flops;
     bytes += static_cast<double>(c.kv_write_bytes + c.kv_read_bytes);
     tokens += n;
   }
   // Weights are read once for the whole batched step.
-  bytes += static_cast<double>(llm::step_weight_bytes(m, tokens));
+  bytes += static_cast<double>(llm::step_weight_bytes(m.cost, tokens));
   return time(m, flops, bytes, tokens);
 }
 
 StepTime ExecutionModel::decode(const llm::ModelSpec& m, std::span<const std::int64_t> contexts) const {
+  return decode(StepModel::of(m), contexts);
+}
+
+StepTime ExecutionModel::decode(const StepModel& m, std::span<const std::int64_t> contexts) const {
   double flops = 0;
   double bytes = 0;
   for (const std::int64_t context : contexts) {
-    const llm::StepCost c = llm::decode_cost(m, context, 1);
+    const llm::StepCost c = llm::decode_cost(m.cost, context, 1);
     flops += c.flops;
     bytes += static_cast<double>(c.kv_read_bytes + c.kv_write_bytes);
   }
   const auto batch = static_cast<std::int64_t>(contexts.size());
-  bytes += static_cast<double>(llm::step_weight_bytes(m, batch));
+  bytes += static_cast<double>(llm::step_weight_bytes(m.cost, batch));
   return time(m, flops, bytes, batch);
 }
 

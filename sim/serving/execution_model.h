@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sim/hw/platform.h"
+#include "sim/llm/model_cost_terms.h"
 #include "sim/llm/model_spec.h"
 
 namespace coesim::serving {
@@ -36,19 +37,29 @@ struct StepTime {
   double total_s() const { return (compute_s > memory_s ? compute_s : memory_s) + overhead_s + collective_s; }
 };
 
+// What the step times need of a model, computed once per model of a run.
+struct StepModel {
+  llm::ModelCostTerms cost;
+  double activation_bytes_per_token = 0;  // layer_activation_bytes_per_token
+  double hidden_bytes_per_token = 0;      // one token's hidden state: an all-reduce message
+  static StepModel of(const llm::ModelSpec& model);
+};
+
 class ExecutionModel {
  public:
   explicit ExecutionModel(TpGroupHardware hw) : hw_(hw) {}
 
   // Prefill of fresh prompts (one per entry, tokens each), batched in one step.
   StepTime prefill(const llm::ModelSpec& model, std::span<const std::int64_t> prompt_tokens) const;
+  StepTime prefill(const StepModel& model, std::span<const std::int64_t> prompt_tokens) const;
   // One decode step: one new token for each sequence, with `contexts` tokens already cached.
   StepTime decode(const llm::ModelSpec& model, std::span<const std::int64_t> contexts) const;
+  StepTime decode(const StepModel& model, std::span<const std::int64_t> contexts) const;
 
   const TpGroupHardware& hardware() const { return hw_; }
 
  private:
-  StepTime time(const llm::ModelSpec& model, double flops, double bytes, std::int64_t tokens) const;
+  StepTime time(const StepModel& model, double flops, double bytes, std::int64_t tokens) const;
   TpGroupHardware hw_;
 };
 

@@ -30,6 +30,15 @@ class EngineView {
   virtual double kv_bytes(int expert, std::int64_t tokens) const = 0;
 };
 
+// Whether the decode step just chosen would be chosen again and again if
+// nothing else happened (no arrival, no copy ending): the engine then runs
+// those steps as one event, with the same times as step by step.
+struct Repeat {
+  bool repeats = false;
+  bool until_next_event = true;  // it holds only until any other event
+  TimePs until_ps = kNever;      // and only for steps ending by then (a deadline the scheduler watches)
+};
+
 struct Step {
   enum class Kind { Route, Prefill, Decode };
   Kind kind = Kind::Prefill;
@@ -50,12 +59,8 @@ class Scheduler {
   // The engine dropped a running request's KV cache to make room; it must be
   // prefilled again (its prompt and the tokens it has produced) when rescheduled.
   virtual void on_preempted(std::int64_t request) = 0;
-  // Whether, with nothing else happening (no arrival, no copy ending), the
-  // next step after this decode step would be the same decode step again.
-  // The engine then runs several such steps as one event (same times).
-  // `until_next_event`: true when that holds only while no other event
-  // intervenes (the engine stops the run at the next pending event).
-  virtual bool repeats(const Step& step, bool& until_next_event) const = 0;
+  // See Repeat; `step` is the decode step just chosen at `now_ps`.
+  virtual Repeat repeats(const Step& step, const std::vector<RequestRecord>& records, TimePs now_ps) const = 0;
   // Experts needed after the current one, soonest first, at most `max` (prefetch hints).
   virtual std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const = 0;
 };

@@ -53,9 +53,8 @@ class SequentialScheduler : public Scheduler {
   void on_step_done(const Step&, const std::vector<RequestRecord>&) override {}
 
   // The current request decodes to its end whatever arrives meanwhile.
-  bool repeats(const Step& step, bool& until_next_event) const override {
-    until_next_event = false;
-    return step.kind == Step::Kind::Decode;
+  Repeat repeats(const Step& step, const std::vector<RequestRecord>&, TimePs) const override {
+    return {step.kind == Step::Kind::Decode, false, kNever};
   }
 
   std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const override {

@@ -129,6 +129,11 @@ class Engine : public EngineView {
         policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
         scheduler_(make_scheduler(s.scheduler)),
         experts_(s.expert_models.size()) {
+    for (const llm::ModelSpec* m : s.expert_models) {
+      shard_bytes_.push_back(std::ceil(static_cast<double>(llm::weight_bytes(*m)) / tp_));
+      step_models_.push_back(StepModel::of(*m));
+    }
+    if (s.router_model != nullptr) router_step_model_ = StepModel::of(*s.router_model);
     mode_ = s.host_link_mode.empty() ? platform_.default_host_link_mode : s.host_link_mode;
     const std::vector<int> accelerators = platform_.accelerators();
     devices_.assign(accelerators.begin() + group * tp_, accelerators.begin() + (group + 1) * tp_);
@@ -173,62 +178,75 @@ class Engine : public EngineView {
   }
   bool runnable(int expert) const override {
     if (experts_[static_cast<std::size_t>(expert)].residency != Residency::Absent) return true;
-    return free_bytes() + shard_bytes(idle_experts({})) >= shard_bytes(expert);
+    return free_bytes() + idle_bytes_ >= shard_bytes(expert);
   }
 
   double kv_room_bytes(int expert) const override {
-    double room = free_bytes() + shard_bytes(idle_experts({expert}));
-    if (experts_[static_cast<std::size_t>(expert)].residency == Residency::Absent) room -= shard_bytes(expert);
+    const ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+    double room = free_bytes() + idle_bytes_;
+    if (s.residency == Residency::Absent || idle(s)) room -= shard_bytes(expert);
     return room;
   }
   double kv_bytes(int expert, std::int64_t tokens) const override { return kv_bytes_per_device(expert, tokens); }
 
   // ---- memory ----------------------------------------------------------
 
-  double shard_bytes(int expert) const {
-    return std::ceil(static_cast<double>(llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)])) / tp_);
-  }
-  double shard_bytes(const std::vector<int>& experts) const {
-    double total = 0;
-    for (const int e : experts) total += shard_bytes(e);
-    return total;
-  }
+  double shard_bytes(int expert) const { return shard_bytes_[static_cast<std::size_t>(expert)]; }
   // Resident experts no running request holds, except those in `keep`: what
   // may be evicted.
   std::vector<int> idle_experts(const std::vector<int>& keep) const {
     std::vector<int> out;
     for (std::size_t e = 0; e < experts_.size(); ++e) {
       const ExpertState& s = experts_[e];
-      if (s.residency == Residency::Resident && s.active_requests == 0 &&
+      if (idle(s) &&
           std::find(keep.begin(), keep.end(), static_cast<int>(e)) == keep.end())
         out.push_back(static_cast<int>(e));
     }
     return out;
   }
+  static bool idle(const ExpertState& s) { return s.residency == Residency::Resident && s.active_requests == 0; }
+  // Every change of an expert's residency or running count goes through
+  // here, so the bytes of idle experts (what eviction could free) are kept
+  // as a sum rather than recounted for every scheduling question. Shard
+  // sizes are whole bytes, so the sum is exact.
+  void set_expert(int expert, Residency residency, int active_delta) {
+    ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+    if (idle(s)) idle_bytes_ -= shard_bytes(expert);
+    s.residency = residency;
+    s.active_requests += active_delta;
+    if (idle(s)) idle_bytes_ += shard_bytes(expert);
+    if (invariants_enabled()) {
+      double recount = 0;
+      for (const int e : idle_experts({})) recount += shard_bytes(e);
+      if (recount != idle_bytes_)
+        throw std::logic_error(fmt::format("idle expert bytes {} but {} recounted", idle_bytes_, recount));
+    }
+  }
   double kv_bytes_per_device(int expert, std::int64_t tokens) const {
-    const llm::ModelSpec& m = *setup_.expert_models[static_cast<std::size_t>(expert)];
+    const llm::ModelCostTerms& m = step_models_[static_cast<std::size_t>(expert)].cost;
     const std::int64_t blocks = (tokens + setup_.kv_block_tokens - 1) / setup_.kv_block_tokens;
     return static_cast<double>(llm::kv_bytes_for_context(m, blocks * setup_.kv_block_tokens)) / tp_;
   }
   double free_bytes() const { return capacity_ - used_; }
-  void sample_occupancy() {
+  void sample_occupancy(TimePs at_ps) {
     auto& series = result_.occupancy;
-    if (!series.empty() && series.back().time_ps == sim_.now() && series.back().engine == index_) {
+    if (!series.empty() && series.back().time_ps == at_ps && series.back().engine == index_) {
       series.back().used_bytes = used_;
     } else {
-      series.push_back({sim_.now(), index_, used_});
+      series.push_back({at_ps, index_, used_});
     }
   }
-  void charge(double bytes) {
+  // `at_ps` later than now only for KV blocks a decode run charges ahead.
+  void charge(double bytes, TimePs at_ps = -1) {
     used_ += bytes;
-    sample_occupancy();
+    sample_occupancy(at_ps < 0 ? sim_.now() : at_ps);
     result_.peak_fast_tier_used_bytes_per_device = std::max(result_.peak_fast_tier_used_bytes_per_device, used_);
     if (invariants_enabled() && used_ > capacity_ * (1 + 1e-12))
       throw std::logic_error(fmt::format("fast tier over capacity: {} of {} bytes", used_, capacity_));
   }
   void release(double bytes) {
     used_ -= bytes;
-    sample_occupancy();
+    sample_occupancy(sim_.now());
   }
 
   void reserve_static_memory() {
@@ -258,7 +276,7 @@ class Engine : public EngineView {
       if (candidates.empty()) return false;
       const int victim = policy_->choose_victim(candidates);
       if (victim < 0) return false;
-      experts_[static_cast<std::size_t>(victim)].residency = Residency::Absent;
+      set_expert(victim, Residency::Absent, 0);
       release(shard_bytes(victim));
       policy_->on_evict(victim);
       ++result_.experts[static_cast<std::size_t>(victim)].evictions;
@@ -272,7 +290,7 @@ class Engine : public EngineView {
     ExpertState& s = experts_[static_cast<std::size_t>(expert)];
     const double bytes = shard_bytes(expert);
     charge(bytes);
-    s.residency = Residency::Loading;
+    set_expert(expert, Residency::Loading, 0);
     s.load_start_ps = sim_.now();
     ++loads_in_flight_;
     ExpertStats& stats = result_.experts[static_cast<std::size_t>(expert)];
@@ -300,7 +318,7 @@ class Engine : public EngineView {
     shared_.sample_links_later();
     ExpertState& s = experts_[static_cast<std::size_t>(expert)];
     if (--s.shards_pending > 0) return;
-    s.residency = Residency::Resident;
+    set_expert(expert, Residency::Resident, 0);
     result_.switches[s.switch_index].end_ps = sim_.now();
     --loads_in_flight_;
     policy_->on_load(expert, sim_.now());
@@ -437,7 +455,7 @@ class Engine : public EngineView {
     if (setup_.router_model != nullptr) {
       std::vector<std::int64_t> tokens;
       for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].request.input_tokens);
-      seconds = exec_.prefill(*setup_.router_model, tokens).total_s();
+      seconds = exec_.prefill(*router_step_model_, tokens).total_s();
     }
     sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] {
       for (const std::int64_t id : current_->requests) {
@@ -499,19 +517,19 @@ class Engine : public EngineView {
       if (table_) {
         seconds = table_latency_s(model, step);
       } else {
-        time = exec_.prefill(model, tokens);
+        time = exec_.prefill(step_models_[static_cast<std::size_t>(e)], tokens);
         seconds = time.total_s();
       }
     } else if (table_) {
       seconds = 0;  // the table's latency was charged whole at the prefill
     } else {
       for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].cached_tokens);
-      time = exec_.decode(model, tokens);
+      time = exec_.decode(step_models_[static_cast<std::size_t>(e)], tokens);
       seconds = time.total_s();
     }
     try_prefetch();
     if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
-      if (step.kind == Step::Kind::Decode && !table_) return run_decode(step, model, tokens, seconds_to_ps_ceil(seconds));
+      if (step.kind == Step::Kind::Decode && !table_) return run_decode(step, tokens, seconds_to_ps_ceil(seconds));
       sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
       return;
     }
@@ -537,9 +555,10 @@ class Engine : public EngineView {
     const double need = kv_bytes_per_device(e, tokens);
     const double held = kv_held(r);
     if (need <= held) return true;
-    if (held == 0.0) ++experts_[static_cast<std::size_t>(e)].active_requests;
+    const Residency residency = experts_[static_cast<std::size_t>(e)].residency;
+    if (held == 0.0) set_expert(e, residency, +1);
     if (free_bytes() < need - held && !make_room(need - held, {e})) {
-      if (held == 0.0) --experts_[static_cast<std::size_t>(e)].active_requests;
+      if (held == 0.0) set_expert(e, residency, -1);
       return false;
     }
     charge(need - held);
@@ -555,7 +574,7 @@ class Engine : public EngineView {
     if (it == kv_held_.end()) return;
     release(it->second);
     kv_held_.erase(it);
-    --experts_[static_cast<std::size_t>(r.request.expert)].active_requests;
+    set_expert(r.request.expert, experts_[static_cast<std::size_t>(r.request.expert)].residency, -1);
   }
 
   double table_latency_s(const llm::ModelSpec& model, const Step& step) const {
@@ -639,30 +658,55 @@ class Engine : public EngineView {
 
   // Decode steps that would repeat (the scheduler says so, nothing else
   // intervenes) run as one event: each step keeps its own time, and a run
-  // stops where a request finishes or its KV cache needs another block, so
-  // memory grows at the same moments as step by step.
-  void run_decode(const Step& step, const llm::ModelSpec& model, std::vector<std::int64_t> contexts, TimePs first_ps) {
+  // stops where a request finishes. A step whose KV caches need another
+  // block stops the run too, unless the run ends before any other event
+  // (nothing can observe memory meanwhile) and the blocks fit in free
+  // space: then they are charged now, each sampled at the start of the
+  // step that needs it, as step by step would. Otherwise the step-by-step
+  // path grows, evicts or preempts at that step.
+  void run_decode(const Step& step, std::vector<std::int64_t> contexts, TimePs first_ps) {
+    const StepModel& model = step_models_[static_cast<std::size_t>(step.expert)];
     std::vector<TimePs> step_ps{first_ps};
-    bool until_next_event = false;
-    if (scheduler_->repeats(step, until_next_event)) {
+    const Repeat repeat = scheduler_->repeats(step, result_.requests, sim_.now());
+    std::vector<double> held;  // per request of the step: KV bytes after the run's steps so far
+    std::vector<std::pair<TimePs, double>> growth;  // (step start, new KV bytes)
+    if (repeat.repeats) {
       std::int64_t limit = INT64_MAX;
       for (const std::int64_t id : step.requests) {
         const RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
-        const std::int64_t cached_after = r.request.input_tokens + r.tokens_out;  // this step's KV
-        const std::int64_t block_end = (cached_after + setup_.kv_block_tokens - 1) / setup_.kv_block_tokens *
-                                       setup_.kv_block_tokens;
-        limit = std::min({limit, r.request.output_tokens - r.tokens_out, block_end - cached_after + 1});
+        limit = std::min(limit, r.request.output_tokens - r.tokens_out);
+        held.push_back(kv_held(r));
       }
-      const std::optional<TimePs> horizon = until_next_event ? sim_.next_event_time() : std::nullopt;
+      std::optional<TimePs> horizon = repeat.until_next_event ? sim_.next_event_time() : std::nullopt;
+      if (repeat.until_ps != kNever) horizon = std::min(horizon.value_or(repeat.until_ps), repeat.until_ps);
+      double growth_bytes = 0;
       TimePs end = sim_.now() + first_ps;
       while (static_cast<std::int64_t>(step_ps.size()) < limit) {
+        const auto i = static_cast<std::int64_t>(step_ps.size());  // this step runs with tokens_out + i produced
+        double extra = 0;
+        for (std::size_t k = 0; k < step.requests.size(); ++k) {
+          const RequestRecord& r = result_.requests[static_cast<std::size_t>(step.requests[k])];
+          extra += std::max(0.0, kv_bytes_per_device(step.expert, r.request.input_tokens + r.tokens_out + i) - held[k]);
+        }
+        if (extra > 0 && (!repeat.until_next_event || growth_bytes + extra > free_bytes())) break;
         for (std::int64_t& c : contexts) ++c;
         const TimePs t = seconds_to_ps_ceil(exec_.decode(model, contexts).total_s());
         if (horizon && end + t > *horizon) break;
+        if (extra > 0) {
+          for (std::size_t k = 0; k < step.requests.size(); ++k) {
+            const RequestRecord& r = result_.requests[static_cast<std::size_t>(step.requests[k])];
+            held[k] = std::max(held[k], kv_bytes_per_device(step.expert, r.request.input_tokens + r.tokens_out + i));
+          }
+          growth.emplace_back(end, extra);
+          growth_bytes += extra;
+        }
         end += t;
         step_ps.push_back(t);
       }
     }
+    for (const auto& [at_ps, bytes] : growth) charge(bytes, at_ps);
+    if (!growth.empty())
+      for (std::size_t k = 0; k < step.requests.size(); ++k) kv_held_[step.requests[k]] = held[k];
     TimePs total = 0;
     for (const TimePs t : step_ps) total += t;
     sim_.schedule_in(total, [this, step_ps = std::move(step_ps)] {
@@ -769,6 +813,10 @@ class Engine : public EngineView {
   double capacity_ = 0;
   double used_ = 0;
   double static_bytes_ = 0;
+  std::vector<double> shard_bytes_;  // per expert, per device
+  std::vector<StepModel> step_models_;  // per expert
+  std::optional<StepModel> router_step_model_;
+  double idle_bytes_ = 0;            // shards of resident experts no request holds
   std::unordered_map<std::int64_t, double> kv_held_;
   std::optional<Step> current_;
   bool busy_ = false;
