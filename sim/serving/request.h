@@ -42,16 +42,27 @@ struct RequestRecord {
   double swapped_bytes_per_device = 0;
   std::vector<TimePs> token_ps;     // every token's time, when recorded
 
-  double ttft_s() const { return to_seconds(prefill_end_ps - request.arrival_ps); }
-  double e2e_s() const { return to_seconds(finish_ps - request.arrival_ps); }
+  TimePs ttft_ps() const { return prefill_end_ps - request.arrival_ps; }
+  TimePs e2e_ps() const { return finish_ps - request.arrival_ps; }
+  TimePs service_ps() const { return finish_ps - prefill_start_ps; }  // execution alone, no waiting
+  TimePs switch_wait_ps() const { return switch_start_ps == kNever ? 0 : switch_end_ps - switch_start_ps; }
+  TimePs queueing_ps() const { return prefill_start_ps - request.arrival_ps - switch_wait_ps(); }
+  // Mean time per output token after the first, rounded to the nearest
+  // picosecond (half up); 0 for one-token requests.
+  TimePs tpot_ps() const {
+    if (tokens_out <= 1) return 0;
+    const TimePs span = finish_ps - prefill_end_ps, gaps = tokens_out - 1;
+    return span / gaps + (2 * (span % gaps) >= gaps ? 1 : 0);
+  }
+
+  double ttft_s() const { return to_seconds(ttft_ps()); }
+  double e2e_s() const { return to_seconds(e2e_ps()); }
   // Mean time per output token after the first; 0 for one-token requests.
   double tpot_s() const {
     return tokens_out > 1 ? to_seconds(finish_ps - prefill_end_ps) / static_cast<double>(tokens_out - 1) : 0.0;
   }
-  double switch_wait_s() const {
-    return switch_start_ps == kNever ? 0.0 : to_seconds(switch_end_ps - switch_start_ps);
-  }
-  double queueing_s() const { return to_seconds(prefill_start_ps - request.arrival_ps) - switch_wait_s(); }
+  double switch_wait_s() const { return to_seconds(switch_wait_ps()); }
+  double queueing_s() const { return to_seconds(queueing_ps()); }
 };
 
 }  // namespace coesim::serving

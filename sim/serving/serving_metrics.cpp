@@ -1,60 +1,59 @@
 #include "sim/serving/serving_metrics.h"
 
-#include <algorithm>
-#include <cmath>
-
 namespace coesim::serving {
+namespace {
 
-Distribution distribution(std::vector<double> values) {
+Distribution seconds_of(const LogHistogram& ps) {
   Distribution d;
-  d.count = values.size();
-  if (values.empty()) return d;
-  std::sort(values.begin(), values.end());
-  double total = 0;
-  for (const double v : values) total += v;
-  d.mean = total / static_cast<double>(values.size());
-  const auto rank = [&](double p) {
-    const auto k = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
-    return values[std::max<std::size_t>(k, 1) - 1];
-  };
-  d.p50 = rank(0.50);
-  d.p90 = rank(0.90);
-  d.p99 = rank(0.99);
-  d.max = values.back();
+  d.count = ps.count();
+  if (d.count == 0) return d;
+  d.min = to_seconds(ps.min());
+  d.mean = ps.mean() * 1e-12;
+  d.p50 = to_seconds(ps.value_at_quantile(0.50));
+  d.p90 = to_seconds(ps.value_at_quantile(0.90));
+  d.p99 = to_seconds(ps.value_at_quantile(0.99));
+  d.max = to_seconds(ps.max());
   return d;
 }
 
-ServingSummary summarize(const ServingResult& r) {
-  ServingSummary s;
-  s.requests = r.requests.size();
-  std::vector<double> ttft, tpot, e2e, queueing, wait, batches, service;
-  double tokens = 0;
-  for (const RequestRecord& q : r.requests) {
+}  // namespace
+
+void SummaryAccumulator::add(const ServingResult& part) {
+  requests_ += part.requests.size();
+  for (const RequestRecord& q : part.requests) {
     if (q.outcome == Outcome::Rejected) {
-      ++s.rejected;
-      ++s.reject_reasons[q.reject_reason];
+      ++rejected_;
+      ++reject_reasons_[q.reject_reason];
       continue;
     }
-    ++s.finished;
-    ttft.push_back(q.ttft_s());
-    if (q.tokens_out > 1) tpot.push_back(q.tpot_s());
-    e2e.push_back(q.e2e_s());
-    queueing.push_back(q.queueing_s());
-    wait.push_back(q.switch_wait_s());
-    service.push_back(to_seconds(q.finish_ps - q.prefill_start_ps));
-    tokens += static_cast<double>(q.tokens_out);
+    ttft_ps_.add(q.ttft_ps());
+    if (q.tokens_out > 1) tpot_ps_.add(q.tpot_ps());
+    e2e_ps_.add(q.e2e_ps());
+    queueing_ps_.add(q.queueing_ps());
+    switch_wait_ps_.add(q.switch_wait_ps());
+    service_ps_.add(q.service_ps());
+    output_tokens_ += q.tokens_out;
   }
-  for (const BatchRecord& b : r.batches) batches.push_back(to_seconds(b.end_ps - b.start_ps));
-  s.ttft_s = distribution(ttft);
-  s.tpot_s = distribution(tpot);
-  s.e2e_s = distribution(e2e);
-  s.queueing_s = distribution(queueing);
-  s.switch_wait_s = distribution(wait);
-  s.batch_latency_s = distribution(batches);
-  s.service_s = distribution(service);
+  for (const BatchRecord& b : part.batches) batch_latency_ps_.add(b.end_ps - b.start_ps);
+}
+
+ServingSummary SummaryAccumulator::finish(const ServingResult& r) const {
+  ServingSummary s;
+  s.requests = requests_;
+  s.finished = requests_ - rejected_;
+  s.rejected = rejected_;
+  s.reject_reasons = reject_reasons_;
+  s.ttft_s = seconds_of(ttft_ps_);
+  s.tpot_s = seconds_of(tpot_ps_);
+  s.e2e_s = seconds_of(e2e_ps_);
+  s.queueing_s = seconds_of(queueing_ps_);
+  s.switch_wait_s = seconds_of(switch_wait_ps_);
+  s.batch_latency_s = seconds_of(batch_latency_ps_);
+  s.service_s = seconds_of(service_ps_);
+  s.percentile_relative_error = LogHistogram::relative_error(ttft_ps_.significant_bits());
   s.makespan_s = to_seconds(r.end_ps);
   s.preemptions = r.preemptions;
-  s.output_tokens_per_s = s.makespan_s > 0 ? tokens / s.makespan_s : 0;
+  s.output_tokens_per_s = s.makespan_s > 0 ? static_cast<double>(output_tokens_) / s.makespan_s : 0;
   s.requests_per_s = s.makespan_s > 0 ? static_cast<double>(s.finished) / s.makespan_s : 0;
   std::int64_t requests = 0;
   std::int64_t hits = 0;
@@ -70,8 +69,15 @@ ServingSummary summarize(const ServingResult& r) {
   return s;
 }
 
+ServingSummary summarize(const ServingResult& r) {
+  SummaryAccumulator a;
+  a.add(r);
+  return a.finish(r);
+}
+
 nlohmann::json to_json(const Distribution& d) {
-  return {{"count", d.count}, {"mean", d.mean}, {"p50", d.p50}, {"p90", d.p90}, {"p99", d.p99}, {"max", d.max}};
+  return {{"count", d.count}, {"min", d.min}, {"mean", d.mean}, {"p50", d.p50},
+          {"p90", d.p90}, {"p99", d.p99}, {"max", d.max}};
 }
 
 nlohmann::json to_json(const ServingSummary& s) {
@@ -86,6 +92,7 @@ nlohmann::json to_json(const ServingSummary& s) {
           {"switch_wait_s", to_json(s.switch_wait_s)},
           {"batch_latency_s", to_json(s.batch_latency_s)},
           {"service_s", to_json(s.service_s)},
+          {"percentile_relative_error", s.percentile_relative_error},
           {"makespan_s", s.makespan_s},
           {"output_tokens_per_s", s.output_tokens_per_s},
           {"requests_per_s", s.requests_per_s},
