@@ -22,6 +22,8 @@
 #include "sim/serving/latency_table.h"
 #include "sim/serving/serving_metrics.h"
 #include "sim/serving/serving_simulation.h"
+#include "sim/serving/result_sink.h"
+#include "sim/serving/record_store.h"
 #include "tests/test_support.h"
 
 namespace coesim::serving {
@@ -72,6 +74,12 @@ struct Fixture {
     setup.scheduler.route = false;
   }
   ServingResult run(std::vector<Request> requests) const { return run_serving(setup, std::move(requests)); }
+};
+
+// Counts the requests a streaming run hands over.
+struct CollectingRows : ResultSink {
+  void append(const ServingResult& part) override { requests += part.requests.size(); }
+  std::size_t requests = 0;
 };
 
 Request request(std::int64_t id, int expert, std::int64_t in, std::int64_t out, TimePs arrival = 0) {
@@ -453,6 +461,112 @@ RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
       if (q.outcome == Outcome::Finished) RC_ASSERT(q.tokens_out == q.request.output_tokens);
     }
   }
+}
+
+// Checks what a streaming run hands its sink: requests in id order and
+// ended, link buckets contiguous and of one length per part, samples and
+// switch ends in time order; keeps the rows to compare with a whole run.
+class CheckingSink : public ResultSink {
+ public:
+  void append(const ServingResult& part) override {
+    ++parts;
+    for (const RequestRecord& r : part.requests) {
+      RC_ASSERT(r.request.id == static_cast<std::int64_t>(rows.requests.size()));
+      RC_ASSERT(r.outcome != Outcome::Pending);
+      rows.requests.push_back(r);
+    }
+    RC_ASSERT(part.link_first_bucket == next_bucket);
+    rows.link_utilisation.resize(part.link_utilisation.size());
+    for (std::size_t k = 0; k < part.link_utilisation.size(); ++k) {
+      RC_ASSERT(part.link_utilisation[k].size() == part.link_utilisation.front().size());
+      rows.link_utilisation[k].insert(rows.link_utilisation[k].end(), part.link_utilisation[k].begin(),
+                                      part.link_utilisation[k].end());
+    }
+    if (!part.link_utilisation.empty()) next_bucket += part.link_utilisation.front().size();
+    for (const OccupancySample& o : part.occupancy) {
+      RC_ASSERT((rows.occupancy.empty() || o.time_ps >= rows.occupancy.back().time_ps));
+      rows.occupancy.push_back(o);
+    }
+    for (const SwitchRecord& sw : part.switches) {
+      RC_ASSERT((rows.switches.empty() || sw.end_ps >= rows.switches.back().end_ps));
+      rows.switches.push_back(sw);
+    }
+    rows.batches.insert(rows.batches.end(), part.batches.begin(), part.batches.end());
+    rows.kv_swaps.insert(rows.kv_swaps.end(), part.kv_swaps.begin(), part.kv_swaps.end());
+  }
+  ServingResult rows;
+  std::size_t next_bucket = 0;
+  int parts = 0;
+};
+
+RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
+  const int experts = *rc::gen::inRange(1, 5);
+  const double weights = static_cast<double>(llm::weight_bytes(small_model()));
+  const double hbm = weights * (*rc::gen::inRange(10, 40) / 10.0);
+  const int n = *rc::gen::inRange(1, 40);
+  std::vector<Request> rs;
+  TimePs t = 0;
+  for (int i = 0; i < n; ++i) {
+    t += *rc::gen::inRange<TimePs>(0, 5'000'000'000);
+    rs.push_back(request(i, *rc::gen::inRange(0, experts), *rc::gen::inRange(1, 3000), *rc::gen::inRange(1, 300), t));
+  }
+  Fixture f(experts, hbm, *rc::gen::element<std::string>("fcfs", "samba-coe", "continuous", "expert-grouped"),
+            *rc::gen::inRange(1, 9));
+  f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
+  f.setup.prefetch = *rc::gen::arbitrary<bool>();
+  f.setup.link_bucket_s = *rc::gen::inRange(1, 2000) / 1000.0;
+  f.setup.part_requests = 1 << 30;
+  const ServingResult whole = f.run(rs);
+  f.setup.part_requests = *rc::gen::inRange(1, 6);
+  CheckingSink sink;
+  ServingRun run(f.setup, sink);
+  for (const Request& r : rs) run.add(r);
+  const ServingResult figures = run.finish();
+  RC_ASSERT(figures.requests.empty());
+  RC_ASSERT(sink.rows.requests.size() == whole.requests.size());
+  for (std::size_t i = 0; i < whole.requests.size(); ++i) {
+    const RequestRecord& a = whole.requests[i];
+    const RequestRecord& b = sink.rows.requests[i];
+    RC_ASSERT(a.finish_ps == b.finish_ps);
+    RC_ASSERT(a.prefill_end_ps == b.prefill_end_ps);
+    RC_ASSERT(a.tokens_out == b.tokens_out);
+    RC_ASSERT(a.outcome == b.outcome);
+  }
+  RC_ASSERT(sink.rows.link_utilisation == whole.link_utilisation);
+  RC_ASSERT(sink.rows.occupancy.size() == whole.occupancy.size());
+  for (std::size_t i = 0; i < whole.occupancy.size(); ++i) {
+    RC_ASSERT(sink.rows.occupancy[i].time_ps == whole.occupancy[i].time_ps);
+    RC_ASSERT(sink.rows.occupancy[i].used_bytes == whole.occupancy[i].used_bytes);
+  }
+  RC_ASSERT(sink.rows.switches.size() == whole.switches.size());
+  RC_ASSERT(sink.rows.batches.size() == whole.batches.size());
+  for (std::size_t i = 0; i < whole.batches.size(); ++i) RC_ASSERT(sink.rows.batches[i].end_ps == whole.batches[i].end_ps);
+  // (The trace hash differs: it covers the flush events, more with smaller parts.)
+  RC_ASSERT(summarize(whole).ttft_s.p99 == [&] {
+    SummaryAccumulator acc;
+    acc.add(sink.rows);
+    return acc.finish(figures).ttft_s.p99;
+  }());
+}
+
+TEST(ServingStream, RequestsOutOfOrderOrWithGapsAreRefused) {
+  Fixture f(1);
+  CollectingRows rows;
+  ServingRun run(f.setup, rows);
+  run.add(request(0, 0, 10, 2, 5'000));
+  EXPECT_THROW(run.add(request(2, 0, 10, 2, 6'000)), std::invalid_argument);  // id gap
+  EXPECT_THROW(run.add(request(1, 0, 10, 2, 4'000)), std::invalid_argument);  // earlier than the one ahead
+  EXPECT_THROW(run.add(request(1, 3, 10, 2, 6'000)), std::invalid_argument);  // no such expert
+  run.add(request(1, 0, 10, 2, 6'000));
+  EXPECT_EQ(run.finish().requests.size(), 0u);
+  EXPECT_EQ(rows.requests, 2u);
+}
+
+TEST(ServingStream, BeladyWithoutTheFutureUpFrontIsRefused) {
+  Fixture f(2);
+  f.setup.eviction.policy = "belady";
+  CollectingRows rows;
+  EXPECT_THROW(ServingRun(f.setup, rows), std::invalid_argument);
 }
 
 // ---- measured latency table ----------------------------------------------

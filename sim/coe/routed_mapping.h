@@ -27,5 +27,9 @@ struct RoutedMapping {
 // InfeasibleBudget below the smallest expert.
 RoutedMapping map_routed_prompts(const ExpertsConfig& experts, const std::vector<std::string>& routed_categories,
                                  double budget_params);
+// The same with each entry standing for `counts[i]` prompts (a trace that
+// reuses prompts): the same weights, without a row per request.
+RoutedMapping map_routed_prompts(const ExpertsConfig& experts, const std::vector<std::string>& routed_categories,
+                                 const std::vector<double>& counts, double budget_params);
 
 }  // namespace coesim::coe

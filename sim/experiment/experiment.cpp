@@ -11,6 +11,7 @@
 #include "sim/config/section.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/load_model.h"
+#include "sim/serving/result_sink.h"
 
 namespace coesim::experiment {
 
@@ -406,6 +407,30 @@ std::vector<Request> generate_requests(const Experiment& x) {
     out.push_back({i, seconds_to_ps_round(t), expert, w.input_tokens, w.output_tokens, ""});
   }
   return out;
+}
+
+serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& sink) {
+  ServingSetup setup = x.setup;
+  if (x.workload.kind != "trace") {
+    std::vector<Request> requests = generate_requests(x);
+    if (setup.eviction.policy == "belady" && setup.eviction.future_uses.empty())
+      for (const Request& r : requests) setup.eviction.future_uses.push_back(r.expert);
+    serving::ServingRun run(setup, sink);
+    for (Request& r : requests) run.add(std::move(r));
+    return run.finish();
+  }
+  const TraceRequests trace(x.trace, x.expert_names);
+  if (setup.eviction.policy == "belady" && setup.eviction.future_uses.empty())
+    trace.for_each([&](Request r) { setup.eviction.future_uses.push_back(r.expert); });
+  serving::ServingRun run(setup, sink);
+  trace.for_each([&](Request r) { run.add(std::move(r)); });
+  serving::ServingResult result = run.finish();
+  if (trace.zero_input_tokens() > 0)
+    result.notes.push_back(fmt::format("{} trace requests had 0 input tokens and ran with 1", trace.zero_input_tokens()));
+  if (trace.zero_output_tokens() > 0)
+    result.notes.push_back(fmt::format("{} trace requests had 0 output tokens and ran with 1 (the token prefill yields)",
+                                       trace.zero_output_tokens()));
+  return result;
 }
 
 }  // namespace coesim::experiment

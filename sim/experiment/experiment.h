@@ -66,4 +66,10 @@ std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file);
 // The workload's requests, in arrival order (deterministic for a seed).
 std::vector<Request> generate_requests(const Experiment& experiment);
 
+// Runs the experiment streaming: requests go to the simulation as the
+// workload yields them (a trace a block at a time) and rows go to `sink` as
+// they become final. Returns the whole-run figures; notes include trace rows
+// whose zero token counts ran as 1.
+serving::ServingResult run_experiment(const Experiment& experiment, serving::ResultSink& sink);
+
 }  // namespace coesim::experiment

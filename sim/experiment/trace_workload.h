@@ -8,6 +8,8 @@
 // switching come from routing, not from an assumed distribution.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,8 +33,38 @@ struct TraceWorkload {
   double budget_b = 0;
 };
 
-// Requests in arrival order with prompt_id, category and expert filled in.
-// `expert_names` are the experiment's experts (milp maps by name).
+// The trace's requests, streamed in arrival order with prompt_id, category
+// and expert filled in. Construction reads the trace once to learn which
+// prompts it uses (each distinct one is routed once) and, for the milp
+// mapping, its category mix; for_each reads it again, a block at a time, so
+// no request list is ever held. `expert_names` are the experiment's experts
+// (milp maps by name). Throws config::ConfigError naming the trace for a
+// request naming an expert the experiment lacks, or none without prompts.
+class TraceRequests {
+ public:
+  TraceRequests(const TraceWorkload& w, const std::vector<std::string>& expert_names);
+  void for_each(const std::function<void(serving::Request)>& visit) const;
+
+  // Requests whose trace row had 0 input (or output) tokens: run with 1, as
+  // a request needs a prompt token and yields at least one token.
+  std::int64_t zero_input_tokens() const { return zero_input_; }
+  std::int64_t zero_output_tokens() const { return zero_output_; }
+
+ private:
+  // The visit of every trace row, as a request before prompt attachment.
+  void for_each_row(const std::function<void(serving::Request&)>& visit) const;
+
+  TraceWorkload w_;
+  int experts_ = 0;
+  std::vector<coe::Prompt> prompts_;
+  std::vector<std::size_t> by_length_;
+  std::vector<std::string> category_of_prompt_;  // routed prompts only
+  std::map<std::string, int> expert_of_category_;
+  std::int64_t zero_input_ = 0;
+  std::int64_t zero_output_ = 0;
+};
+
+// Every request of the trace at once (small traces and tests).
 std::vector<serving::Request> trace_requests(const TraceWorkload& w, const std::vector<std::string>& expert_names);
 
 // Index of the prompt attached to request `index`: uniform by seed, or among

@@ -48,7 +48,7 @@ class BatchingScheduler : public Scheduler {
       if (std::erase(q.running, id) > 0) enqueue(q, id);
   }
 
-  std::optional<Step> next_step(const std::vector<RequestRecord>& records, const EngineView& view) override {
+  std::optional<Step> next_step(const RecordStore& records, const EngineView& view) override {
     if (o_.route && !unrouted_.empty()) {
       Step s{Step::Kind::Route, -1, {}};
       while (!unrouted_.empty() && static_cast<int>(s.requests.size()) < o_.batch_size) {
@@ -58,10 +58,9 @@ class BatchingScheduler : public Scheduler {
       return s;
     }
     if (!o_.route) {
-      for (const std::int64_t id : unrouted_) queues_[records[static_cast<std::size_t>(id)].request.expert].waiting.push_back(id);
+      for (const std::int64_t id : unrouted_) queues_[records[id].request.expert].waiting.push_back(id);
       unrouted_.clear();
     }
-    drop_finished(records);
     bool anything_running = false;
     for (const auto& [e, q] : queues_) anything_running = anything_running || !q.running.empty();
     std::optional<Step> step;
@@ -71,10 +70,17 @@ class BatchingScheduler : public Scheduler {
     return step;
   }
 
-  void on_step_done(const Step& step, const std::vector<RequestRecord>& records) override {
-    if (step.kind != Step::Kind::Route) return;
+  // Requests that ended leave here, before their records may be retired.
+  void on_step_done(const Step& step, const RecordStore& records) override {
+    if (step.kind != Step::Kind::Route) {
+      const auto it = queues_.find(step.expert);
+      if (it != queues_.end())
+        std::erase_if(it->second.running, [&](std::int64_t id) { return records[id].outcome != Outcome::Pending; });
+      forget_idle();
+      return;
+    }
     for (const std::int64_t id : step.requests) {
-      const RequestRecord& r = records[static_cast<std::size_t>(id)];
+      const RequestRecord& r = records[id];
       if (r.outcome == Outcome::Pending) queues_[r.request.expert].waiting.push_back(id);
     }
   }
@@ -86,7 +92,7 @@ class BatchingScheduler : public Scheduler {
   // expert-grouped, on time: a waiting request becoming overdue reorders
   // the experts, so runs stop at the first such moment. A waiting request of
   // the step's expert that could still join its batch stops the run too.
-  Repeat repeats(const Step& step, const std::vector<RequestRecord>& records, TimePs now_ps) const override {
+  Repeat repeats(const Step& step, const RecordStore& records, TimePs now_ps) const override {
     const auto it = queues_.find(step.expert);
     if (step.kind != Step::Kind::Decode || !unrouted_.empty() || it == queues_.end() ||
         it->second.running.size() != step.requests.size() ||
@@ -98,18 +104,18 @@ class BatchingScheduler : public Scheduler {
     const TimePs wait_ps = seconds_to_ps_round(o_.max_wait_s) - 1;
     for (const auto& [e, q] : queues_) {
       if (q.waiting.empty()) continue;
-      const TimePs overdue_ps = records[static_cast<std::size_t>(q.waiting.front())].queued_ps + wait_ps;
+      const TimePs overdue_ps = records[q.waiting.front()].queued_ps + wait_ps;
       if (overdue_ps >= now_ps && (r.until_ps == kNever || overdue_ps < r.until_ps)) r.until_ps = overdue_ps;
     }
     return r;
   }
 
-  std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const override {
+  std::vector<int> upcoming_experts(const RecordStore& records, std::size_t max) const override {
     // Experts with routed requests waiting and none running, oldest first.
     std::vector<std::pair<std::int64_t, int>> order;
     for (const auto& [e, q] : queues_)
       if (!q.waiting.empty() && q.running.empty())
-        order.emplace_back(records[static_cast<std::size_t>(q.waiting.front())].request.arrival_ps, e);
+        order.emplace_back(records[q.waiting.front()].request.arrival_ps, e);
     std::sort(order.begin(), order.end());
     std::vector<int> out;
     for (std::size_t i = 0; i < order.size() && i < max; ++i) out.push_back(order[i].second);
@@ -135,18 +141,13 @@ class BatchingScheduler : public Scheduler {
     std::erase_if(queues_, [](const auto& entry) { return entry.second.waiting.empty() && entry.second.running.empty(); });
   }
 
-  void drop_finished(const std::vector<RequestRecord>& records) {
-    for (auto& [e, q] : queues_)
-      std::erase_if(q.running, [&](std::int64_t id) { return records[static_cast<std::size_t>(id)].outcome != Outcome::Pending; });
-  }
-
   // (oldest arrival among its running and waiting requests, expert)
-  std::vector<std::pair<TimePs, int>> candidates(const std::vector<RequestRecord>& records) const {
+  std::vector<std::pair<TimePs, int>> candidates(const RecordStore& records) const {
     std::vector<std::pair<TimePs, int>> out;
     for (const auto& [e, q] : queues_) {
       TimePs oldest = INT64_MAX;
-      if (!q.waiting.empty()) oldest = records[static_cast<std::size_t>(q.waiting.front())].request.arrival_ps;
-      for (const std::int64_t id : q.running) oldest = std::min(oldest, records[static_cast<std::size_t>(id)].request.arrival_ps);
+      if (!q.waiting.empty()) oldest = records[q.waiting.front()].request.arrival_ps;
+      for (const std::int64_t id : q.running) oldest = std::min(oldest, records[id].request.arrival_ps);
       if (oldest != INT64_MAX) out.emplace_back(oldest, e);
     }
     std::sort(out.begin(), out.end());
@@ -154,7 +155,7 @@ class BatchingScheduler : public Scheduler {
   }
 
   // Experts in the order they should be tried: see the file comment.
-  std::vector<int> expert_order(const std::vector<RequestRecord>& records, const EngineView& view) const {
+  std::vector<int> expert_order(const RecordStore& records, const EngineView& view) const {
     const std::vector<std::pair<TimePs, int>> all = candidates(records);
     std::vector<int> order;
     const auto add = [&order](int e) {
@@ -165,7 +166,7 @@ class BatchingScheduler : public Scheduler {
       std::optional<std::pair<TimePs, int>> overdue;
       for (const auto& [e, q] : queues_) {
         if (q.waiting.empty()) continue;
-        const RequestRecord& r = records[static_cast<std::size_t>(q.waiting.front())];
+        const RequestRecord& r = records[q.waiting.front()];
         if (to_seconds(view.now() - r.queued_ps) > o_.max_wait_s && view.runnable(e) &&
             (!overdue || r.queued_ps < overdue->first))
           overdue = std::pair(r.queued_ps, e);
@@ -184,7 +185,7 @@ class BatchingScheduler : public Scheduler {
   // admits the first waiting request even if its KV does not seem to fit
   // (nothing runs anywhere, so nothing will free room; the engine rejects
   // it if it can never fit).
-  std::optional<Step> step_for(int e, const std::vector<RequestRecord>& records, const EngineView& view, bool force) {
+  std::optional<Step> step_for(int e, const RecordStore& records, const EngineView& view, bool force) {
     std::vector<std::int64_t>& run = queues_[e].running;
     std::deque<std::int64_t>& wait = queues_[e].waiting;
     // Admission: in queue order while the batch has room and the new KV
@@ -192,11 +193,11 @@ class BatchingScheduler : public Scheduler {
     // it if it can never fit).
     double room = view.kv_room_bytes(e);
     for (const std::int64_t id : run) {
-      const RequestRecord& r = records[static_cast<std::size_t>(id)];
+      const RequestRecord& r = records[id];
       if (r.cached_tokens == 0) room -= view.kv_bytes(e, r.request.input_tokens + r.tokens_out + 1);
     }
     while (!wait.empty() && static_cast<int>(run.size()) < o_.batch_size) {
-      const RequestRecord& r = records[static_cast<std::size_t>(wait.front())];
+      const RequestRecord& r = records[wait.front()];
       const double need = view.kv_bytes(e, r.request.input_tokens + r.tokens_out + 1);
       if (need > room && !(run.empty() && force)) break;
       room -= need;
@@ -208,7 +209,7 @@ class BatchingScheduler : public Scheduler {
     Step prefill{Step::Kind::Prefill, e, {}};
     std::int64_t tokens = 0;
     for (const std::int64_t id : run) {
-      const RequestRecord& r = records[static_cast<std::size_t>(id)];
+      const RequestRecord& r = records[id];
       if (r.cached_tokens > 0) continue;
       const std::int64_t need = r.request.input_tokens + r.tokens_out;
       if (!prefill.requests.empty() && tokens + need > o_.max_batch_tokens) break;

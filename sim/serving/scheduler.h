@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/serving/record_store.h"
 #include "sim/serving/request.h"
 
 namespace coesim::serving {
@@ -52,17 +53,17 @@ class Scheduler {
   virtual std::string name() const = 0;
   virtual void on_arrival(std::int64_t request) = 0;
   // The next step, or none until something arrives.
-  virtual std::optional<Step> next_step(const std::vector<RequestRecord>& records, const EngineView& view) = 0;
-  virtual void on_step_done(const Step& step, const std::vector<RequestRecord>& records) = 0;
+  virtual std::optional<Step> next_step(const RecordStore& records, const EngineView& view) = 0;
+  virtual void on_step_done(const Step& step, const RecordStore& records) = 0;
   // A request left the system early (rejected); forget it.
   virtual void on_rejected(std::int64_t request) = 0;
   // The engine dropped a running request's KV cache to make room; it must be
   // prefilled again (its prompt and the tokens it has produced) when rescheduled.
   virtual void on_preempted(std::int64_t request) = 0;
   // See Repeat; `step` is the decode step just chosen at `now_ps`.
-  virtual Repeat repeats(const Step& step, const std::vector<RequestRecord>& records, TimePs now_ps) const = 0;
+  virtual Repeat repeats(const Step& step, const RecordStore& records, TimePs now_ps) const = 0;
   // Experts needed after the current one, soonest first, at most `max` (prefetch hints).
-  virtual std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const = 0;
+  virtual std::vector<int> upcoming_experts(const RecordStore& records, std::size_t max) const = 0;
 };
 
 struct SchedulerOptions {

@@ -29,9 +29,9 @@ class SequentialScheduler : public Scheduler {
   // its expert or the request is rejected.
   void on_preempted(std::int64_t) override {}
 
-  std::optional<Step> next_step(const std::vector<RequestRecord>& records, const EngineView& view) override {
+  std::optional<Step> next_step(const RecordStore& records, const EngineView& view) override {
     while (cursor_ < batch_.size()) {
-      const RequestRecord& r = records[static_cast<std::size_t>(batch_[cursor_])];
+      const RequestRecord& r = records[batch_[cursor_]];
       if (r.outcome != Outcome::Pending) {
         ++cursor_;
         continue;
@@ -50,17 +50,20 @@ class SequentialScheduler : public Scheduler {
     return next_step(records, view);
   }
 
-  void on_step_done(const Step&, const std::vector<RequestRecord>&) override {}
+  // A request that ended leaves the batch here, before its record may be retired.
+  void on_step_done(const Step&, const RecordStore& records) override {
+    while (cursor_ < batch_.size() && records[batch_[cursor_]].outcome != Outcome::Pending) ++cursor_;
+  }
 
   // The current request decodes to its end whatever arrives meanwhile.
-  Repeat repeats(const Step& step, const std::vector<RequestRecord>&, TimePs) const override {
+  Repeat repeats(const Step& step, const RecordStore&, TimePs) const override {
     return {step.kind == Step::Kind::Decode, false, kNever};
   }
 
-  std::vector<int> upcoming_experts(const std::vector<RequestRecord>& records, std::size_t max) const override {
+  std::vector<int> upcoming_experts(const RecordStore& records, std::size_t max) const override {
     std::vector<int> out;
     const auto add = [&](std::int64_t id) {
-      const RequestRecord& r = records[static_cast<std::size_t>(id)];
+      const RequestRecord& r = records[id];
       if (r.outcome != Outcome::Pending || r.routed_ps == kNever) return;
       const int e = r.request.expert;
       if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);

@@ -1,7 +1,9 @@
 #include "sim/serving/serving_simulation.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
+#include <utility>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -19,6 +21,8 @@
 #include "sim/llm/model_size.h"
 #include "sim/serving/execution_model.h"
 #include "sim/serving/latency_table.h"
+#include "sim/serving/record_store.h"
+#include "sim/serving/result_sink.h"
 
 namespace coesim::serving {
 namespace {
@@ -30,15 +34,22 @@ struct ExpertState {
   int active_requests = 0;  // holding KV on this expert: cannot be evicted
   TimePs load_start_ps = 0;
   std::int64_t shards_pending = 0;
-  std::size_t switch_index = 0;  // its entry in ServingResult::switches while loading
+  bool load_is_prefetch = false;
 };
 
 // What every engine of a run shares: the clock, the network of links and
-// tiers (copies from all engines contend on it), and the result.
+// tiers (copies from all engines contend on it), the records of requests in
+// flight, and the result. `result` holds the rows not yet handed to the
+// sink; flush() hands over those that can no longer change.
 struct Shared {
-  Shared(const hw::Platform& platform, int nodes, double link_bucket_s) : network(sim) {
+  Shared(const hw::Platform& platform, int nodes, double link_bucket_s, ResultSink& result_sink,
+         std::int64_t part_requests)
+      : network(sim), sink(result_sink), flush_every_requests(part_requests) {
     if (!(link_bucket_s > 0)) throw std::invalid_argument("serving: link_bucket_s must be > 0");
+    if (part_requests < 1) throw std::invalid_argument("serving: part_requests must be >= 1");
     result.link_bucket_s = link_bucket_s;
+    bucket_ps = seconds_to_ps_round(link_bucket_s);
+    if (bucket_ps < 1) throw std::invalid_argument("serving: link_bucket_s below a picosecond");
     for (int n = 0; n < nodes; ++n) {
       node_resources.push_back(std::make_unique<hw::PlatformNetwork>(platform, network));
       for (const LinkId id : node_resources.back()->resources()) {
@@ -71,9 +82,9 @@ struct Shared {
     }, Simulator::kPriorityLast);
   }
 
-  // Adds resource k's bytes at its current load from its last change to `until_ps`.
+  // Adds resource k's bytes at its current load from its last change to
+  // `until_ps` into the buckets not yet flushed.
   void accumulate(std::size_t k, TimePs until_ps) {
-    const TimePs bucket_ps = seconds_to_ps_round(result.link_bucket_s);
     std::vector<double>& buckets = result.link_utilisation[k];
     TimePs t = last_change[k];
     last_change[k] = until_ps;
@@ -82,30 +93,125 @@ struct Shared {
     while (t < until_ps) {
       const auto b = static_cast<std::size_t>(t / bucket_ps);
       const TimePs end = std::min(until_ps, static_cast<TimePs>(b + 1) * bucket_ps);
-      if (buckets.size() <= b) buckets.resize(b + 1, 0.0);
-      buckets[b] += per_ps * static_cast<double>(end - t);
+      const std::size_t i = b - result.link_first_bucket;
+      if (buckets.size() <= i) buckets.resize(i + 1, 0.0);
+      buckets[i] += per_ps * static_cast<double>(end - t);
       t = end;
     }
   }
 
-  void finish_links(TimePs end_ps) {
-    const std::size_t buckets = static_cast<std::size_t>(end_ps / seconds_to_ps_round(result.link_bucket_s)) + 1;
-    for (std::size_t k = 0; k < last_load.size(); ++k) {
-      accumulate(k, end_ps);
-      result.link_utilisation[k].resize(buckets, 0.0);
-    }
+  // A router pass over `requests`: its row is final once they have all ended.
+  void open_batch(const std::vector<std::int64_t>& requests) {
+    const std::int64_t number = first_open_batch + static_cast<std::int64_t>(open_batches.size());
+    open_batches.push_back({{sim.now(), 0, requests}, static_cast<std::int64_t>(requests.size())});
+    for (const std::int64_t id : requests) batch_of[id] = number;
   }
+
+  // A request ended: its record leaves once every older one has, at a
+  // flush, which runs last at its instant so no engine still holds it.
+  void request_ended() {
+    if (++ended_since_flush < flush_every_requests || flush_pending) return;
+    flush_pending = true;
+    sim.schedule_in(0, [this] {
+      flush_pending = false;
+      flush(sim.now());
+    }, Simulator::kPriorityLast);
+  }
+
+  // Hands the sink every row final at `now_ps`: records that ended (and all
+  // older ones), batches whose requests all left, switches and KV copies
+  // that ended, fast-tier samples before `now_ps` (a sample at `now_ps` may
+  // still change), and link buckets that ended by `now_ps`.
+  void flush(TimePs now_ps) {
+    ended_since_flush = 0;
+    ServingResult part;
+    while (!records.empty() && records.front().outcome != Outcome::Pending) {
+      RequestRecord r = records.take_front();
+      if (const auto it = batch_of.find(r.request.id); it != batch_of.end()) {
+        OpenBatch& b = open_batches[static_cast<std::size_t>(it->second - first_open_batch)];
+        b.row.end_ps = std::max(b.row.end_ps, r.finish_ps);
+        --b.remaining;
+        batch_of.erase(it);
+      }
+      part.requests.push_back(std::move(r));
+    }
+    while (!open_batches.empty() && open_batches.front().remaining == 0) {
+      part.batches.push_back(std::move(open_batches.front().row));
+      open_batches.pop_front();
+      ++first_open_batch;
+    }
+    part.switches = std::exchange(result.switches, {});
+    part.kv_swaps = std::exchange(result.kv_swaps, {});
+    auto& samples = result.occupancy;
+    const auto final_end = std::find_if(samples.begin(), samples.end(),
+                                        [&](const OccupancySample& o) { return o.time_ps >= now_ps; });
+    part.occupancy.assign(samples.begin(), final_end);
+    samples.erase(samples.begin(), final_end);
+    const std::size_t done = static_cast<std::size_t>(now_ps / bucket_ps);  // buckets before now's
+    part.link_bucket_s = result.link_bucket_s;
+    part.link_first_bucket = result.link_first_bucket;
+    part.link_utilisation.resize(result.link_utilisation.size());
+    if (done > result.link_first_bucket) {
+      const std::size_t n = done - result.link_first_bucket;
+      // Folding loads in up to a bucket boundary splits no bucket's sum, so
+      // the series is the same bits whatever the part size.
+      const TimePs boundary_ps = static_cast<TimePs>(done) * bucket_ps;
+      for (std::size_t k = 0; k < result.link_utilisation.size(); ++k) {
+        if (last_change[k] < boundary_ps) accumulate(k, boundary_ps);
+        std::vector<double>& buckets = result.link_utilisation[k];
+        buckets.resize(std::max(buckets.size(), n), 0.0);
+        part.link_utilisation[k].assign(buckets.begin(), buckets.begin() + static_cast<std::ptrdiff_t>(n));
+        buckets.erase(buckets.begin(), buckets.begin() + static_cast<std::ptrdiff_t>(n));
+      }
+      result.link_first_bucket = done;
+    }
+    sink.append(part);
+  }
+
+  // The end of the run: every row is final, and the link series runs to the
+  // bucket holding `end_ps`.
+  void finish(TimePs end_ps) {
+    for (std::size_t k = 0; k < last_load.size(); ++k) accumulate(k, end_ps);
+    flush(end_ps);
+    if (!records.empty())
+      throw std::logic_error(fmt::format("serving: request {} never finished (simulator bug)", records.front().request.id));
+    if (!open_batches.empty()) throw std::logic_error("serving: a router batch never ended (simulator bug)");
+    ServingResult last;
+    last.link_bucket_s = result.link_bucket_s;
+    last.link_first_bucket = result.link_first_bucket;
+    const std::size_t buckets = static_cast<std::size_t>(end_ps / bucket_ps) + 1 - result.link_first_bucket;
+    last.link_utilisation = std::move(result.link_utilisation);
+    for (std::vector<double>& row : last.link_utilisation) row.resize(buckets, 0.0);
+    last.occupancy = std::exchange(result.occupancy, {});
+    sink.append(last);
+    result.link_utilisation.assign(last.link_utilisation.size(), {});
+    result.link_first_bucket += buckets;
+  }
+
+  struct OpenBatch {
+    BatchRecord row;
+    std::int64_t remaining = 0;  // its requests still in flight
+  };
 
   Simulator sim;
   FlowNetwork network;
   // One copy of the platform's tiers and links per node: nodes share nothing
   // but the clock (experts live in every node's slow tier).
   std::vector<std::unique_ptr<hw::PlatformNetwork>> node_resources;
+  RecordStore records;
   ServingResult result;
+  ResultSink& sink;
+  std::int64_t flush_every_requests;
+  std::int64_t ended_since_flush = 0;
+  bool flush_pending = false;
+  std::deque<OpenBatch> open_batches;
+  std::int64_t first_open_batch = 0;
+  std::unordered_map<std::int64_t, std::int64_t> batch_of;  // request -> its open batch
   std::optional<LatencyTable> table;
   std::map<LinkId, int> resource_index;  // ordered: samples come out in a fixed order
   std::vector<double> last_load;
   std::vector<TimePs> last_change;
+  TimePs bucket_ps = 1;
   bool sample_pending = false;
 };
 
@@ -122,6 +228,7 @@ class Engine : public EngineView {
         resources_(*shared.node_resources[static_cast<std::size_t>(node)]),
         shared_(shared),
         result_(shared.result),
+        records_(shared.records),
         table_(shared.table),
         index_(index),
         tp_(tp),
@@ -163,7 +270,7 @@ class Engine : public EngineView {
   // The dispatcher gave this engine a request that has just arrived.
   void accept(std::int64_t id) {
     ++assigned_;
-    RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+    RequestRecord& r = records_[id];
     if (!setup_.scheduler.route) r.routed_ps = r.queued_ps = sim_.now();
     scheduler_->on_arrival(id);
     kick_after_arrivals();
@@ -299,8 +406,7 @@ class Engine : public EngineView {
     const std::uint64_t total = llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]);
     stats.bytes_moved += total;
     s.shards_pending = tp_;
-    s.switch_index = result_.switches.size();
-    result_.switches.push_back({expert, sim_.now(), kNever, prefetch});
+    s.load_is_prefetch = prefetch;
     for (int i = 0; i < tp_; ++i) {
       const int device = devices_[static_cast<std::size_t>(i)];
       const int from = platform_.slow_tier_of(device);
@@ -319,7 +425,7 @@ class Engine : public EngineView {
     ExpertState& s = experts_[static_cast<std::size_t>(expert)];
     if (--s.shards_pending > 0) return;
     set_expert(expert, Residency::Resident, 0);
-    result_.switches[s.switch_index].end_ps = sim_.now();
+    result_.switches.push_back({expert, s.load_start_ps, sim_.now(), s.load_is_prefetch});
     --loads_in_flight_;
     policy_->on_load(expert, sim_.now());
     copy_ended();
@@ -339,8 +445,7 @@ class Engine : public EngineView {
   // per device of the group, and calls `done` when all have arrived.
   void start_kv_copy(std::int64_t id, bool out, double bytes_per_device) {
     ++swaps_in_flight_;
-    const std::size_t record = result_.kv_swaps.size();
-    result_.kv_swaps.push_back({id, out, bytes_per_device, sim_.now(), kNever});
+    const KvSwapRecord record{id, out, bytes_per_device, sim_.now(), kNever};
     auto pending = std::make_shared<int>(tp_);
     for (const int d : devices_) {
       const int fast = platform_.fast_tier_of(d);
@@ -350,9 +455,10 @@ class Engine : public EngineView {
                      [this, id, out, record, pending](const FlowRecord&) {
                        shared_.sample_links_later();
                        if (--*pending > 0) return;
-                       result_.kv_swaps[record].end_ps = sim_.now();
+                       result_.kv_swaps.push_back(record);
+                       result_.kv_swaps.back().end_ps = sim_.now();
                        --swaps_in_flight_;
-                       RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+                       RequestRecord& r = records_[id];
                        if (out) {
                          release_kv(r);
                          r.kv = RequestRecord::Kv::Slow;
@@ -367,9 +473,9 @@ class Engine : public EngineView {
 
   void try_prefetch() {
     if (!setup_.prefetch || loads_in_flight_ > 0 || !current_.has_value()) return;
-    std::vector<int> keep = scheduler_->upcoming_experts(result_.requests, 4);
+    std::vector<int> keep = scheduler_->upcoming_experts(records_, 4);
     keep.push_back(current_->expert);
-    for (const int e : scheduler_->upcoming_experts(result_.requests, 4)) {
+    for (const int e : scheduler_->upcoming_experts(records_, 4)) {
       if (experts_[static_cast<std::size_t>(e)].residency != Residency::Absent) continue;
       if (!fits_ever(e, 0)) return;
       if (make_room(shard_bytes(e), keep)) start_load(e, true);
@@ -397,10 +503,10 @@ class Engine : public EngineView {
     if (sim_.now() != last_kick_ps_) {
       last_kick_ps_ = sim_.now();
       kicks_at_this_time_ = 0;
-    } else if (++kicks_at_this_time_ > 10 * (result_.requests.size() + 100)) {
+    } else if (++kicks_at_this_time_ > 10 * static_cast<std::size_t>(records_.next_id() - records_.first_id() + 100)) {
       throw std::logic_error("serving: no progress at one instant (scheduler bug)");
     }
-    if (!current_) current_ = scheduler_->next_step(result_.requests, *this);
+    if (!current_) current_ = scheduler_->next_step(records_, *this);
     if (!current_) return;
     execute();
   }
@@ -419,7 +525,7 @@ class Engine : public EngineView {
     if (s.residency == Residency::Resident) return prepare_and_run(step);
     if (s.residency == Residency::Absent) {
       std::int64_t tokens = 0;
-      for (const std::int64_t id : step.requests) tokens = std::max(tokens, result_.requests[static_cast<std::size_t>(id)].request.input_tokens);
+      for (const std::int64_t id : step.requests) tokens = std::max(tokens, records_[id].request.input_tokens);
       if (!fits_ever(e, tokens)) {
         for (const std::int64_t id : std::vector<std::int64_t>(step.requests))
           reject(id, fmt::format("expert '{}' ({:.0f} bytes per device) and its KV cache do not fit the fast tier "
@@ -441,7 +547,7 @@ class Engine : public EngineView {
       start_load(e, false);
     }
     for (const std::int64_t id : step.requests) {
-      RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+      RequestRecord& r = records_[id];
       if (r.switch_start_ps == kNever) r.switch_start_ps = sim_.now();
     }
     waiting_ = true;
@@ -449,17 +555,16 @@ class Engine : public EngineView {
 
   void run_route(Step& step) {
     busy_ = true;
-    BatchRecord batch{sim_.now(), 0, step.requests};
-    result_.batches.push_back(std::move(batch));
+    shared_.open_batch(step.requests);
     double seconds = 0;
     if (setup_.router_model != nullptr) {
       std::vector<std::int64_t> tokens;
-      for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].request.input_tokens);
+      for (const std::int64_t id : step.requests) tokens.push_back(records_[id].request.input_tokens);
       seconds = exec_.prefill(*router_step_model_, tokens).total_s();
     }
     sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] {
       for (const std::int64_t id : current_->requests) {
-        RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+        RequestRecord& r = records_[id];
         r.routed_ps = r.queued_ps = sim_.now();
       }
       finish_step();
@@ -474,7 +579,7 @@ class Engine : public EngineView {
     bool wait = false;
     for (const std::int64_t id : std::vector<std::int64_t>(step.requests)) {
       if (std::find(step.requests.begin(), step.requests.end(), id) == step.requests.end()) continue;  // preempted
-      RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+      RequestRecord& r = records_[id];
       if (r.switch_start_ps != kNever && r.switch_end_ps == kNever) r.switch_end_ps = sim_.now();
       using Kv = RequestRecord::Kv;
       if (r.kv == Kv::SwappingIn || r.kv == Kv::SwappingOut) {
@@ -508,7 +613,7 @@ class Engine : public EngineView {
     StepTime time;
     if (step.kind == Step::Kind::Prefill) {
       for (const std::int64_t id : step.requests) {
-        RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+        RequestRecord& r = records_[id];
         if (r.prefill_start_ps == kNever) r.prefill_start_ps = sim_.now();
         if (r.queued_ps == kNever) r.queued_ps = r.request.arrival_ps;
         tokens.push_back(r.request.input_tokens + r.tokens_out);  // after a preemption: prompt + output so far
@@ -523,7 +628,7 @@ class Engine : public EngineView {
     } else if (table_) {
       seconds = 0;  // the table's latency was charged whole at the prefill
     } else {
-      for (const std::int64_t id : step.requests) tokens.push_back(result_.requests[static_cast<std::size_t>(id)].cached_tokens);
+      for (const std::int64_t id : step.requests) tokens.push_back(records_[id].cached_tokens);
       time = exec_.decode(step_models_[static_cast<std::size_t>(e)], tokens);
       seconds = time.total_s();
     }
@@ -578,7 +683,7 @@ class Engine : public EngineView {
   }
 
   double table_latency_s(const llm::ModelSpec& model, const Step& step) const {
-    const Request& r = result_.requests[static_cast<std::size_t>(step.requests.front())].request;
+    const Request& r = records_[step.requests.front()].request;
     const auto batch = static_cast<int>(step.requests.size());
     const std::optional<double> s = table_->latency_s(model.name, tp_, batch, r.input_tokens, r.output_tokens);
     if (!s)
@@ -603,7 +708,7 @@ class Engine : public EngineView {
       std::int64_t youngest = self;
       bool others = false;
       for (const auto& [id, bytes] : kv_held_) {
-        if (id == self || result_.requests[static_cast<std::size_t>(id)].kv == RequestRecord::Kv::SwappingOut) continue;
+        if (id == self || records_[id].kv == RequestRecord::Kv::SwappingOut) continue;
         others = true;
         youngest = std::max(youngest, id);
       }
@@ -614,7 +719,7 @@ class Engine : public EngineView {
       }
       preempt(youngest, step);
       if (youngest == self) return KvReady::Left;
-      if (result_.requests[static_cast<std::size_t>(youngest)].kv == RequestRecord::Kv::SwappingOut) return KvReady::Wait;
+      if (records_[youngest].kv == RequestRecord::Kv::SwappingOut) return KvReady::Wait;
     }
     return KvReady::Yes;
   }
@@ -625,7 +730,7 @@ class Engine : public EngineView {
     std::int64_t outside = -1;
     std::int64_t inside = -1;
     for (const auto& [id, bytes] : kv_held_) {
-      if (id == keep || result_.requests[static_cast<std::size_t>(id)].kv == RequestRecord::Kv::SwappingOut) continue;
+      if (id == keep || records_[id].kv == RequestRecord::Kv::SwappingOut) continue;
       const bool in_step = std::find(step.requests.begin(), step.requests.end(), id) != step.requests.end();
       std::int64_t& best = in_step ? inside : outside;
       best = std::max(best, id);
@@ -637,7 +742,7 @@ class Engine : public EngineView {
   // (recompute) or copying it to the slow tier (swap), and sends the request
   // back to its queue.
   void preempt(std::int64_t id, Step& step) {
-    RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+    RequestRecord& r = records_[id];
     if (kv_held_.contains(id)) {
       ++r.preemptions;
       ++result_.preemptions;
@@ -667,15 +772,17 @@ class Engine : public EngineView {
   void run_decode(const Step& step, std::vector<std::int64_t> contexts, TimePs first_ps) {
     const StepModel& model = step_models_[static_cast<std::size_t>(step.expert)];
     std::vector<TimePs> step_ps{first_ps};
-    const Repeat repeat = scheduler_->repeats(step, result_.requests, sim_.now());
+    const Repeat repeat = scheduler_->repeats(step, records_, sim_.now());
     std::vector<double> held;  // per request of the step: KV bytes after the run's steps so far
+    std::vector<std::int64_t> covered;  // tokens those blocks hold (checked again only past them)
     std::vector<std::pair<TimePs, double>> growth;  // (step start, new KV bytes)
     if (repeat.repeats) {
       std::int64_t limit = INT64_MAX;
       for (const std::int64_t id : step.requests) {
-        const RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+        const RequestRecord& r = records_[id];
         limit = std::min(limit, r.request.output_tokens - r.tokens_out);
         held.push_back(kv_held(r));
+        covered.push_back(0);
       }
       std::optional<TimePs> horizon = repeat.until_next_event ? sim_.next_event_time() : std::nullopt;
       if (repeat.until_ps != kNever) horizon = std::min(horizon.value_or(repeat.until_ps), repeat.until_ps);
@@ -684,19 +791,28 @@ class Engine : public EngineView {
       while (static_cast<std::int64_t>(step_ps.size()) < limit) {
         const auto i = static_cast<std::int64_t>(step_ps.size());  // this step runs with tokens_out + i produced
         double extra = 0;
+        std::vector<double> need;  // filled only at a block boundary
         for (std::size_t k = 0; k < step.requests.size(); ++k) {
-          const RequestRecord& r = result_.requests[static_cast<std::size_t>(step.requests[k])];
-          extra += std::max(0.0, kv_bytes_per_device(step.expert, r.request.input_tokens + r.tokens_out + i) - held[k]);
+          const RequestRecord& r = records_[step.requests[k]];
+          const std::int64_t tokens = r.request.input_tokens + r.tokens_out + i;
+          if (tokens <= covered[k]) continue;
+          if (need.empty()) need = held;
+          need[k] = std::max(held[k], kv_bytes_per_device(step.expert, tokens));
+          extra += need[k] - held[k];
         }
         if (extra > 0 && (!repeat.until_next_event || growth_bytes + extra > free_bytes())) break;
         for (std::int64_t& c : contexts) ++c;
         const TimePs t = seconds_to_ps_ceil(exec_.decode(model, contexts).total_s());
         if (horizon && end + t > *horizon) break;
-        if (extra > 0) {
+        if (!need.empty()) {
           for (std::size_t k = 0; k < step.requests.size(); ++k) {
-            const RequestRecord& r = result_.requests[static_cast<std::size_t>(step.requests[k])];
-            held[k] = std::max(held[k], kv_bytes_per_device(step.expert, r.request.input_tokens + r.tokens_out + i));
+            const RequestRecord& r = records_[step.requests[k]];
+            const std::int64_t tokens = r.request.input_tokens + r.tokens_out + i;
+            if (tokens > covered[k]) covered[k] = (tokens + setup_.kv_block_tokens - 1) / setup_.kv_block_tokens * setup_.kv_block_tokens;
           }
+          held = std::move(need);
+        }
+        if (extra > 0) {
           growth.emplace_back(end, extra);
           growth_bytes += extra;
         }
@@ -715,7 +831,7 @@ class Engine : public EngineView {
       for (std::size_t i = step_ps.size() - 1; i > 0; --i) at -= step_ps[i];
       for (std::size_t i = 0; i + 1 < step_ps.size(); ++i) {
         for (const std::int64_t id : current_->requests) {
-          RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+          RequestRecord& r = records_[id];
           r.cached_tokens = r.request.input_tokens + r.tokens_out;
           ++r.tokens_out;
           if (setup_.record_token_times) r.token_ps.push_back(at);
@@ -729,7 +845,7 @@ class Engine : public EngineView {
   void compute_done() {
     const Step& step = *current_;
     for (const std::int64_t id : step.requests) {
-      RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+      RequestRecord& r = records_[id];
       if (step.kind == Step::Kind::Prefill && r.prefill_end_ps == kNever) r.prefill_end_ps = sim_.now();
       r.cached_tokens = r.request.input_tokens + r.tokens_out;
       ++r.tokens_out;
@@ -739,24 +855,26 @@ class Engine : public EngineView {
         r.finish_ps = sim_.now();
         release_kv(r);
         ++ended_;
+        shared_.request_ended();
       }
     }
     finish_step();
   }
 
   void reject(std::int64_t id, std::string reason) {
-    RequestRecord& r = result_.requests[static_cast<std::size_t>(id)];
+    RequestRecord& r = records_[id];
     r.outcome = Outcome::Rejected;
     r.reject_reason = std::move(reason);
     r.finish_ps = sim_.now();
     ++ended_;
+    shared_.request_ended();
     release_kv(r);
     std::erase(current_->requests, id);
     scheduler_->on_rejected(id);
   }
 
   void finish_step() {
-    scheduler_->on_step_done(*current_, result_.requests);
+    scheduler_->on_step_done(*current_, records_);
     current_.reset();
     step_seen_ = false;
     busy_ = false;
@@ -800,6 +918,7 @@ class Engine : public EngineView {
   hw::PlatformNetwork& resources_;
   Shared& shared_;
   ServingResult& result_;
+  RecordStore& records_;
   const std::optional<LatencyTable>& table_;
   int index_;
   int tp_;
@@ -835,7 +954,9 @@ class Engine : public EngineView {
 // that gives each arriving request to one.
 class Cluster {
  public:
-  Cluster(const ServingSetup& s, std::vector<Request> requests) : setup_(s), shared_(*s.platform, s.nodes, s.link_bucket_s) {
+  Cluster(const ServingSetup& s, ResultSink& sink)
+      : setup_(s), shared_(*s.platform, s.nodes, s.link_bucket_s, sink, s.part_requests) {
+    validate(s);
     const hw::Platform& p = *s.platform;
     const int tp = s.tensor_parallel > 0 ? s.tensor_parallel : p.serving.tensor_parallel;
     per_node_ = static_cast<int>(p.accelerators().size()) / tp;
@@ -844,6 +965,8 @@ class Cluster {
     if (engines > 1 && s.eviction.policy == "belady")
       throw config::UsageError("belady needs the future request sequence of one engine; with several engines it is "
                                "not known in advance");
+    if (s.eviction.policy == "belady" && s.eviction.future_uses.empty())
+      throw std::invalid_argument("serving: belady needs the future expert sequence (eviction.future_uses) up front");
     if (p.serving.execution_model == "latency-table") {
       if (s.scheduler.kind != "samba-coe" && s.scheduler.kind != "fcfs")
         throw config::UsageError(fmt::format("platform '{}' uses a measured latency table of whole requests; only the "
@@ -851,44 +974,59 @@ class Cluster {
                                              p.name));
       shared_.table = load_latency_table(p.serving.latency_table_file);
     }
-    // Belady's future: the experts of the requests in service order (arrival
-    // order, with one engine), unless the caller gave it.
-    if (setup_.eviction.policy == "belady" && setup_.eviction.future_uses.empty())
-      for (const Request& r : requests) setup_.eviction.future_uses.push_back(r.expert);
     shared_.result.experts.resize(s.expert_models.size());
-    for (Request& r : requests) {
-      RequestRecord rec;
-      rec.request = std::move(r);
-      shared_.result.requests.push_back(std::move(rec));
-    }
     for (int i = 0; i < engines; ++i)
       engines_.push_back(std::make_unique<Engine>(setup_, shared_, i, i / per_node_, i % per_node_, tp));
   }
 
-  ServingResult run() {
-    ServingResult& result = shared_.result;
-    for (std::size_t i = 0; i < result.requests.size(); ++i) {
-      const auto id = static_cast<std::int64_t>(i);
-      shared_.sim.schedule_at(result.requests[i].request.arrival_ps, [this, id] {
-        engines_[static_cast<std::size_t>(dispatch(shared_.result.requests[static_cast<std::size_t>(id)].request))]
-            ->accept(id);
-      });
-    }
+  // Schedules the request's arrival, then runs every event before it: the
+  // next arrival is always in the queue, as if the whole workload had been
+  // scheduled up front (decode runs stop at it), and arrivals at one instant
+  // run before anything else then, in id order.
+  void add(Request r) {
+    if (r.expert < 0 || r.expert >= static_cast<int>(setup_.expert_models.size()))
+      throw std::invalid_argument(fmt::format("serving: request {} names expert {} of {}", r.id, r.expert,
+                                              setup_.expert_models.size()));
+    if (r.output_tokens < 1 || r.input_tokens < 1)
+      throw std::invalid_argument(fmt::format("serving: request {} needs >= 1 input and output token", r.id));
+    if (r.arrival_ps < last_arrival_ps_ || r.arrival_ps < shared_.sim.now())
+      throw std::invalid_argument(fmt::format("serving: request {} arrives before the one ahead of it: requests must be "
+                                              "in arrival order",
+                                              r.id));
+    last_arrival_ps_ = r.arrival_ps;
+    const std::int64_t id = r.id;
+    const TimePs at = r.arrival_ps;
+    shared_.records.add(std::move(r));
+    shared_.sim.schedule_at(at, [this, id] {
+      engines_[static_cast<std::size_t>(dispatch(shared_.records[id].request))]->accept(id);
+    }, Simulator::kPriorityFirst);
+    if (at > shared_.sim.now()) shared_.sim.run_until(at - 1);
+  }
+
+  ServingResult finish() {
     shared_.sim.run();
-    for (const RequestRecord& r : result.requests)
-      if (r.outcome == Outcome::Pending)
-        throw std::logic_error(fmt::format("serving: request {} never finished (simulator bug)", r.request.id));
-    for (BatchRecord& b : result.batches)
-      for (const std::int64_t id : b.requests)
-        b.end_ps = std::max(b.end_ps, result.requests[static_cast<std::size_t>(id)].finish_ps);
-    result.end_ps = shared_.sim.now();
-    shared_.finish_links(result.end_ps);
+    const TimePs end_ps = shared_.sim.now();
+    shared_.finish(end_ps);
+    ServingResult& result = shared_.result;
+    result.end_ps = end_ps;
     result.events = shared_.sim.events_executed();
     result.trace_hash = shared_.sim.trace_hash();
     return std::move(result);
   }
 
  private:
+  static void validate(const ServingSetup& setup) {
+    if (setup.platform == nullptr) throw std::invalid_argument("serving: no platform");
+    if (setup.expert_models.size() != setup.expert_names.size() || setup.expert_models.empty())
+      throw std::invalid_argument("serving: one model per named expert, at least one");
+    if (setup.kv_block_tokens < 1) throw std::invalid_argument("serving: kv_block_tokens must be >= 1");
+    if (std::find(dispatcher_names().begin(), dispatcher_names().end(), setup.dispatcher) == dispatcher_names().end())
+      throw std::invalid_argument("serving: unknown dispatcher '" + setup.dispatcher + "'");
+    if (setup.nodes < 1) throw std::invalid_argument("serving: nodes must be >= 1");
+    if (setup.placement != "everywhere" && setup.placement != "partitioned")
+      throw std::invalid_argument("serving: unknown placement '" + setup.placement + "'");
+  }
+
   // round-robin: in turn; least-loaded: fewest unfinished requests;
   // expert-affinity: the least loaded engine holding the expert (resident or
   // arriving), else the least loaded. Ties go to the lowest index.
@@ -917,14 +1055,56 @@ class Cluster {
     return least_loaded(false);
   }
 
-  ServingSetup setup_;  // a copy: Belady's future is filled in here
+  const ServingSetup& setup_;
   Shared shared_;
   std::vector<std::unique_ptr<Engine>> engines_;
   int per_node_ = 1;
   std::size_t next_ = 0;
+  TimePs last_arrival_ps_ = 0;
+};
+
+// Keeps every part: the whole result in memory, for small runs and tests.
+class CollectingSink : public ResultSink {
+ public:
+  void append(const ServingResult& part) override {
+    const auto move_rows = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+    move_rows(rows_.requests, part.requests);
+    move_rows(rows_.batches, part.batches);
+    move_rows(rows_.switches, part.switches);
+    move_rows(rows_.kv_swaps, part.kv_swaps);
+    move_rows(rows_.occupancy, part.occupancy);
+    rows_.link_utilisation.resize(part.link_utilisation.size());
+    for (std::size_t k = 0; k < part.link_utilisation.size(); ++k) move_rows(rows_.link_utilisation[k], part.link_utilisation[k]);
+  }
+
+  // The whole-run figures with every row put back.
+  ServingResult whole(ServingResult run) {
+    run.requests = std::move(rows_.requests);
+    run.batches = std::move(rows_.batches);
+    run.switches = std::move(rows_.switches);
+    run.kv_swaps = std::move(rows_.kv_swaps);
+    run.occupancy = std::move(rows_.occupancy);
+    run.link_utilisation = std::move(rows_.link_utilisation);
+    run.link_first_bucket = 0;
+    return run;
+  }
+
+ private:
+  ServingResult rows_;
 };
 
 }  // namespace
+
+struct ServingRun::Impl {
+  Impl(const ServingSetup& s, ResultSink& sink) : setup(s), cluster(setup, sink) {}
+  ServingSetup setup;  // the run's own copy: engines point into it
+  Cluster cluster;
+};
+
+ServingRun::ServingRun(const ServingSetup& setup, ResultSink& sink) : impl_(std::make_unique<Impl>(setup, sink)) {}
+ServingRun::~ServingRun() = default;
+void ServingRun::add(Request request) { impl_->cluster.add(std::move(request)); }
+ServingResult ServingRun::finish() { return impl_->cluster.finish(); }
 
 const std::vector<std::string>& dispatcher_names() {
   static const std::vector<std::string> names{"round-robin", "least-loaded", "expert-affinity"};
@@ -932,27 +1112,15 @@ const std::vector<std::string>& dispatcher_names() {
 }
 
 ServingResult run_serving(const ServingSetup& setup, std::vector<Request> requests) {
-  if (setup.platform == nullptr) throw std::invalid_argument("serving: no platform");
-  if (setup.expert_models.size() != setup.expert_names.size() || setup.expert_models.empty())
-    throw std::invalid_argument("serving: one model per named expert, at least one");
-  if (setup.kv_block_tokens < 1) throw std::invalid_argument("serving: kv_block_tokens must be >= 1");
-  if (std::find(dispatcher_names().begin(), dispatcher_names().end(), setup.dispatcher) == dispatcher_names().end())
-    throw std::invalid_argument("serving: unknown dispatcher '" + setup.dispatcher + "'");
-  if (setup.nodes < 1) throw std::invalid_argument("serving: nodes must be >= 1");
-  if (setup.placement != "everywhere" && setup.placement != "partitioned")
-    throw std::invalid_argument("serving: unknown placement '" + setup.placement + "'");
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    const Request& r = requests[i];
-    if (r.expert < 0 || r.expert >= static_cast<int>(setup.expert_models.size()))
-      throw std::invalid_argument(fmt::format("serving: request {} names expert {} of {}", r.id, r.expert,
-                                              setup.expert_models.size()));
-    if (r.output_tokens < 1 || r.input_tokens < 1)
-      throw std::invalid_argument(fmt::format("serving: request {} needs >= 1 input and output token", r.id));
-    if (i > 0 && r.arrival_ps < requests[i - 1].arrival_ps)
-      throw std::invalid_argument("serving: requests must be in arrival order");
-  }
-  Cluster cluster(setup, std::move(requests));
-  return cluster.run();
+  ServingSetup s = setup;
+  // Belady's future: the experts of the requests in service order (arrival
+  // order, with one engine), unless the caller gave it.
+  if (s.eviction.policy == "belady" && s.eviction.future_uses.empty())
+    for (const Request& r : requests) s.eviction.future_uses.push_back(r.expert);
+  CollectingSink rows;
+  ServingRun run(s, rows);
+  for (Request& r : requests) run.add(std::move(r));
+  return rows.whole(run.finish());
 }
 
 }  // namespace coesim::serving

@@ -8,6 +8,7 @@
 // weights (resident or arriving) and KV blocks. Every request ends finished
 // or rejected with a reason.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct ServingSetup {
   // A cluster of identical nodes of the platform (e.g. 4 x DGX H100).
   int nodes = 1;
   std::string placement = "everywhere";  // everywhere | partitioned (expert e only on node e mod nodes)
+  // Ended requests between hands of rows to the sink (ServingRun): larger
+  // parts mean fewer, bigger writes; memory holds about this many rows.
+  std::int64_t part_requests = 4096;
 };
 
 struct ExpertStats {
@@ -114,8 +118,34 @@ struct ServingResult {
 
 const std::vector<std::string>& dispatcher_names();
 
-// Throws config::UsageError for a setup that cannot run (router and workspace
-// larger than the fast tier, a TP degree or host-link mode the platform lacks).
+class ResultSink;
+
+// A run fed one request at a time, in arrival order with ids 0, 1, 2, ...:
+// the simulation advances to each arrival as it comes, and rows go to the
+// sink as they become final, so a trace of any length replays in bounded
+// memory. finish() runs to the end and returns the whole-run figures
+// (experts, resources, end time, events, notes) with no rows: those all went
+// to the sink. Belady needs setup.eviction.future_uses given up front.
+// Throws config::UsageError for a setup that cannot run (router and
+// workspace larger than the fast tier, a TP degree or host-link mode the
+// platform lacks), std::invalid_argument for a request out of order or
+// naming no expert of the run.
+class ServingRun {
+ public:
+  ServingRun(const ServingSetup& setup, ResultSink& sink);
+  ~ServingRun();
+  ServingRun(const ServingRun&) = delete;
+  ServingRun& operator=(const ServingRun&) = delete;
+  void add(Request request);
+  ServingResult finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A whole run in memory: every row in the result. Fills Belady's future
+// from `requests` when the setup has none.
 ServingResult run_serving(const ServingSetup& setup, std::vector<Request> requests);
 
 }  // namespace coesim::serving
