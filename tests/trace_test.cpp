@@ -1,6 +1,7 @@
 // Trace import (Azure, BurstGPT, Mooncake) on real excerpts and malformed
 // rows, the native HDF5 and CSV formats (round trip across block
-// boundaries, arrival order), and trace statistics.
+// boundaries, arrival order, identical bytes, atomic replacement), and
+// trace statistics.
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -142,6 +143,31 @@ TEST(TraceFile, Hdf5AndCsvRoundTripAcrossBlocksInOrder) {
       EXPECT_EQ(r.session_id, i / 10);
     }
     std::filesystem::remove(file);
+  }
+}
+
+TEST(TraceFile, SameRecordsGiveSameBytesAndAnUnclosedWriterKeepsTheEarlierFile) {
+  for (const char* ext : {".h5", ".csv"}) {
+    SCOPED_TRACE(ext);
+    const auto write = [](const std::filesystem::path& f) {
+      const auto w = open_trace_writer(f);
+      for (int i = 0; i < 10; ++i) w->write({i * 0.5, 100, 10, "p" + std::to_string(i), "code", i % 2, -1});
+      w->close();
+    };
+    const auto a = temp(std::string("a") + ext);
+    const auto b = temp(std::string("b") + ext);
+    write(a);
+    write(b);
+    const std::string bytes = testing::slurp(a);
+    EXPECT_EQ(testing::slurp(b), bytes);
+    {
+      const auto w = open_trace_writer(a);
+      w->write({0.0, 1, 1, "other", "", 0, -1});
+    }  // no close(): nothing replaces `a`
+    EXPECT_EQ(testing::slurp(a), bytes);
+    EXPECT_FALSE(std::filesystem::exists(a.string() + ".tmp"));
+    std::filesystem::remove(a);
+    std::filesystem::remove(b);
   }
 }
 

@@ -15,6 +15,7 @@
 #include "sim/experiment/experiment.h"
 #include "sim/serving/hdf5_results.h"
 #include "sim/serving/serving_metrics.h"
+#include "sim/workload/pending_file.h"
 
 namespace coesim::cli {
 namespace {
@@ -27,13 +28,12 @@ struct RunOptions {
 };
 
 void write_atomically(const std::filesystem::path& file, const std::string& text) {
-  const std::filesystem::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw config::UsageError("cannot write " + tmp.string());
-    out << text;
-  }
-  std::filesystem::rename(tmp, file);
+  workload::PendingFile pending(file);
+  std::ofstream out(pending.tmp(), std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw config::UsageError("cannot write " + pending.tmp().string());
+  pending.commit();
 }
 
 std::vector<std::string> expert_model_names(const experiment::Experiment& x) {

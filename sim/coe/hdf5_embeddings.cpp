@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/workload/hdf5_column.h"
+#include "sim/workload/hdf5_output_file.h"
 
 namespace coesim::coe {
 namespace {
@@ -128,16 +130,13 @@ std::string Hdf5Embeddings::description() const {
 
 void write_hdf5_embeddings(const std::filesystem::path& file, const std::vector<std::string>& prompt_ids,
                            const EmbeddingMatrix& embeddings) {
-  H5::H5File h5(file.string(), H5F_ACC_TRUNC);
+  workload::Hdf5OutputFile out(file);
   const hsize_t dims[2] = {static_cast<hsize_t>(embeddings.rows()), static_cast<hsize_t>(embeddings.cols())};
-  H5::DataSet emb = h5.createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims));
+  H5::DataSet emb = out.root().createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims),
+                                             workload::dataset_props());
   emb.write(embeddings.data(), H5::PredType::NATIVE_FLOAT);
-  std::vector<const char*> raw;
-  for (const std::string& id : prompt_ids) raw.push_back(id.c_str());
-  const hsize_t n = raw.size();
-  const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  H5::DataSet ids = h5.createDataSet("prompt_ids", type, H5::DataSpace(1, &n));
-  ids.write(raw.data(), type);
+  workload::Hdf5Column<std::string>(out.root(), "prompt_ids").append(prompt_ids);
+  out.commit();
 }
 
 }  // namespace coesim::coe

@@ -33,7 +33,7 @@ class Hdf5Embeddings final : public Embedder {
   std::unordered_map<std::string, Eigen::Index> row_of_;
 };
 
-// Writes one such file (for tests, and for converting other formats).
+// Writes one such file, atomically (for tests, and for converting other formats).
 void write_hdf5_embeddings(const std::filesystem::path& file, const std::vector<std::string>& prompt_ids,
                            const EmbeddingMatrix& embeddings);
 

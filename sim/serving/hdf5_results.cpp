@@ -2,136 +2,348 @@
 
 #include <H5Cpp.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
-#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <utility>
 #include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/workload/hdf5_column.h"
+#include "sim/workload/hdf5_output_file.h"
 
 namespace coesim::serving {
 namespace {
 
-// Chunked, deflate-compressed 1-D column.
-template <typename T>
-void write_column(H5::Group& group, const char* name, const std::vector<T>& values, const H5::PredType& type) {
-  const hsize_t n = values.size();
-  H5::DataSpace space(1, &n);
-  H5::DSetCreatPropList props;
-  if (n > 0) {
-    const hsize_t chunk = std::min<hsize_t>(n, 65536);
-    props.setChunk(1, &chunk);
-    props.setDeflate(4);
-  }
-  H5::DataSet ds = group.createDataSet(name, type, space, props);
-  if (n > 0) ds.write(values.data(), type);
-}
-
-void write_strings(H5::Group& group, const char* name, const std::vector<std::string>& values) {
-  std::vector<const char*> raw;
-  for (const std::string& v : values) raw.push_back(v.c_str());
-  const hsize_t n = raw.size();
-  const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  H5::DataSet ds = group.createDataSet(name, type, H5::DataSpace(1, &n));
-  if (n > 0) ds.write(raw.data(), type);
-}
+using workload::create_group;
+using workload::Hdf5Column;
 
 double seconds_or_never(TimePs t) { return t == kNever ? -1.0 : to_seconds(t); }
 
-template <typename Row, typename T>
-std::vector<T> column(const std::vector<Row>& rows, const std::function<T(const Row&)>& get) {
+// One field of every row, as a column.
+template <typename T, typename Row, typename Get>
+std::vector<T> column(const std::vector<Row>& rows, Get get) {
   std::vector<T> out;
   out.reserve(rows.size());
   for (const Row& r : rows) out.push_back(get(r));
   return out;
 }
 
-}  // namespace
+class RequestTable {
+ public:
+  explicit RequestTable(const H5::Group& parent)
+      : group_(create_group(parent, "requests")),
+        id_(group_, "id"),
+        expert_(group_, "expert"),
+        input_tokens_(group_, "input_tokens"),
+        output_tokens_(group_, "output_tokens"),
+        tokens_out_(group_, "tokens_out"),
+        preemptions_(group_, "preemptions"),
+        outcome_(group_, "outcome"),
+        prompt_id_(group_, "prompt_id"),
+        category_(group_, "category"),
+        arrival_s_(group_, "arrival_s") {
+    for (const auto& [name, member] : kTimes) times_.emplace_back(group_, name);
+  }
 
-void write_results_hdf5(const std::filesystem::path& file, const ServingResult& result, const std::string& summary_json) {
-  const std::filesystem::path tmp = file.string() + ".tmp";
-  {
-    H5::H5File h5(tmp.string(), H5F_ACC_TRUNC);
-    const auto& D = H5::PredType::NATIVE_DOUBLE;
-    const auto& I64 = H5::PredType::NATIVE_INT64;
-    const auto& I32 = H5::PredType::NATIVE_INT32;
+  void append(const std::vector<RequestRecord>& rs) {
     using R = RequestRecord;
-    H5::Group req = h5.createGroup("requests");
-    const auto& rs = result.requests;
-    write_column(req, "id", column<R, std::int64_t>(rs, [](const R& r) { return r.request.id; }), I64);
-    write_column(req, "expert", column<R, std::int32_t>(rs, [](const R& r) { return r.request.expert; }), I32);
-    write_column(req, "input_tokens", column<R, std::int64_t>(rs, [](const R& r) { return r.request.input_tokens; }), I64);
-    write_column(req, "output_tokens", column<R, std::int64_t>(rs, [](const R& r) { return r.request.output_tokens; }), I64);
-    write_column(req, "tokens_out", column<R, std::int64_t>(rs, [](const R& r) { return r.tokens_out; }), I64);
-    write_column(req, "preemptions", column<R, std::int32_t>(rs, [](const R& r) { return r.preemptions; }), I32);
-    // 1 finished, 2 rejected (0 never appears: every request ends)
-    write_column(req, "outcome", column<R, std::int32_t>(rs, [](const R& r) { return static_cast<std::int32_t>(r.outcome); }), I32);
-    const std::vector<std::pair<const char*, TimePs R::*>> times{
-        {"routed_s", &R::routed_ps},           {"queued_s", &R::queued_ps},
-        {"switch_start_s", &R::switch_start_ps}, {"switch_end_s", &R::switch_end_ps},
-        {"prefill_start_s", &R::prefill_start_ps}, {"prefill_end_s", &R::prefill_end_ps},
-        {"finish_s", &R::finish_ps}};
-    write_strings(req, "prompt_id", column<R, std::string>(rs, [](const R& r) { return r.request.prompt_id; }));
-    write_strings(req, "category", column<R, std::string>(rs, [](const R& r) { return r.request.category; }));
-    write_column(req, "arrival_s", column<R, double>(rs, [](const R& r) { return to_seconds(r.request.arrival_ps); }), D);
-    for (const auto& [name, member] : times)
-      write_column(req, name, column<R, double>(rs, [m = member](const R& r) { return seconds_or_never(r.*m); }), D);
+    id_.append(column<std::int64_t>(rs, [](const R& r) { return r.request.id; }));
+    expert_.append(column<std::int32_t>(rs, [](const R& r) { return r.request.expert; }));
+    input_tokens_.append(column<std::int64_t>(rs, [](const R& r) { return r.request.input_tokens; }));
+    output_tokens_.append(column<std::int64_t>(rs, [](const R& r) { return r.request.output_tokens; }));
+    tokens_out_.append(column<std::int64_t>(rs, [](const R& r) { return r.tokens_out; }));
+    preemptions_.append(column<std::int32_t>(rs, [](const R& r) { return r.preemptions; }));
+    outcome_.append(column<std::int32_t>(rs, [](const R& r) { return static_cast<std::int32_t>(r.outcome); }));
+    prompt_id_.append(column<std::string>(rs, [](const R& r) { return r.request.prompt_id; }));
+    category_.append(column<std::string>(rs, [](const R& r) { return r.request.category; }));
+    arrival_s_.append(column<double>(rs, [](const R& r) { return to_seconds(r.request.arrival_ps); }));
+    for (std::size_t i = 0; i < kTimes.size(); ++i)
+      times_[i].append(column<double>(rs, [m = kTimes[i].second](const R& r) { return seconds_or_never(r.*m); }));
+  }
 
-    // Every token's time, when the experiment records them (record_token_times).
-    std::vector<std::int64_t> token_request;
-    std::vector<double> token_time;
+ private:
+  static constexpr std::array<std::pair<const char*, TimePs RequestRecord::*>, 7> kTimes{{
+      {"routed_s", &RequestRecord::routed_ps},
+      {"queued_s", &RequestRecord::queued_ps},
+      {"switch_start_s", &RequestRecord::switch_start_ps},
+      {"switch_end_s", &RequestRecord::switch_end_ps},
+      {"prefill_start_s", &RequestRecord::prefill_start_ps},
+      {"prefill_end_s", &RequestRecord::prefill_end_ps},
+      {"finish_s", &RequestRecord::finish_ps},
+  }};
+
+  H5::Group group_;
+  Hdf5Column<std::int64_t> id_;
+  Hdf5Column<std::int32_t> expert_;
+  Hdf5Column<std::int64_t> input_tokens_, output_tokens_, tokens_out_;
+  Hdf5Column<std::int32_t> preemptions_;
+  Hdf5Column<std::int32_t> outcome_;  // 1 finished, 2 rejected (0 never appears: every request ends)
+  Hdf5Column<std::string> prompt_id_, category_;
+  Hdf5Column<double> arrival_s_;
+  std::vector<Hdf5Column<double>> times_;  // one per kTimes entry
+};
+
+// Every token's time, when the experiment records them (record_token_times).
+class TokenTable {
+ public:
+  explicit TokenTable(const H5::Group& parent)
+      : group_(create_group(parent, "tokens")), request_(group_, "request"), time_s_(group_, "time_s") {}
+
+  static bool any(const std::vector<RequestRecord>& rs) {
+    return std::any_of(rs.begin(), rs.end(), [](const RequestRecord& r) { return !r.token_ps.empty(); });
+  }
+
+  void append(const std::vector<RequestRecord>& rs) {
+    std::vector<std::int64_t> request;
+    std::vector<double> time_s;
     for (const RequestRecord& r : rs)
       for (const TimePs t : r.token_ps) {
-        token_request.push_back(r.request.id);
-        token_time.push_back(to_seconds(t));
+        request.push_back(r.request.id);
+        time_s.push_back(to_seconds(t));
       }
-    if (!token_time.empty()) {
-      H5::Group tok = h5.createGroup("tokens");
-      write_column(tok, "request", token_request, I64);
-      write_column(tok, "time_s", token_time, D);
-    }
-
-    using S = SwitchRecord;
-    H5::Group sw = h5.createGroup("switches");
-    write_column(sw, "expert", column<S, std::int32_t>(result.switches, [](const S& s) { return s.expert; }), I32);
-    write_column(sw, "start_s", column<S, double>(result.switches, [](const S& s) { return to_seconds(s.start_ps); }), D);
-    write_column(sw, "end_s", column<S, double>(result.switches, [](const S& s) { return seconds_or_never(s.end_ps); }), D);
-    write_column(sw, "prefetch", column<S, std::int32_t>(result.switches, [](const S& s) { return s.prefetch ? 1 : 0; }), I32);
-
-    using O = OccupancySample;
-    H5::Group ts = h5.createGroup("timeseries");
-    H5::Group fast = ts.createGroup("fast_tier");
-    write_column(fast, "time_s", column<O, double>(result.occupancy, [](const O& o) { return to_seconds(o.time_ps); }), D);
-    write_column(fast, "engine", column<O, std::int32_t>(result.occupancy, [](const O& o) { return o.engine; }), I32);
-    write_column(fast, "used_bytes", column<O, double>(result.occupancy, [](const O& o) { return o.used_bytes; }), D);
-
-    {
-      // [resource, bucket] utilisation; the bucket length is an attribute.
-      const hsize_t dims[2] = {result.link_utilisation.size(),
-                               result.link_utilisation.empty() ? 0 : result.link_utilisation.front().size()};
-      std::vector<double> flat;
-      for (const auto& row : result.link_utilisation) flat.insert(flat.end(), row.begin(), row.end());
-      H5::DataSet u = ts.createDataSet("link_utilisation", D, H5::DataSpace(2, dims));
-      if (!flat.empty()) u.write(flat.data(), D);
-      H5::Attribute a = u.createAttribute("bucket_s", D, H5::DataSpace(H5S_SCALAR));
-      a.write(D, &result.link_bucket_s);
-    }
-    using RI = ResourceInfo;
-    H5::Group res = h5.createGroup("resources");
-    write_strings(res, "name", column<RI, std::string>(result.resources, [](const RI& r) { return r.name; }));
-    write_column(res, "bandwidth_bytes_per_s",
-                 column<RI, double>(result.resources, [](const RI& r) { return r.bandwidth_bytes_per_s; }), D);
-
-    using E = ExpertStats;
-    H5::Group ex = h5.createGroup("experts");
-    write_column(ex, "requests", column<E, std::int64_t>(result.experts, [](const E& e) { return e.requests; }), I64);
-    write_column(ex, "hits", column<E, std::int64_t>(result.experts, [](const E& e) { return e.hits; }), I64);
-    write_column(ex, "switches", column<E, std::int64_t>(result.experts, [](const E& e) { return e.switches; }), I64);
-    write_column(ex, "evictions", column<E, std::int64_t>(result.experts, [](const E& e) { return e.evictions; }), I64);
-    write_column(ex, "bytes_moved", column<E, double>(result.experts, [](const E& e) { return static_cast<double>(e.bytes_moved); }), D);
-
-    const H5::StrType str(H5::PredType::C_S1, summary_json.size() + 1);
-    H5::Attribute a = h5.createAttribute("summary_json", str, H5::DataSpace(H5S_SCALAR));
-    a.write(str, summary_json.c_str());
+    request_.append(request);
+    time_s_.append(time_s);
   }
-  std::filesystem::rename(tmp, file);
+
+ private:
+  H5::Group group_;
+  Hdf5Column<std::int64_t> request_;
+  Hdf5Column<double> time_s_;
+};
+
+class BatchTable {
+ public:
+  explicit BatchTable(const H5::Group& parent)
+      : group_(create_group(parent, "batches")),
+        start_s_(group_, "start_s"),
+        end_s_(group_, "end_s"),
+        request_count_(group_, "request_count") {}
+
+  void append(const std::vector<BatchRecord>& bs) {
+    using B = BatchRecord;
+    start_s_.append(column<double>(bs, [](const B& b) { return to_seconds(b.start_ps); }));
+    end_s_.append(column<double>(bs, [](const B& b) { return to_seconds(b.end_ps); }));
+    request_count_.append(column<std::int64_t>(bs, [](const B& b) { return std::ssize(b.requests); }));
+  }
+
+ private:
+  H5::Group group_;
+  Hdf5Column<double> start_s_, end_s_;
+  Hdf5Column<std::int64_t> request_count_;
+};
+
+class SwitchTable {
+ public:
+  explicit SwitchTable(const H5::Group& parent)
+      : group_(create_group(parent, "switches")),
+        expert_(group_, "expert"),
+        start_s_(group_, "start_s"),
+        end_s_(group_, "end_s"),
+        prefetch_(group_, "prefetch") {}
+
+  void append(const std::vector<SwitchRecord>& ss) {
+    using S = SwitchRecord;
+    expert_.append(column<std::int32_t>(ss, [](const S& s) { return s.expert; }));
+    start_s_.append(column<double>(ss, [](const S& s) { return to_seconds(s.start_ps); }));
+    end_s_.append(column<double>(ss, [](const S& s) { return seconds_or_never(s.end_ps); }));
+    prefetch_.append(column<std::int32_t>(ss, [](const S& s) { return s.prefetch ? 1 : 0; }));
+  }
+
+ private:
+  H5::Group group_;
+  Hdf5Column<std::int32_t> expert_;
+  Hdf5Column<double> start_s_, end_s_;
+  Hdf5Column<std::int32_t> prefetch_;
+};
+
+class KvSwapTable {
+ public:
+  explicit KvSwapTable(const H5::Group& parent)
+      : group_(create_group(parent, "kv_swaps")),
+        request_(group_, "request"),
+        out_(group_, "out"),
+        bytes_per_device_(group_, "bytes_per_device"),
+        start_s_(group_, "start_s"),
+        end_s_(group_, "end_s") {}
+
+  void append(const std::vector<KvSwapRecord>& ks) {
+    using K = KvSwapRecord;
+    request_.append(column<std::int64_t>(ks, [](const K& k) { return k.request; }));
+    out_.append(column<std::int32_t>(ks, [](const K& k) { return k.out ? 1 : 0; }));
+    bytes_per_device_.append(column<double>(ks, [](const K& k) { return k.bytes_per_device; }));
+    start_s_.append(column<double>(ks, [](const K& k) { return to_seconds(k.start_ps); }));
+    end_s_.append(column<double>(ks, [](const K& k) { return seconds_or_never(k.end_ps); }));
+  }
+
+ private:
+  H5::Group group_;
+  Hdf5Column<std::int64_t> request_;
+  Hdf5Column<std::int32_t> out_;  // 1 fast -> slow, 0 back in
+  Hdf5Column<double> bytes_per_device_, start_s_, end_s_;
+};
+
+class FastTierTable {
+ public:
+  explicit FastTierTable(const H5::Group& timeseries)
+      : group_(create_group(timeseries, "fast_tier")),
+        time_s_(group_, "time_s"),
+        engine_(group_, "engine"),
+        used_bytes_(group_, "used_bytes") {}
+
+  void append(const std::vector<OccupancySample>& os) {
+    using O = OccupancySample;
+    time_s_.append(column<double>(os, [](const O& o) { return to_seconds(o.time_ps); }));
+    engine_.append(column<std::int32_t>(os, [](const O& o) { return o.engine; }));
+    used_bytes_.append(column<double>(os, [](const O& o) { return o.used_bytes; }));
+  }
+
+ private:
+  H5::Group group_;
+  Hdf5Column<double> time_s_;
+  Hdf5Column<std::int32_t> engine_;
+  Hdf5Column<double> used_bytes_;
+};
+
+// [resource, bucket] utilisation, growing along the buckets. A chunk spans
+// every resource, so a part's buckets land in one chunk (and one cache slot).
+class LinkUtilisationTable {
+ public:
+  LinkUtilisationTable(const H5::Group& timeseries, std::size_t resources) : resources_(resources) {
+    const hsize_t dims[2] = {resources_, 0};
+    const hsize_t max_dims[2] = {resources_, H5S_UNLIMITED};
+    const hsize_t chunk_rows = std::max<hsize_t>(resources_, 1);
+    const hsize_t chunk_buckets = std::max<hsize_t>(kChunkValues / chunk_rows, 1);
+    dataset_ = timeseries.createDataSet("link_utilisation", H5::PredType::NATIVE_DOUBLE,
+                                        H5::DataSpace(2, dims, max_dims),
+                                        workload::dataset_props({chunk_rows, chunk_buckets}, true));
+  }
+
+  hsize_t resources() const { return resources_; }
+
+  void append(const std::vector<std::vector<double>>& utilisation, std::size_t first_bucket) {
+    if (utilisation.size() != resources_)
+      throw std::logic_error(
+          fmt::format("link utilisation of {} resources after parts with {}", utilisation.size(), resources_));
+    const hsize_t n = utilisation.empty() ? 0 : utilisation.front().size();
+    for (const std::vector<double>& row : utilisation)
+      if (row.size() != n) throw std::logic_error("link utilisation rows of different lengths in one part");
+    if (n == 0) return;
+    if (first_bucket != buckets_)
+      throw std::logic_error(fmt::format("link utilisation part starts at bucket {} after {} buckets written",
+                                         first_bucket, buckets_));
+    std::vector<double> flat;
+    flat.reserve(resources_ * n);
+    for (const std::vector<double>& row : utilisation) flat.insert(flat.end(), row.begin(), row.end());
+    const hsize_t size[2] = {resources_, buckets_ + n};
+    dataset_.extend(size);
+    H5::DataSpace file_space = dataset_.getSpace();
+    const hsize_t start[2] = {0, buckets_};
+    const hsize_t count[2] = {resources_, n};
+    file_space.selectHyperslab(H5S_SELECT_SET, count, start);
+    dataset_.write(flat.data(), H5::PredType::NATIVE_DOUBLE, H5::DataSpace(2, count), file_space);
+    buckets_ += n;
+  }
+
+  void set_bucket_s(double bucket_s) {
+    const auto& D = H5::PredType::NATIVE_DOUBLE;
+    dataset_.createAttribute("bucket_s", D, H5::DataSpace(H5S_SCALAR)).write(D, &bucket_s);
+  }
+
+ private:
+  static constexpr hsize_t kChunkValues = 65536;
+  hsize_t resources_ = 0;
+  hsize_t buckets_ = 0;
+  H5::DataSet dataset_;
+};
+
+void write_resources(const H5::Group& parent, const std::vector<ResourceInfo>& resources) {
+  using RI = ResourceInfo;
+  const H5::Group group = create_group(parent, "resources");
+  Hdf5Column<std::string>(group, "name").append(column<std::string>(resources, [](const RI& r) { return r.name; }));
+  Hdf5Column<double>(group, "bandwidth_bytes_per_s")
+      .append(column<double>(resources, [](const RI& r) { return r.bandwidth_bytes_per_s; }));
+}
+
+void write_experts(const H5::Group& parent, const std::vector<ExpertStats>& experts) {
+  using E = ExpertStats;
+  const H5::Group group = create_group(parent, "experts");
+  Hdf5Column<std::int64_t>(group, "requests").append(column<std::int64_t>(experts, [](const E& e) { return e.requests; }));
+  Hdf5Column<std::int64_t>(group, "hits").append(column<std::int64_t>(experts, [](const E& e) { return e.hits; }));
+  Hdf5Column<std::int64_t>(group, "switches").append(column<std::int64_t>(experts, [](const E& e) { return e.switches; }));
+  Hdf5Column<std::int64_t>(group, "evictions").append(column<std::int64_t>(experts, [](const E& e) { return e.evictions; }));
+  Hdf5Column<double>(group, "bytes_moved")
+      .append(column<double>(experts, [](const E& e) { return static_cast<double>(e.bytes_moved); }));
+}
+
+}  // namespace
+
+struct ResultsWriter::Tables {
+  explicit Tables(const std::filesystem::path& path)
+      : file(path),
+        requests(file.root()),
+        batches(file.root()),
+        switches(file.root()),
+        kv_swaps(file.root()),
+        timeseries(create_group(file.root(), "timeseries")),
+        fast_tier(timeseries) {}
+
+  workload::Hdf5OutputFile file;  // declared first: closes (or removes) the file after every table
+  RequestTable requests;
+  std::optional<TokenTable> tokens;  // only when tokens are recorded
+  BatchTable batches;
+  SwitchTable switches;
+  KvSwapTable kv_swaps;
+  H5::Group timeseries;
+  FastTierTable fast_tier;
+  std::optional<LinkUtilisationTable> link_utilisation;  // its resource count comes with the first buckets
+};
+
+ResultsWriter::ResultsWriter(const std::filesystem::path& file) : tables_(std::make_unique<Tables>(file)) {}
+
+ResultsWriter::~ResultsWriter() = default;
+
+void ResultsWriter::append(const ServingResult& part) {
+  if (!tables_) throw std::logic_error("ResultsWriter::append after finish");
+  Tables& t = *tables_;
+  if (!part.link_utilisation.empty()) {  // first: a part that does not continue the buckets adds no row
+    if (!t.link_utilisation) t.link_utilisation.emplace(t.timeseries, part.link_utilisation.size());
+    t.link_utilisation->append(part.link_utilisation, part.link_first_bucket);
+  }
+  t.requests.append(part.requests);
+  if (TokenTable::any(part.requests)) {
+    if (!t.tokens) t.tokens.emplace(t.file.root());
+    t.tokens->append(part.requests);
+  }
+  t.batches.append(part.batches);
+  t.switches.append(part.switches);
+  t.kv_swaps.append(part.kv_swaps);
+  t.fast_tier.append(part.occupancy);
+}
+
+void ResultsWriter::finish(const ServingResult& whole_run, const std::string& summary_json) {
+  if (!tables_) throw std::logic_error("ResultsWriter::finish called twice");
+  Tables& t = *tables_;
+  if (!t.link_utilisation) t.link_utilisation.emplace(t.timeseries, whole_run.resources.size());
+  if (t.link_utilisation->resources() != whole_run.resources.size())
+    throw std::logic_error(fmt::format("link utilisation of {} resources in a run with {}",
+                                       t.link_utilisation->resources(), whole_run.resources.size()));
+  t.link_utilisation->set_bucket_s(whole_run.link_bucket_s);
+  write_resources(t.file.root(), whole_run.resources);
+  write_experts(t.file.root(), whole_run.experts);
+  const H5::StrType str(H5::PredType::C_S1, summary_json.size() + 1);
+  t.file.root().createAttribute("summary_json", str, H5::DataSpace(H5S_SCALAR)).write(str, summary_json.c_str());
+  t.file.commit();
+  tables_.reset();
+}
+
+void write_results_hdf5(const std::filesystem::path& file, const ServingResult& result, const std::string& summary_json) {
+  ResultsWriter writer(file);
+  writer.append(result);
+  writer.finish(result, summary_json);
 }
 
 }  // namespace coesim::serving

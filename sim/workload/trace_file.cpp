@@ -10,6 +10,9 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/workload/hdf5_column.h"
+#include "sim/workload/hdf5_output_file.h"
+#include "sim/workload/pending_file.h"
 
 namespace coesim::workload {
 namespace {
@@ -24,96 +27,62 @@ const char* const kColumns[] = {"arrival_time_s", "input_tokens", "output_tokens
 
 class Hdf5TraceWriter : public TraceWriter {
  public:
-  explicit Hdf5TraceWriter(std::filesystem::path file)
-      : file_(std::move(file)), tmp_(file_.string() + ".tmp"), h5_(tmp_.string(), H5F_ACC_TRUNC) {
-    H5::Group g = h5_.createGroup("trace");
-    const hsize_t zero = 0;
-    const hsize_t unlimited = H5S_UNLIMITED;
-    const hsize_t chunk = kBlockRows;
-    H5::DSetCreatPropList props;
-    props.setChunk(1, &chunk);
-    props.setDeflate(4);
-    H5::DSetCreatPropList string_props;  // variable-length strings do not compress
-    string_props.setChunk(1, &chunk);
-    const H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
-    const auto make = [&](const char* name, const H5::DataType& type, const H5::DSetCreatPropList& p) {
-      return g.createDataSet(name, type, H5::DataSpace(1, &zero, &unlimited), p);
-    };
-    arrival_ = make("arrival_time_s", H5::PredType::NATIVE_DOUBLE, props);
-    input_ = make("input_tokens", H5::PredType::NATIVE_INT64, props);
-    output_ = make("output_tokens", H5::PredType::NATIVE_INT64, props);
-    prompt_ = make("prompt_id", str, string_props);
-    category_ = make("category", str, string_props);
-    expert_ = make("expert", H5::PredType::NATIVE_INT32, props);
-    session_ = make("session_id", H5::PredType::NATIVE_INT64, props);
-  }
-  ~Hdf5TraceWriter() override {
-    if (!closed_) {
-      h5_.close();
-      std::filesystem::remove(tmp_);
-    }
-  }
+  explicit Hdf5TraceWriter(const std::filesystem::path& file)
+      : file_(file),
+        trace_(create_group(file_.root(), "trace")),
+        arrival_(trace_, "arrival_time_s"),
+        input_(trace_, "input_tokens"),
+        output_(trace_, "output_tokens"),
+        prompt_(trace_, "prompt_id"),
+        category_(trace_, "category"),
+        expert_(trace_, "expert"),
+        session_(trace_, "session_id") {}
 
   void write(const TraceRecord& r) override {
     check_order(r);
-    block_.push_back(r);
-    if (block_.size() == kBlockRows) flush();
+    block_.arrival.push_back(r.arrival_time_s);
+    block_.input.push_back(r.input_tokens);
+    block_.output.push_back(r.output_tokens);
+    block_.prompt.push_back(r.prompt_id);
+    block_.category.push_back(r.category);
+    block_.expert.push_back(r.expert);
+    block_.session.push_back(r.session_id);
+    if (block_.arrival.size() == kBlockRows) flush();
   }
 
   void close() override {
     flush();
-    h5_.close();
-    std::filesystem::rename(tmp_, file_);
-    closed_ = true;
+    file_.commit();
   }
 
  private:
-  template <typename T>
-  static void append(H5::DataSet& ds, const std::vector<T>& values, const H5::DataType& type, hsize_t at) {
-    const hsize_t n = values.size();
-    const hsize_t size = at + n;
-    ds.extend(&size);
-    H5::DataSpace file_space = ds.getSpace();
-    file_space.selectHyperslab(H5S_SELECT_SET, &n, &at);
-    const H5::DataSpace mem(1, &n);
-    ds.write(values.data(), type, mem, file_space);
-  }
-
-  void flush() {
-    if (block_.empty()) return;
+  // The rows not yet appended, column by column.
+  struct Block {
     std::vector<double> arrival;
     std::vector<std::int64_t> input, output, session;
+    std::vector<std::string> prompt, category;
     std::vector<std::int32_t> expert;
-    std::vector<const char*> prompt, category;
-    for (const TraceRecord& r : block_) {
-      arrival.push_back(r.arrival_time_s);
-      input.push_back(r.input_tokens);
-      output.push_back(r.output_tokens);
-      prompt.push_back(r.prompt_id.c_str());
-      category.push_back(r.category.c_str());
-      expert.push_back(r.expert);
-      session.push_back(r.session_id);
-    }
-    const auto at = static_cast<hsize_t>(written_);
-    append(arrival_, arrival, H5::PredType::NATIVE_DOUBLE, at);
-    append(input_, input, H5::PredType::NATIVE_INT64, at);
-    append(output_, output, H5::PredType::NATIVE_INT64, at);
-    const H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
-    append(prompt_, prompt, str, at);
-    append(category_, category, str, at);
-    append(expert_, expert, H5::PredType::NATIVE_INT32, at);
-    append(session_, session, H5::PredType::NATIVE_INT64, at);
-    written_ += static_cast<std::int64_t>(block_.size());
-    block_.clear();
+  };
+
+  void flush() {
+    arrival_.append(block_.arrival);
+    input_.append(block_.input);
+    output_.append(block_.output);
+    prompt_.append(block_.prompt);
+    category_.append(block_.category);
+    expert_.append(block_.expert);
+    session_.append(block_.session);
+    block_ = Block{};
   }
 
-  std::filesystem::path file_;
-  std::filesystem::path tmp_;
-  H5::H5File h5_;
-  H5::DataSet arrival_, input_, output_, prompt_, category_, expert_, session_;
-  std::vector<TraceRecord> block_;
-  std::int64_t written_ = 0;
-  bool closed_ = false;
+  Hdf5OutputFile file_;
+  H5::Group trace_;
+  Hdf5Column<double> arrival_;
+  Hdf5Column<std::int64_t> input_, output_;
+  Hdf5Column<std::string> prompt_, category_;
+  Hdf5Column<std::int32_t> expert_;
+  Hdf5Column<std::int64_t> session_;
+  Block block_;
 };
 
 void read_hdf5(const std::filesystem::path& file, const std::function<bool(const TraceRecord&)>& visit) {
@@ -170,16 +139,9 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
 
 class CsvTraceWriter : public TraceWriter {
  public:
-  explicit CsvTraceWriter(std::filesystem::path file)
-      : file_(std::move(file)), tmp_(file_.string() + ".tmp"), out_(tmp_, std::ios::binary) {
-    if (!out_) throw ConfigError(tmp_.string(), 0, 0, "", "cannot write");
+  explicit CsvTraceWriter(const std::filesystem::path& file) : pending_(file), out_(pending_.tmp(), std::ios::binary) {
+    if (!out_) throw ConfigError(pending_.tmp().string(), 0, 0, "", "cannot write");
     out_ << native_csv_header() << '\n';
-  }
-  ~CsvTraceWriter() override {
-    if (!closed_) {
-      out_.close();
-      std::filesystem::remove(tmp_);
-    }
   }
   void write(const TraceRecord& r) override {
     check_order(r);
@@ -191,15 +153,13 @@ class CsvTraceWriter : public TraceWriter {
   }
   void close() override {
     out_.close();
-    std::filesystem::rename(tmp_, file_);
-    closed_ = true;
+    if (!out_) throw ConfigError(pending_.tmp().string(), 0, 0, "", "cannot write");
+    pending_.commit();
   }
 
  private:
-  std::filesystem::path file_;
-  std::filesystem::path tmp_;
+  PendingFile pending_;  // declared first: removes the temporary after out_ closes it
   std::ofstream out_;
-  bool closed_ = false;
 };
 
 template <typename T>

@@ -1,0 +1,71 @@
+#include "sim/workload/hdf5_column.h"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "sim/workload/hdf5_output_file.h"
+
+namespace coesim::workload {
+namespace {
+
+// Numbers compress, so a mostly empty last chunk costs little; variable-
+// length strings cannot be filtered, so their chunks stay small.
+constexpr hsize_t kChunkRows = 65536;
+constexpr hsize_t kStringChunkRows = 4096;
+constexpr std::size_t kStringBufferBytesPerRow = 32;  // above a pointer in memory and a heap id in the file
+
+template <typename T>
+H5::DataType element_type() {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return H5::StrType(H5::PredType::C_S1, H5T_VARIABLE);
+  } else if constexpr (std::is_same_v<T, std::int32_t>) {
+    return H5::PredType::NATIVE_INT32;
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    return H5::PredType::NATIVE_INT64;
+  } else {
+    static_assert(std::is_same_v<T, double>);
+    return H5::PredType::NATIVE_DOUBLE;
+  }
+}
+
+}  // namespace
+
+template <typename T>
+Hdf5Column<T>::Hdf5Column(const H5::Group& group, const std::string& name) {
+  const hsize_t zero = 0;
+  const hsize_t unlimited = H5S_UNLIMITED;
+  constexpr bool is_string = std::is_same_v<T, std::string>;
+  dataset_ = group.createDataSet(name, element_type<T>(), H5::DataSpace(1, &zero, &unlimited),
+                                 dataset_props({is_string ? kStringChunkRows : kChunkRows}, !is_string));
+}
+
+template <typename T>
+void Hdf5Column<T>::append(const std::vector<T>& values) {
+  if (values.empty()) return;
+  const hsize_t n = values.size();
+  const hsize_t rows = rows_ + n;
+  dataset_.extend(&rows);
+  H5::DataSpace file_space = dataset_.getSpace();
+  file_space.selectHyperslab(H5S_SELECT_SET, &n, &rows_);
+  const H5::DataSpace memory(1, &n);
+  if constexpr (std::is_same_v<T, std::string>) {
+    std::vector<const char*> raw;
+    raw.reserve(values.size());
+    for (const std::string& v : values) raw.push_back(v.c_str());
+    // HDF5 converts strings through buffers it zero-fills on every write (1 MiB
+    // by default): size them to this block, or small appends cost 1 MiB each.
+    H5::DSetMemXferPropList transfer;
+    transfer.setBuffer(std::min<std::size_t>(n * kStringBufferBytesPerRow, std::size_t{1} << 20), nullptr, nullptr);
+    dataset_.write(raw.data(), element_type<T>(), memory, file_space, transfer);
+  } else {
+    dataset_.write(values.data(), element_type<T>(), memory, file_space);
+  }
+  rows_ = rows;
+}
+
+template class Hdf5Column<std::int32_t>;
+template class Hdf5Column<std::int64_t>;
+template class Hdf5Column<double>;
+template class Hdf5Column<std::string>;
+
+}  // namespace coesim::workload

@@ -1,0 +1,43 @@
+#include "sim/workload/hdf5_output_file.h"
+
+namespace coesim::workload {
+namespace {
+
+// Closing the file closes the objects still open in it, so commit() never
+// renames a file that a live dataset handle would still write to.
+H5::FileAccPropList strong_close() {
+  H5::FileAccPropList fapl;
+  fapl.setFcloseDegree(H5F_CLOSE_STRONG);
+  return fapl;
+}
+
+}  // namespace
+
+Hdf5OutputFile::Hdf5OutputFile(const std::filesystem::path& file)
+    : pending_(file), h5_(pending_.tmp().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, strong_close()) {}
+
+void Hdf5OutputFile::commit() {
+  h5_.close();
+  pending_.commit();
+}
+
+H5::Group create_group(const H5::Group& parent, const std::string& name) {
+  // The C++ API (1.10) has no group creation property list class.
+  const H5::PropList gcpl(H5P_GROUP_CREATE);
+  H5Pset_obj_track_times(gcpl.getId(), false);
+  const hid_t id = H5Gcreate2(parent.getId(), name.c_str(), H5P_DEFAULT, gcpl.getId(), H5P_DEFAULT);
+  if (id < 0) throw H5::GroupIException("create_group", "cannot create group " + name);
+  H5::Group group(id);  // takes a reference of its own
+  H5Gclose(id);
+  return group;
+}
+
+H5::DSetCreatPropList dataset_props(const std::vector<hsize_t>& chunk, bool deflate) {
+  H5::DSetCreatPropList props;
+  H5Pset_obj_track_times(props.getId(), false);
+  if (!chunk.empty()) props.setChunk(static_cast<int>(chunk.size()), chunk.data());
+  if (deflate) props.setDeflate(4);
+  return props;
+}
+
+}  // namespace coesim::workload

@@ -1,0 +1,37 @@
+#pragma once
+// An HDF5 file as coesim writes it: under a temporary name until commit()
+// (a failed run leaves any earlier file intact), and with no object
+// modification times, so two identical runs give byte-identical files.
+// Groups and datasets in it are made with create_group and dataset_props.
+#include <H5Cpp.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/workload/pending_file.h"
+
+namespace coesim::workload {
+
+class Hdf5OutputFile {
+ public:
+  explicit Hdf5OutputFile(const std::filesystem::path& file);
+
+  H5::Group& root() { return h5_; }
+  // Closes the file and every group and dataset still open in it, then
+  // renames it over `file`. Without commit() the temporary file is removed.
+  void commit();
+
+ private:
+  PendingFile pending_;  // declared first: removes the temporary after h5_ closes it
+  H5::H5File h5_;
+};
+
+// A group without a modification time.
+H5::Group create_group(const H5::Group& parent, const std::string& name);
+
+// Dataset creation properties without a modification time: chunked with
+// `chunk` (one size per dimension) when given, deflate level 4 when `deflate`.
+H5::DSetCreatPropList dataset_props(const std::vector<hsize_t>& chunk = {}, bool deflate = false);
+
+}  // namespace coesim::workload

@@ -1,0 +1,28 @@
+#pragma once
+// A file written under a temporary name (`file` + ".tmp") and renamed over
+// `file` only once complete, so a failed or interrupted writer leaves any
+// earlier file intact and never a half-written one under the real name.
+#include <filesystem>
+
+namespace coesim::workload {
+
+class PendingFile {
+ public:
+  explicit PendingFile(std::filesystem::path file);
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+  // Without commit(): removes the temporary file.
+  ~PendingFile();
+
+  // Where to write until commit().
+  const std::filesystem::path& tmp() const { return tmp_; }
+  // Renames the temporary file over `file`; close it first.
+  void commit();
+
+ private:
+  std::filesystem::path file_;
+  std::filesystem::path tmp_;
+  bool committed_ = false;
+};
+
+}  // namespace coesim::workload
