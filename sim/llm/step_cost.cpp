@@ -55,16 +55,21 @@ StepCost decode_cost(const ModelSpec& m, std::int64_t context_tokens, std::int64
   return decode_cost(ModelCostTerms::of(m), context_tokens, batch);
 }
 
-StepCost decode_cost(const ModelCostTerms& t, std::int64_t context_tokens, std::int64_t batch) {
+SequenceDecodeCost decode_sequence_cost(const ModelCostTerms& t, std::int64_t context_tokens) {
   require(context_tokens >= 0, "context_tokens", context_tokens);
-  require(batch >= 1, "batch", batch);
-  // Per sequence, over all layers.
+  // Query-key pairs over all layers.
   double pairs = static_cast<double>((t.num_layers - t.windowed_layers) * (context_tokens + 1));
   if (t.windowed_layers > 0)
     pairs += static_cast<double>(t.windowed_layers * (std::min(context_tokens, *t.window_tokens) + 1));
-  const double per_sequence = t.matmul_flops_per_token + t.attention_flops_per_pair * pairs + t.lm_head_flops_per_token;
+  return {t.matmul_flops_per_token + t.attention_flops_per_pair * pairs + t.lm_head_flops_per_token,
+          kv_bytes_for_context(t, context_tokens) + t.kv_bytes_per_token};
+}
+
+StepCost decode_cost(const ModelCostTerms& t, std::int64_t context_tokens, std::int64_t batch) {
+  require(batch >= 1, "batch", batch);
+  const SequenceDecodeCost one = decode_sequence_cost(t, context_tokens);
   StepCost cost;
-  cost.flops = per_sequence * static_cast<double>(batch);
+  cost.flops = one.flops * static_cast<double>(batch);
   cost.weight_bytes = step_weight_bytes(t, batch);
   cost.kv_read_bytes = batch * kv_bytes_for_context(t, context_tokens);
   cost.kv_write_bytes = batch * t.kv_bytes_per_token;

@@ -40,4 +40,12 @@ StepCost prefill_cost(const ModelCostTerms& terms, std::int64_t prompt_tokens);
 StepCost decode_cost(const ModelSpec& spec, std::int64_t context_tokens, std::int64_t batch);
 StepCost decode_cost(const ModelCostTerms& terms, std::int64_t context_tokens, std::int64_t batch);
 
+// One sequence's share of a decode step (decode_cost without the weights):
+// the serving loop's inner loop, called for every sequence of every step.
+struct SequenceDecodeCost {
+  double flops = 0;
+  std::int64_t kv_bytes = 0;  // read and written
+};
+SequenceDecodeCost decode_sequence_cost(const ModelCostTerms& terms, std::int64_t context_tokens);
+
 }  // namespace coesim::llm

@@ -109,9 +109,9 @@ StepTime ExecutionModel::decode(const StepModel& m, std::span<const std::int64_t
   double flops = 0;
   double bytes = 0;
   for (const std::int64_t context : contexts) {
-    const llm::StepCost c = llm::decode_cost(m.cost, context, 1);
+    const llm::SequenceDecodeCost c = llm::decode_sequence_cost(m.cost, context);
     flops += c.flops;
-    bytes += static_cast<double>(c.kv_read_bytes + c.kv_write_bytes);
+    bytes += static_cast<double>(c.kv_bytes);
   }
   const auto batch = static_cast<std::int64_t>(contexts.size());
   bytes += static_cast<double>(llm::step_weight_bytes(m.cost, batch));

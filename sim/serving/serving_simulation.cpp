@@ -771,7 +771,10 @@ class Engine : public EngineView {
   // path grows, evicts or preempts at that step.
   void run_decode(const Step& step, std::vector<std::int64_t> contexts, TimePs first_ps) {
     const StepModel& model = step_models_[static_cast<std::size_t>(step.expert)];
+    // Each step's time when token times are recorded; else the count and total suffice.
     std::vector<TimePs> step_ps{first_ps};
+    std::int64_t steps = 1;
+    TimePs total = first_ps;
     const Repeat repeat = scheduler_->repeats(step, records_, sim_.now());
     std::vector<double> held;  // per request of the step: KV bytes after the run's steps so far
     std::vector<std::int64_t> covered;  // tokens those blocks hold (checked again only past them)
@@ -788,8 +791,8 @@ class Engine : public EngineView {
       if (repeat.until_ps != kNever) horizon = std::min(horizon.value_or(repeat.until_ps), repeat.until_ps);
       double growth_bytes = 0;
       TimePs end = sim_.now() + first_ps;
-      while (static_cast<std::int64_t>(step_ps.size()) < limit) {
-        const auto i = static_cast<std::int64_t>(step_ps.size());  // this step runs with tokens_out + i produced
+      while (steps < limit) {
+        const std::int64_t i = steps;  // this step runs with tokens_out + i produced
         double extra = 0;
         std::vector<double> need;  // filled only at a block boundary
         for (std::size_t k = 0; k < step.requests.size(); ++k) {
@@ -817,26 +820,31 @@ class Engine : public EngineView {
           growth_bytes += extra;
         }
         end += t;
-        step_ps.push_back(t);
+        total += t;
+        ++steps;
+        if (setup_.record_token_times) step_ps.push_back(t);
       }
     }
     for (const auto& [at_ps, bytes] : growth) charge(bytes, at_ps);
     if (!growth.empty())
       for (std::size_t k = 0; k < step.requests.size(); ++k) kv_held_[step.requests[k]] = held[k];
-    TimePs total = 0;
-    for (const TimePs t : step_ps) total += t;
-    sim_.schedule_in(total, [this, step_ps = std::move(step_ps)] {
-      // Every step but the last ends inside the run: record its token.
-      TimePs at = sim_.now();
-      for (std::size_t i = step_ps.size() - 1; i > 0; --i) at -= step_ps[i];
-      for (std::size_t i = 0; i + 1 < step_ps.size(); ++i) {
-        for (const std::int64_t id : current_->requests) {
-          RequestRecord& r = records_[id];
-          r.cached_tokens = r.request.input_tokens + r.tokens_out;
-          ++r.tokens_out;
-          if (setup_.record_token_times) r.token_ps.push_back(at);
+    sim_.schedule_in(total, [this, steps, step_ps = std::move(step_ps)] {
+      // Every step but the last ends inside the run: its token counts (and
+      // is timed, when recorded); compute_done() takes the last.
+      for (const std::int64_t id : current_->requests) {
+        RequestRecord& r = records_[id];
+        if (setup_.record_token_times) {
+          TimePs at = sim_.now();
+          for (std::size_t i = step_ps.size() - 1; i > 0; --i) at -= step_ps[i];
+          for (std::size_t i = 0; i + 1 < step_ps.size(); ++i) {
+            r.token_ps.push_back(at);
+            at += step_ps[i + 1];
+          }
         }
-        at += step_ps[i + 1];
+        if (steps > 1) {
+          r.tokens_out += steps - 1;
+          r.cached_tokens = r.request.input_tokens + r.tokens_out - 1;
+        }
       }
       compute_done();
     });
