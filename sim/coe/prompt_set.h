@@ -50,7 +50,8 @@ PromptSet load_prompt_set(const std::filesystem::path& file, const PromptFields&
 PromptSet parse_prompt_set(const std::string& text, const std::string& source, const PromptFields& fields = {});
 
 // One JSON object per line, {"prompt_id", "category", "prompt"}: a set that
-// load_prompt_set reads back with its default field detection.
+// load_prompt_set reads back with its default field detection. Written
+// under a temporary name and renamed, so a failure keeps an earlier file.
 void write_prompts_jsonl(const std::filesystem::path& file, const std::vector<Prompt>& prompts);
 
 }  // namespace coesim::coe

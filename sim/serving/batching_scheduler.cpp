@@ -64,7 +64,7 @@ class BatchingScheduler : public Scheduler {
     bool anything_running = false;
     for (const auto& [e, q] : queues_) anything_running = anything_running || !q.running.empty();
     std::optional<Step> step;
-    for (const int e : expert_order(records, view))
+    for (const int e : expert_order(records, view, order_))
       if ((step = step_for(e, records, view, !anything_running))) break;
     forget_idle();
     return step;
@@ -142,8 +142,8 @@ class BatchingScheduler : public Scheduler {
   }
 
   // (oldest arrival among its running and waiting requests, expert)
-  std::vector<std::pair<TimePs, int>> candidates(const RecordStore& records) const {
-    std::vector<std::pair<TimePs, int>> out;
+  void candidates(const RecordStore& records, std::vector<std::pair<TimePs, int>>& out) const {
+    out.clear();
     for (const auto& [e, q] : queues_) {
       TimePs oldest = INT64_MAX;
       if (!q.waiting.empty()) oldest = records[q.waiting.front()].request.arrival_ps;
@@ -151,13 +151,14 @@ class BatchingScheduler : public Scheduler {
       if (oldest != INT64_MAX) out.emplace_back(oldest, e);
     }
     std::sort(out.begin(), out.end());
-    return out;
   }
 
   // Experts in the order they should be tried: see the file comment.
-  std::vector<int> expert_order(const RecordStore& records, const EngineView& view) const {
-    const std::vector<std::pair<TimePs, int>> all = candidates(records);
-    std::vector<int> order;
+  // Fills `order` (a member reused from step to step: no allocation per step).
+  const std::vector<int>& expert_order(const RecordStore& records, const EngineView& view, std::vector<int>& order) {
+    candidates(records, candidates_);
+    const std::vector<std::pair<TimePs, int>>& all = candidates_;
+    order.clear();
     const auto add = [&order](int e) {
       if (std::find(order.begin(), order.end(), e) == order.end()) order.push_back(e);
     };
@@ -225,6 +226,8 @@ class BatchingScheduler : public Scheduler {
   bool grouped_;
   std::deque<std::int64_t> unrouted_;
   std::map<int, Queue> queues_;
+  std::vector<std::pair<TimePs, int>> candidates_;  // scratch of expert_order
+  std::vector<int> order_;                          // scratch of next_step
 };
 
 }  // namespace

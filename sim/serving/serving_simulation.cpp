@@ -634,7 +634,7 @@ class Engine : public EngineView {
     }
     try_prefetch();
     if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
-      if (step.kind == Step::Kind::Decode && !table_) return run_decode(step, tokens, seconds_to_ps_ceil(seconds));
+      if (step.kind == Step::Kind::Decode && !table_) return run_decode(step, std::move(tokens), seconds_to_ps_ceil(seconds));
       sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
       return;
     }
@@ -776,9 +776,15 @@ class Engine : public EngineView {
     std::int64_t steps = 1;
     TimePs total = first_ps;
     const Repeat repeat = scheduler_->repeats(step, records_, sim_.now());
-    std::vector<double> held;  // per request of the step: KV bytes after the run's steps so far
-    std::vector<std::int64_t> covered;  // tokens those blocks hold (checked again only past them)
-    std::vector<std::pair<TimePs, double>> growth;  // (step start, new KV bytes)
+    // Per request of the step: KV bytes after the run's steps so far, and the
+    // tokens those blocks hold (checked again only past them); the run's
+    // (step start, new KV bytes). Members reused from run to run.
+    std::vector<double>& held = run_held_;
+    std::vector<std::int64_t>& covered = run_covered_;
+    std::vector<std::pair<TimePs, double>>& growth = run_growth_;
+    held.clear();
+    covered.clear();
+    growth.clear();
     if (repeat.repeats) {
       std::int64_t limit = INT64_MAX;
       for (const std::int64_t id : step.requests) {
@@ -942,6 +948,9 @@ class Engine : public EngineView {
   double static_bytes_ = 0;
   std::vector<double> shard_bytes_;  // per expert, per device
   std::vector<StepModel> step_models_;  // per expert
+  std::vector<double> run_held_;          // scratch of run_decode
+  std::vector<std::int64_t> run_covered_;
+  std::vector<std::pair<TimePs, double>> run_growth_;
   std::optional<StepModel> router_step_model_;
   double idle_bytes_ = 0;            // shards of resident experts no request holds
   std::unordered_map<std::int64_t, double> kv_held_;
