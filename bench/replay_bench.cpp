@@ -70,11 +70,6 @@ int in_child(F body) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
-struct SummaryOnly : serving::ResultSink {
-  void append(const serving::ServingResult& part) override { summary.add(part); }
-  serving::SummaryAccumulator summary;
-};
-
 int replay(const std::string& label, const fs::path& trace, bool routed, std::int64_t requests) {
   const fs::path source(COESIM_SOURCE_DIR);
   fs::path file = source / "results/trace-replay/experiment-150.yaml";
@@ -95,10 +90,10 @@ int replay(const std::string& label, const fs::path& trace, bool routed, std::in
   doc.set_from_text("workload.trace=" + fs::absolute(trace).string());
   const auto x = experiment::load_experiment(doc);
   const auto start = std::chrono::steady_clock::now();
-  SummaryOnly sink;
-  const serving::ServingResult r = experiment::run_experiment(*x, sink);
+  serving::SummaryAccumulator summary;
+  const serving::ServingResult r = experiment::run_experiment(*x, summary);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const serving::ServingSummary s = sink.summary.finish(r);
+  const serving::ServingSummary s = summary.finish(r);
   std::printf("%-9s %9lld requests: %7.2f s wall, peak RSS %7.1f MiB, %llu events, %lld switches, TTFT p50 %.3f s\n",
               label.c_str(), static_cast<long long>(requests), wall_s, static_cast<double>(peak_rss_kib()) / 1024.0,
               static_cast<unsigned long long>(r.events), static_cast<long long>(s.switches), s.ttft_s.p50);

@@ -24,8 +24,9 @@ int main(int argc, char** argv) {
   doc.set_from_text("workload.requests=" + std::to_string(requests));
   const auto start = std::chrono::steady_clock::now();
   const auto x = experiment::load_experiment(doc);
-  const serving::ServingResult r = serving::run_serving(x->setup, experiment::generate_requests(*x));
-  const serving::ServingSummary s = serving::summarize(r);
+  serving::SummaryAccumulator summary;  // streaming, as `coesim run` without --out
+  const serving::ServingResult r = experiment::run_experiment(*x, summary);
+  const serving::ServingSummary s = summary.finish(r);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -49,7 +49,7 @@ class RunSink : public serving::ResultSink {
       writer = std::make_unique<serving::ResultsWriter>(std::filesystem::path(out_dir) / "results.h5");
   }
   void append(const serving::ServingResult& part) override {
-    summary.add(part);
+    summary.append(part);
     if (writer) writer->append(part);
   }
   serving::SummaryAccumulator summary;

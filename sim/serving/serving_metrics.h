@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/kernel/log_histogram.h"
+#include "sim/serving/result_sink.h"
 #include "sim/serving/serving_simulation.h"
 
 namespace coesim::serving {
@@ -39,10 +40,12 @@ struct ServingSummary {
 
 // Takes a run's final rows part by part (as a ResultSink receives them);
 // the result is the same however the rows are split into parts.
-class SummaryAccumulator {
+class SummaryAccumulator : public ResultSink {
  public:
   // Counts `part.requests` (finished or rejected) and `part.batches` (ended).
   void add(const ServingResult& part);
+  // As a run's sink: every part it hands over is added.
+  void append(const ServingResult& part) override { add(part); }
   // The run-wide figures (end time, preemptions, expert stats) come from
   // `whole_run`; its row vectors are not read (they may be empty).
   ServingSummary finish(const ServingResult& whole_run) const;
