@@ -36,7 +36,8 @@ class BatchingScheduler : public Scheduler {
 
   void on_rejected(std::int64_t id) override {
     std::erase(unrouted_, id);
-    for (auto& [e, q] : queues_) {
+    for (const int e : active_) {
+      Queue& q = queues_[static_cast<std::size_t>(e)];
       std::erase(q.waiting, id);
       std::erase(q.running, id);
     }
@@ -44,8 +45,10 @@ class BatchingScheduler : public Scheduler {
   }
 
   void on_preempted(std::int64_t id) override {
-    for (auto& [e, q] : queues_)
+    for (const int e : active_) {
+      Queue& q = queues_[static_cast<std::size_t>(e)];
       if (std::erase(q.running, id) > 0) enqueue(q, id);
+    }
   }
 
   std::optional<Step> next_step(const RecordStore& records, const EngineView& view) override {
@@ -58,11 +61,11 @@ class BatchingScheduler : public Scheduler {
       return s;
     }
     if (!o_.route) {
-      for (const std::int64_t id : unrouted_) queues_[records[id].request.expert].waiting.push_back(id);
+      for (const std::int64_t id : unrouted_) queue_to_fill(records[id].request.expert).waiting.push_back(id);
       unrouted_.clear();
     }
     bool anything_running = false;
-    for (const auto& [e, q] : queues_) anything_running = anything_running || !q.running.empty();
+    for (const int e : active_) anything_running = anything_running || !queues_[static_cast<std::size_t>(e)].running.empty();
     std::optional<Step> step;
     for (const int e : expert_order(records, view, order_))
       if ((step = step_for(e, records, view, !anything_running))) break;
@@ -73,15 +76,15 @@ class BatchingScheduler : public Scheduler {
   // Requests that ended leave here, before their records may be retired.
   void on_step_done(const Step& step, const RecordStore& records) override {
     if (step.kind != Step::Kind::Route) {
-      const auto it = queues_.find(step.expert);
-      if (it != queues_.end())
-        std::erase_if(it->second.running, [&](std::int64_t id) { return records[id].outcome != Outcome::Pending; });
+      if (has_queue(step.expert))
+        std::erase_if(queues_[static_cast<std::size_t>(step.expert)].running,
+                      [&](std::int64_t id) { return records[id].outcome != Outcome::Pending; });
       forget_idle();
       return;
     }
     for (const std::int64_t id : step.requests) {
       const RequestRecord& r = records[id];
-      if (r.outcome == Outcome::Pending) queues_[r.request.expert].waiting.push_back(id);
+      if (r.outcome == Outcome::Pending) queue_to_fill(r.request.expert).waiting.push_back(id);
     }
   }
 
@@ -93,16 +96,17 @@ class BatchingScheduler : public Scheduler {
   // the experts, so runs stop at the first such moment. A waiting request of
   // the step's expert that could still join its batch stops the run too.
   Repeat repeats(const Step& step, const RecordStore& records, TimePs now_ps) const override {
-    const auto it = queues_.find(step.expert);
-    if (step.kind != Step::Kind::Decode || !unrouted_.empty() || it == queues_.end() ||
-        it->second.running.size() != step.requests.size() ||
-        (!it->second.waiting.empty() && static_cast<int>(it->second.running.size()) < o_.batch_size))
+    if (step.kind != Step::Kind::Decode || !unrouted_.empty() || !has_queue(step.expert)) return {};
+    const Queue& own = queues_[static_cast<std::size_t>(step.expert)];
+    if (own.running.size() != step.requests.size() ||
+        (!own.waiting.empty() && static_cast<int>(own.running.size()) < o_.batch_size))
       return {};
     Repeat r{true, true, kNever};
     if (!grouped_ || o_.max_wait_s * 1e12 >= 9e18) return r;  // no request can become overdue in simulated time
     // One picosecond early, so rounding in the overdue test cannot matter.
     const TimePs wait_ps = seconds_to_ps_round(o_.max_wait_s) - 1;
-    for (const auto& [e, q] : queues_) {
+    for (const int e : active_) {
+      const Queue& q = queues_[static_cast<std::size_t>(e)];
       if (q.waiting.empty()) continue;
       const TimePs overdue_ps = records[q.waiting.front()].queued_ps + wait_ps;
       if (overdue_ps >= now_ps && (r.until_ps == kNever || overdue_ps < r.until_ps)) r.until_ps = overdue_ps;
@@ -113,8 +117,8 @@ class BatchingScheduler : public Scheduler {
   std::vector<int> upcoming_experts(const RecordStore& records, std::size_t max) const override {
     // Experts with routed requests waiting and none running, oldest first.
     std::vector<std::pair<std::int64_t, int>> order;
-    for (const auto& [e, q] : queues_)
-      if (!q.waiting.empty() && q.running.empty())
+    for (const int e : active_)
+      if (const Queue& q = queues_[static_cast<std::size_t>(e)]; !q.waiting.empty() && q.running.empty())
         order.emplace_back(records[q.waiting.front()].request.arrival_ps, e);
     std::sort(order.begin(), order.end());
     std::vector<int> out;
@@ -135,16 +139,28 @@ class BatchingScheduler : public Scheduler {
     q.waiting.insert(std::lower_bound(q.waiting.begin(), q.waiting.end(), id), id);
   }
 
-  // Only experts with requests stay in the map, so each step looks at the
-  // active experts, not at every expert ever used.
+  // Only experts with requests are active, so each step looks at those, not
+  // at every expert; queues stay allocated for the next time.
   void forget_idle() {
-    std::erase_if(queues_, [](const auto& entry) { return entry.second.waiting.empty() && entry.second.running.empty(); });
+    std::erase_if(active_, [&](int e) {
+      const Queue& q = queues_[static_cast<std::size_t>(e)];
+      return q.waiting.empty() && q.running.empty();
+    });
+  }
+  bool has_queue(int e) const { return static_cast<std::size_t>(e) < queues_.size(); }
+  // The expert's queue, made active (kept in expert order) for a request to join.
+  Queue& queue_to_fill(int e) {
+    if (!has_queue(e)) queues_.resize(static_cast<std::size_t>(e) + 1);
+    const auto at = std::lower_bound(active_.begin(), active_.end(), e);
+    if (at == active_.end() || *at != e) active_.insert(at, e);
+    return queues_[static_cast<std::size_t>(e)];
   }
 
   // (oldest arrival among its running and waiting requests, expert)
   void candidates(const RecordStore& records, std::vector<std::pair<TimePs, int>>& out) const {
     out.clear();
-    for (const auto& [e, q] : queues_) {
+    for (const int e : active_) {
+      const Queue& q = queues_[static_cast<std::size_t>(e)];
       TimePs oldest = INT64_MAX;
       if (!q.waiting.empty()) oldest = records[q.waiting.front()].request.arrival_ps;
       for (const std::int64_t id : q.running) oldest = std::min(oldest, records[id].request.arrival_ps);
@@ -165,7 +181,8 @@ class BatchingScheduler : public Scheduler {
     if (grouped_) {
       // The request queued longest, if longer than max_wait_s, goes first.
       std::optional<std::pair<TimePs, int>> overdue;
-      for (const auto& [e, q] : queues_) {
+      for (const int e : active_) {
+      const Queue& q = queues_[static_cast<std::size_t>(e)];
         if (q.waiting.empty()) continue;
         const RequestRecord& r = records[q.waiting.front()];
         if (to_seconds(view.now() - r.queued_ps) > o_.max_wait_s && view.runnable(e) &&
@@ -187,8 +204,8 @@ class BatchingScheduler : public Scheduler {
   // (nothing runs anywhere, so nothing will free room; the engine rejects
   // it if it can never fit).
   std::optional<Step> step_for(int e, const RecordStore& records, const EngineView& view, bool force) {
-    std::vector<std::int64_t>& run = queues_[e].running;
-    std::deque<std::int64_t>& wait = queues_[e].waiting;
+    std::vector<std::int64_t>& run = queues_[static_cast<std::size_t>(e)].running;
+    std::deque<std::int64_t>& wait = queues_[static_cast<std::size_t>(e)].waiting;
     // Admission: in queue order while the batch has room and the new KV
     // caches fit (the first one always, if nothing runs: the engine rejects
     // it if it can never fit).
@@ -225,7 +242,8 @@ class BatchingScheduler : public Scheduler {
   SchedulerOptions o_;
   bool grouped_;
   std::deque<std::int64_t> unrouted_;
-  std::map<int, Queue> queues_;
+  std::vector<Queue> queues_;  // by expert
+  std::vector<int> active_;    // experts with requests waiting or running, ascending
   std::vector<std::pair<TimePs, int>> candidates_;  // scratch of expert_order
   std::vector<int> order_;                          // scratch of next_step
 };
