@@ -1,0 +1,675 @@
+#include "sim/serving/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_error.h"
+#include "sim/kernel/invariants.h"
+#include "sim/llm/kv_cache_size.h"
+#include "sim/llm/model_size.h"
+
+namespace coesim::serving {
+
+Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, int group, int tp)
+    : setup_(s),
+      platform_(*s.platform),
+      sim_(context.sim),
+      network_(context.network),
+      resources_(*context.node_resources[static_cast<std::size_t>(node)]),
+      context_(context),
+      result_(context.result),
+      records_(context.records),
+      table_(context.table),
+      index_(index),
+      tp_(tp),
+      exec_(TpGroupHardware::of(platform_, tp_)),
+      policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
+      scheduler_(make_scheduler(s.scheduler)),
+      experts_(s.expert_models.size()) {
+  for (const llm::ModelSpec* m : s.expert_models) {
+    shard_bytes_.push_back(std::ceil(static_cast<double>(llm::weight_bytes(*m)) / tp_));
+    step_models_.push_back(StepModel::of(*m));
+  }
+  if (s.router_model != nullptr) router_step_model_ = StepModel::of(*s.router_model);
+  mode_ = s.host_link_mode.empty() ? platform_.default_host_link_mode : s.host_link_mode;
+  const std::vector<int> accelerators = platform_.accelerators();
+  devices_.assign(accelerators.begin() + group * tp_, accelerators.begin() + (group + 1) * tp_);
+  capacity_ = platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes;
+  result_.fast_tier_capacity_bytes_per_device = capacity_;
+  if (tp_ > 1 && !platform_.serving.tp_link.empty())
+    for (const int d : devices_) {
+      const std::string name =
+          fmt::format("{}[{}]", platform_.serving.tp_link, platform_.devices[static_cast<std::size_t>(d)].index);
+      const auto link = std::find_if(platform_.links.begin(), platform_.links.end(),
+                                     [&](const hw::Link& l) { return l.name == name; });
+      if (link == platform_.links.end())
+        throw config::UsageError(fmt::format("serving.tp_link '{}' needs one instance per accelerator (no {})",
+                                             platform_.serving.tp_link, name));
+      tp_links_.push_back(resources_.link_resource(static_cast<int>(link - platform_.links.begin())));
+    }
+  if (s.kv_preemption == "swap")
+    for (const int d : devices_)
+      if (platform_.route(platform_.fast_tier_of(d), platform_.slow_tier_of(d), mode_) == nullptr)
+        throw config::UsageError(fmt::format(
+            "kv_preemption swap needs a route from {} to {} on platform '{}' (the platform declares none)",
+            platform_.fast_tier_name(d), platform_.slow_tier_name(d), platform_.name));
+  reserve_static_memory();
+  if (index_ == 0) describe_model_choices();
+}
+
+void Engine::accept(std::int64_t id) {
+  ++assigned_;
+  RequestRecord& r = records_[id];
+  if (!setup_.scheduler.route) r.routed_ps = r.queued_ps = sim_.now();
+  scheduler_->on_arrival(id);
+  kick_after_arrivals();
+}
+
+bool Engine::resident(int expert) const {
+  return experts_[static_cast<std::size_t>(expert)].residency == Residency::Resident;
+}
+
+bool Engine::runnable(int expert) const {
+  if (experts_[static_cast<std::size_t>(expert)].residency != Residency::Absent) return true;
+  return free_bytes() + idle_bytes_ >= shard_bytes(expert);
+}
+
+double Engine::kv_room_bytes(int expert) const {
+  const ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+  double room = free_bytes() + idle_bytes_;
+  if (s.residency == Residency::Absent || idle(s)) room -= shard_bytes(expert);
+  return room;
+}
+
+std::vector<int> Engine::idle_experts(const std::vector<int>& keep) const {
+  std::vector<int> out;
+  for (std::size_t e = 0; e < experts_.size(); ++e) {
+    const ExpertState& s = experts_[e];
+    if (idle(s) &&
+        std::find(keep.begin(), keep.end(), static_cast<int>(e)) == keep.end())
+      out.push_back(static_cast<int>(e));
+  }
+  return out;
+}
+
+void Engine::set_expert(int expert, Residency residency, int active_delta) {
+  ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+  if (idle(s)) idle_bytes_ -= shard_bytes(expert);
+  s.residency = residency;
+  s.active_requests += active_delta;
+  if (idle(s)) idle_bytes_ += shard_bytes(expert);
+  if (invariants_enabled()) {
+    double recount = 0;
+    for (const int e : idle_experts({})) recount += shard_bytes(e);
+    if (recount != idle_bytes_)
+      throw std::logic_error(fmt::format("idle expert bytes {} but {} recounted", idle_bytes_, recount));
+  }
+}
+
+double Engine::kv_bytes_per_device(int expert, std::int64_t tokens) const {
+  const llm::ModelCostTerms& m = step_models_[static_cast<std::size_t>(expert)].cost;
+  const std::int64_t blocks = (tokens + setup_.kv_block_tokens - 1) / setup_.kv_block_tokens;
+  return static_cast<double>(llm::kv_bytes_for_context(m, blocks * setup_.kv_block_tokens)) / tp_;
+}
+
+void Engine::sample_occupancy(TimePs at_ps) {
+  auto& series = result_.occupancy;
+  if (!series.empty() && series.back().time_ps == at_ps && series.back().engine == index_) {
+    series.back().used_bytes = used_;
+  } else {
+    series.push_back({at_ps, index_, used_});
+  }
+}
+
+void Engine::charge(double bytes, TimePs at_ps) {
+  used_ += bytes;
+  sample_occupancy(at_ps < 0 ? sim_.now() : at_ps);
+  result_.peak_fast_tier_used_bytes_per_device = std::max(result_.peak_fast_tier_used_bytes_per_device, used_);
+  if (invariants_enabled() && used_ > capacity_ * (1 + 1e-12))
+    throw std::logic_error(fmt::format("fast tier over capacity: {} of {} bytes", used_, capacity_));
+}
+
+void Engine::release(double bytes) {
+  used_ -= bytes;
+  sample_occupancy(sim_.now());
+}
+
+void Engine::reserve_static_memory() {
+  double fixed = setup_.workspace_bytes_per_device;
+  if (setup_.router_model != nullptr) fixed += std::ceil(static_cast<double>(llm::weight_bytes(*setup_.router_model)) / tp_);
+  if (fixed > capacity_)
+    throw config::UsageError(fmt::format("router weights and workspace ({:.0f} bytes per device) exceed the fast "
+                                         "tier ({:.0f} bytes per device)",
+                                         fixed, capacity_));
+  charge(fixed);
+  static_bytes_ = fixed;
+  for (std::size_t e = 0; e < experts_.size(); ++e)
+    result_.expert_bytes_per_device_max = std::max(result_.expert_bytes_per_device_max, shard_bytes(static_cast<int>(e)));
+  if (result_.expert_bytes_per_device_max > 0)
+    result_.experts_that_fit = static_cast<int>((capacity_ - fixed) / result_.expert_bytes_per_device_max);
+}
+
+bool Engine::fits_ever(int expert, std::int64_t kv_tokens) const {
+  return static_bytes_ + shard_bytes(expert) + kv_bytes_per_device(expert, kv_tokens) <= capacity_;
+}
+
+bool Engine::make_room(double bytes, const std::vector<int>& keep) {
+  while (free_bytes() < bytes) {
+    const std::vector<int> candidates = idle_experts(keep);
+    if (candidates.empty()) return false;
+    const int victim = policy_->choose_victim(candidates);
+    if (victim < 0) return false;
+    set_expert(victim, Residency::Absent, 0);
+    release(shard_bytes(victim));
+    policy_->on_evict(victim);
+    ++result_.experts[static_cast<std::size_t>(victim)].evictions;
+  }
+  return true;
+}
+
+void Engine::start_load(int expert, bool prefetch) {
+  ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+  const double bytes = shard_bytes(expert);
+  charge(bytes);
+  set_expert(expert, Residency::Loading, 0);
+  s.load_start_ps = sim_.now();
+  ++loads_in_flight_;
+  ExpertStats& stats = result_.experts[static_cast<std::size_t>(expert)];
+  ++stats.switches;
+  if (prefetch) ++stats.prefetches;
+  const std::uint64_t total = llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]);
+  stats.bytes_moved += total;
+  s.shards_pending = tp_;
+  s.load_is_prefetch = prefetch;
+  for (int i = 0; i < tp_; ++i) {
+    const int device = devices_[static_cast<std::size_t>(i)];
+    const int from = platform_.slow_tier_of(device);
+    const int to = platform_.fast_tier_of(device);
+    const hw::Route* route = platform_.route(from, to, mode_);
+    if (route == nullptr) throw std::logic_error("serving: no copy route (platform validated without one)");
+    const std::uint64_t shard = total / static_cast<std::uint64_t>(tp_) +
+                                (static_cast<std::uint64_t>(i) < total % static_cast<std::uint64_t>(tp_) ? 1 : 0);
+    network_.start(resources_.path(*route), shard, [this, expert](const FlowRecord&) { shard_done(expert); });
+  }
+  context_.sample_links_later();
+}
+
+void Engine::shard_done(int expert) {
+  context_.sample_links_later();
+  ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+  if (--s.shards_pending > 0) return;
+  set_expert(expert, Residency::Resident, 0);
+  result_.switches.push_back({expert, s.load_start_ps, sim_.now(), s.load_is_prefetch});
+  --loads_in_flight_;
+  policy_->on_load(expert, sim_.now());
+  copy_ended();
+}
+
+void Engine::copy_ended() {
+  if (waiting_) {
+    waiting_ = false;
+    kick();
+  } else {
+    try_prefetch();
+  }
+}
+
+void Engine::start_kv_copy(std::int64_t id, bool out, double bytes_per_device) {
+  ++swaps_in_flight_;
+  const KvSwapRecord record{id, out, bytes_per_device, sim_.now(), kNever};
+  auto pending = std::make_shared<int>(tp_);
+  for (const int d : devices_) {
+    const int fast = platform_.fast_tier_of(d);
+    const int slow = platform_.slow_tier_of(d);
+    const hw::Route* route = out ? platform_.route(fast, slow, mode_) : platform_.route(slow, fast, mode_);
+    network_.start(resources_.path(*route), static_cast<std::uint64_t>(std::ceil(bytes_per_device)),
+                   [this, id, out, record, pending](const FlowRecord&) {
+                     context_.sample_links_later();
+                     if (--*pending > 0) return;
+                     result_.kv_swaps.push_back(record);
+                     result_.kv_swaps.back().end_ps = sim_.now();
+                     --swaps_in_flight_;
+                     RequestRecord& r = records_[id];
+                     if (out) {
+                       release_kv(r);
+                       r.kv = RequestRecord::Kv::Slow;
+                     } else {
+                       r.kv = RequestRecord::Kv::Fast;
+                     }
+                     copy_ended();
+                   });
+  }
+  context_.sample_links_later();
+}
+
+void Engine::try_prefetch() {
+  if (!setup_.prefetch || loads_in_flight_ > 0 || !current_.has_value()) return;
+  std::vector<int> keep = scheduler_->upcoming_experts(records_, 4);
+  keep.push_back(current_->expert);
+  for (const int e : scheduler_->upcoming_experts(records_, 4)) {
+    if (experts_[static_cast<std::size_t>(e)].residency != Residency::Absent) continue;
+    if (!fits_ever(e, 0)) return;
+    if (make_room(shard_bytes(e), keep)) start_load(e, true);
+    return;
+  }
+}
+
+void Engine::kick_after_arrivals() {
+  if (kick_pending_) return;
+  kick_pending_ = true;
+  sim_.schedule_in(0, [this] {
+    kick_pending_ = false;
+    kick();
+  }, Simulator::kPriorityLast);
+}
+
+void Engine::kick() {
+  if (busy_ || waiting_) return;
+  // A scheduler that keeps choosing steps that do nothing would spin
+  // forever at one instant: stop with an error instead.
+  if (sim_.now() != last_kick_ps_) {
+    last_kick_ps_ = sim_.now();
+    kicks_at_this_time_ = 0;
+  } else if (++kicks_at_this_time_ > 10 * static_cast<std::size_t>(records_.next_id() - records_.first_id() + 100)) {
+    throw std::logic_error("serving: no progress at one instant (scheduler bug)");
+  }
+  if (!current_) current_ = scheduler_->next_step(records_, *this);
+  if (!current_) return;
+  execute();
+}
+
+void Engine::execute() {
+  Step& step = *current_;
+  if (step.kind == Step::Kind::Route) return run_route(step);
+  const int e = step.expert;
+  ExpertState& s = experts_[static_cast<std::size_t>(e)];
+  if (step.kind == Step::Kind::Prefill && !step_seen_) {
+    step_seen_ = true;
+    ExpertStats& stats = result_.experts[static_cast<std::size_t>(e)];
+    stats.requests += static_cast<std::int64_t>(step.requests.size());
+    if (s.residency == Residency::Resident) stats.hits += static_cast<std::int64_t>(step.requests.size());
+  }
+  if (s.residency == Residency::Resident) return prepare_and_run(step);
+  if (s.residency == Residency::Absent) {
+    std::int64_t tokens = 0;
+    for (const std::int64_t id : step.requests) tokens = std::max(tokens, records_[id].request.input_tokens);
+    if (!fits_ever(e, tokens)) {
+      for (const std::int64_t id : std::vector<std::int64_t>(step.requests))
+        reject(id, fmt::format("expert '{}' ({:.0f} bytes per device) and its KV cache do not fit the fast tier "
+                               "({:.0f} bytes per device, {:.0f} taken by router and workspace)",
+                               setup_.expert_names[static_cast<std::size_t>(e)], shard_bytes(e), capacity_, static_bytes_));
+      return finish_step();
+    }
+    while (!make_room(shard_bytes(e), {e})) {
+      // Space is held by copies in flight or by running requests' KV:
+      // wait for a copy to end, or preempt the youngest running request.
+      if (loads_in_flight_ + swaps_in_flight_ > 0) {
+        waiting_ = true;
+        return;
+      }
+      const std::int64_t victim = preemption_victim(-1, step);
+      if (victim < 0) throw std::logic_error("serving: no room for an expert and nothing to free (simulator bug)");
+      preempt(victim, step);
+    }
+    start_load(e, false);
+  }
+  for (const std::int64_t id : step.requests) {
+    RequestRecord& r = records_[id];
+    if (r.switch_start_ps == kNever) r.switch_start_ps = sim_.now();
+  }
+  waiting_ = true;
+}
+
+void Engine::run_route(Step& step) {
+  busy_ = true;
+  context_.open_batch(step.requests);
+  double seconds = 0;
+  if (setup_.router_model != nullptr) {
+    std::vector<std::int64_t> tokens;
+    for (const std::int64_t id : step.requests) tokens.push_back(records_[id].request.input_tokens);
+    seconds = exec_.prefill(*router_step_model_, tokens).total_s();
+  }
+  sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] {
+    for (const std::int64_t id : current_->requests) {
+      RequestRecord& r = records_[id];
+      r.routed_ps = r.queued_ps = sim_.now();
+    }
+    finish_step();
+  });
+}
+
+void Engine::prepare_and_run(Step& step) {
+  bool wait = false;
+  for (const std::int64_t id : std::vector<std::int64_t>(step.requests)) {
+    if (std::find(step.requests.begin(), step.requests.end(), id) == step.requests.end()) continue;  // preempted
+    RequestRecord& r = records_[id];
+    if (r.switch_start_ps != kNever && r.switch_end_ps == kNever) r.switch_end_ps = sim_.now();
+    using Kv = RequestRecord::Kv;
+    if (r.kv == Kv::SwappingIn || r.kv == Kv::SwappingOut) {
+      wait = true;  // back in (or out, then in) before it can run
+      continue;
+    }
+    const KvReady ready = ensure_kv(r, step);
+    if (ready == KvReady::Wait) wait = true;
+    if (ready != KvReady::Yes) continue;
+    if (r.kv == Kv::Slow) {
+      r.kv = Kv::SwappingIn;
+      start_kv_copy(id, false, r.swapped_bytes_per_device);
+      wait = true;
+    }
+  }
+  if (wait) {
+    if (swaps_in_flight_ + loads_in_flight_ == 0) throw std::logic_error("serving: waiting with no copy in flight");
+    waiting_ = true;
+    return;
+  }
+  run_compute(step);
+}
+
+void Engine::run_compute(Step& step) {
+  const int e = step.expert;
+  if (step.requests.empty()) return finish_step();
+  busy_ = true;
+  const llm::ModelSpec& model = *setup_.expert_models[static_cast<std::size_t>(e)];
+  std::vector<std::int64_t> tokens;
+  double seconds = 0;
+  StepTime time;
+  if (step.kind == Step::Kind::Prefill) {
+    for (const std::int64_t id : step.requests) {
+      RequestRecord& r = records_[id];
+      if (r.prefill_start_ps == kNever) r.prefill_start_ps = sim_.now();
+      if (r.queued_ps == kNever) r.queued_ps = r.request.arrival_ps;
+      tokens.push_back(r.request.input_tokens + r.tokens_out);  // after a preemption: prompt + output so far
+      policy_->on_use(e, sim_.now());
+    }
+    if (table_) {
+      seconds = table_latency_s(model, step);
+    } else {
+      time = exec_.prefill(step_models_[static_cast<std::size_t>(e)], tokens);
+      seconds = time.total_s();
+    }
+  } else if (table_) {
+    seconds = 0;  // the table's latency was charged whole at the prefill
+  } else {
+    for (const std::int64_t id : step.requests) tokens.push_back(records_[id].cached_tokens);
+    time = exec_.decode(step_models_[static_cast<std::size_t>(e)], tokens);
+    seconds = time.total_s();
+  }
+  try_prefetch();
+  if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
+    if (step.kind == Step::Kind::Decode && !table_) return run_decode(step, std::move(tokens), seconds_to_ps_ceil(seconds));
+    sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
+    return;
+  }
+  // The all-reduce bytes go over each device's TP link as flows, after the
+  // rest of the step, so they share those links with anything else on them.
+  const double over_links_s = time.collective_bytes_per_device / exec_.hardware().tp_link_bytes_per_s;
+  const auto bytes = static_cast<std::uint64_t>(std::ceil(time.collective_bytes_per_device));
+  sim_.schedule_in(seconds_to_ps_ceil(seconds - over_links_s), [this, bytes] {
+    auto pending = std::make_shared<int>(static_cast<int>(tp_links_.size()));
+    for (const LinkId link : tp_links_)
+      network_.start({link}, bytes, [this, pending](const FlowRecord&) {
+        context_.sample_links_later();
+        if (--*pending == 0) compute_done();
+      });
+    context_.sample_links_later();
+  });
+}
+
+bool Engine::grow_kv(RequestRecord& r) {
+  const int e = r.request.expert;
+  const std::int64_t tokens = r.request.input_tokens + r.tokens_out;
+  const double need = kv_bytes_per_device(e, tokens);
+  const double held = kv_held(r);
+  if (need <= held) return true;
+  const Residency residency = experts_[static_cast<std::size_t>(e)].residency;
+  if (held == 0.0) set_expert(e, residency, +1);
+  if (free_bytes() < need - held && !make_room(need - held, {e})) {
+    if (held == 0.0) set_expert(e, residency, -1);
+    return false;
+  }
+  charge(need - held);
+  kv_held_[r.request.id] = need;
+  return true;
+}
+
+double Engine::kv_held(const RequestRecord& r) const {
+  const auto it = kv_held_.find(r.request.id);
+  return it == kv_held_.end() ? 0.0 : it->second;
+}
+
+void Engine::release_kv(const RequestRecord& r) {
+  const auto it = kv_held_.find(r.request.id);
+  if (it == kv_held_.end()) return;
+  release(it->second);
+  kv_held_.erase(it);
+  set_expert(r.request.expert, experts_[static_cast<std::size_t>(r.request.expert)].residency, -1);
+}
+
+double Engine::table_latency_s(const llm::ModelSpec& model, const Step& step) const {
+  const Request& r = records_[step.requests.front()].request;
+  const auto batch = static_cast<int>(step.requests.size());
+  const std::optional<double> s = table_->latency_s(model.name, tp_, batch, r.input_tokens, r.output_tokens);
+  if (!s)
+    throw config::UsageError(fmt::format(
+        "latency table {} has no entry for {} at tensor parallel {}, batch {}, {} input and {} output tokens (it "
+        "covers {} with {} in / {} out); the simulator does not extrapolate measurements",
+        table_->file, model.name, tp_, batch, r.input_tokens, r.output_tokens, table_->model, table_->input_tokens,
+        table_->output_tokens));
+  return *s;
+}
+
+Engine::KvReady Engine::ensure_kv(RequestRecord& r, Step& step) {
+  const std::int64_t self = r.request.id;
+  while (!grow_kv(r)) {
+    std::int64_t youngest = self;
+    bool others = false;
+    for (const auto& [id, bytes] : kv_held_) {
+      if (id == self || records_[id].kv == RequestRecord::Kv::SwappingOut) continue;
+      others = true;
+      youngest = std::max(youngest, id);
+    }
+    if (!others) {
+      if (swaps_in_flight_ > 0) return KvReady::Wait;  // room is on its way
+      reject(self, "KV cache does not fit the fast tier beside the running expert");
+      return KvReady::Left;
+    }
+    preempt(youngest, step);
+    if (youngest == self) return KvReady::Left;
+    if (records_[youngest].kv == RequestRecord::Kv::SwappingOut) return KvReady::Wait;
+  }
+  return KvReady::Yes;
+}
+
+std::int64_t Engine::preemption_victim(std::int64_t keep, const Step& step) const {
+  std::int64_t outside = -1;
+  std::int64_t inside = -1;
+  for (const auto& [id, bytes] : kv_held_) {
+    if (id == keep || records_[id].kv == RequestRecord::Kv::SwappingOut) continue;
+    const bool in_step = std::find(step.requests.begin(), step.requests.end(), id) != step.requests.end();
+    std::int64_t& best = in_step ? inside : outside;
+    best = std::max(best, id);
+  }
+  return outside >= 0 ? outside : inside;
+}
+
+void Engine::preempt(std::int64_t id, Step& step) {
+  RequestRecord& r = records_[id];
+  if (kv_held_.contains(id)) {
+    ++r.preemptions;
+    ++result_.preemptions;
+    if (setup_.kv_preemption == "swap" && r.cached_tokens > 0) {
+      r.kv = RequestRecord::Kv::SwappingOut;
+      r.swapped_bytes_per_device = kv_held(r);
+      start_kv_copy(id, true, r.swapped_bytes_per_device);
+      std::erase(step.requests, id);
+      scheduler_->on_preempted(id);
+      return;
+    }
+    release_kv(r);
+  }
+  r.cached_tokens = 0;
+  std::erase(step.requests, id);
+  scheduler_->on_preempted(id);
+}
+
+void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, TimePs first_ps) {
+  const StepModel& model = step_models_[static_cast<std::size_t>(step.expert)];
+  // Each step's time when token times are recorded; else the count and total suffice.
+  std::vector<TimePs> step_ps{first_ps};
+  std::int64_t steps = 1;
+  TimePs total = first_ps;
+  const Repeat repeat = scheduler_->repeats(step, records_, sim_.now());
+  // Per request of the step: KV bytes after the run's steps so far, and the
+  // tokens those blocks hold (checked again only past them); the run's
+  // (step start, new KV bytes). Members reused from run to run.
+  std::vector<double>& held = run_held_;
+  std::vector<std::int64_t>& covered = run_covered_;
+  std::vector<std::pair<TimePs, double>>& growth = run_growth_;
+  held.clear();
+  covered.clear();
+  growth.clear();
+  if (repeat.repeats) {
+    std::int64_t limit = INT64_MAX;
+    for (const std::int64_t id : step.requests) {
+      const RequestRecord& r = records_[id];
+      limit = std::min(limit, r.request.output_tokens - r.tokens_out);
+      held.push_back(kv_held(r));
+      covered.push_back(0);
+    }
+    std::optional<TimePs> horizon = repeat.until_next_event ? sim_.next_event_time() : std::nullopt;
+    if (repeat.until_ps != kNever) horizon = std::min(horizon.value_or(repeat.until_ps), repeat.until_ps);
+    double growth_bytes = 0;
+    TimePs end = sim_.now() + first_ps;
+    while (steps < limit) {
+      const std::int64_t i = steps;  // this step runs with tokens_out + i produced
+      double extra = 0;
+      std::vector<double> need;  // filled only at a block boundary
+      for (std::size_t k = 0; k < step.requests.size(); ++k) {
+        const RequestRecord& r = records_[step.requests[k]];
+        const std::int64_t tokens = r.request.input_tokens + r.tokens_out + i;
+        if (tokens <= covered[k]) continue;
+        if (need.empty()) need = held;
+        need[k] = std::max(held[k], kv_bytes_per_device(step.expert, tokens));
+        extra += need[k] - held[k];
+      }
+      if (extra > 0 && (!repeat.until_next_event || growth_bytes + extra > free_bytes())) break;
+      for (std::int64_t& c : contexts) ++c;
+      const TimePs t = seconds_to_ps_ceil(exec_.decode(model, contexts).total_s());
+      if (horizon && end + t > *horizon) break;
+      if (!need.empty()) {
+        for (std::size_t k = 0; k < step.requests.size(); ++k) {
+          const RequestRecord& r = records_[step.requests[k]];
+          const std::int64_t tokens = r.request.input_tokens + r.tokens_out + i;
+          if (tokens > covered[k]) covered[k] = (tokens + setup_.kv_block_tokens - 1) / setup_.kv_block_tokens * setup_.kv_block_tokens;
+        }
+        held = std::move(need);
+      }
+      if (extra > 0) {
+        growth.emplace_back(end, extra);
+        growth_bytes += extra;
+      }
+      end += t;
+      total += t;
+      ++steps;
+      if (setup_.record_token_times) step_ps.push_back(t);
+    }
+  }
+  for (const auto& [at_ps, bytes] : growth) charge(bytes, at_ps);
+  if (!growth.empty())
+    for (std::size_t k = 0; k < step.requests.size(); ++k) kv_held_[step.requests[k]] = held[k];
+  sim_.schedule_in(total, [this, steps, step_ps = std::move(step_ps)] {
+    // Every step but the last ends inside the run: its token counts (and
+    // is timed, when recorded); compute_done() takes the last.
+    for (const std::int64_t id : current_->requests) {
+      RequestRecord& r = records_[id];
+      if (setup_.record_token_times) {
+        TimePs at = sim_.now();
+        for (std::size_t i = step_ps.size() - 1; i > 0; --i) at -= step_ps[i];
+        for (std::size_t i = 0; i + 1 < step_ps.size(); ++i) {
+          r.token_ps.push_back(at);
+          at += step_ps[i + 1];
+        }
+      }
+      if (steps > 1) {
+        r.tokens_out += steps - 1;
+        r.cached_tokens = r.request.input_tokens + r.tokens_out - 1;
+      }
+    }
+    compute_done();
+  });
+}
+
+void Engine::compute_done() {
+  const Step& step = *current_;
+  for (const std::int64_t id : step.requests) {
+    RequestRecord& r = records_[id];
+    if (step.kind == Step::Kind::Prefill && r.prefill_end_ps == kNever) r.prefill_end_ps = sim_.now();
+    r.cached_tokens = r.request.input_tokens + r.tokens_out;
+    ++r.tokens_out;
+    if (setup_.record_token_times) r.token_ps.push_back(sim_.now());
+    if (r.tokens_out >= r.request.output_tokens) {
+      r.outcome = Outcome::Finished;
+      r.finish_ps = sim_.now();
+      release_kv(r);
+      ++ended_;
+      context_.request_ended();
+    }
+  }
+  finish_step();
+}
+
+void Engine::reject(std::int64_t id, std::string reason) {
+  RequestRecord& r = records_[id];
+  r.outcome = Outcome::Rejected;
+  r.reject_reason = std::move(reason);
+  r.finish_ps = sim_.now();
+  ++ended_;
+  context_.request_ended();
+  release_kv(r);
+  std::erase(current_->requests, id);
+  scheduler_->on_rejected(id);
+}
+
+void Engine::finish_step() {
+  scheduler_->on_step_done(*current_, records_);
+  current_.reset();
+  step_seen_ = false;
+  busy_ = false;
+  kick();
+}
+
+void Engine::describe_model_choices() {
+  const TpGroupHardware& hw = exec_.hardware();
+  if (table_) {
+    result_.notes.push_back(fmt::format("execution model: measured latency table {} ({}), whole requests charged at "
+                                        "prefill, so TTFT equals end-to-end; the router pass uses the roofline",
+                                        table_->name, table_->file));
+  } else {
+    result_.notes.push_back(fmt::format("execution model: roofline on a TP{} group of {} ({})", tp_,
+                                        platform_.serving.accelerator, platform_.name));
+  }
+  const auto accelerators = static_cast<int>(platform_.accelerators().size());
+  const int engines = setup_.nodes * (accelerators / tp_);
+  if (setup_.nodes > 1)
+    result_.notes.push_back(fmt::format("{} identical nodes, each with its own tiers and links; experts {}",
+                                        setup_.nodes,
+                                        setup_.placement == "partitioned" ? "partitioned (expert e on node e mod N)"
+                                                                          : "servable on every node"));
+  if (engines > 1)
+    result_.notes.push_back(fmt::format("{} engines of TP{}, each with its own fast tier, experts and scheduler; "
+                                        "requests dispatched {}",
+                                        engines, tp_, setup_.dispatcher));
+  if (engines * tp_ < accelerators)
+    result_.notes.push_back(fmt::format("{} of the {} accelerators are idle: TP{} does not divide them",
+                                        accelerators - engines * tp_, accelerators, tp_));
+  if (tp_ > 1 && hw.tp_link_bytes_per_s == 0)
+    result_.notes.push_back("tensor-parallel all-reduce bandwidth not modelled: the platform names no serving.tp_link");
+  if (hw.sram_bytes == 0) result_.notes.push_back("no SRAM tier: every layer's activations go through the fast tier");
+  if (setup_.router_model == nullptr) result_.notes.push_back("routing costs no time (no router model)");
+}
+
+}  // namespace coesim::serving

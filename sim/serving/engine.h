@@ -1,0 +1,177 @@
+#pragma once
+// One tensor-parallel group of accelerators in a serving run (an "engine"):
+// its fast tier's bytes (router, workspace, experts resident or arriving,
+// KV blocks), its experts' residency, its scheduler and eviction policy,
+// and the steps it runs: router passes, prefills and decode steps, each
+// after its expert is copied in and its requests' KV caches fit.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "sim/hw/platform.h"
+#include "sim/hw/platform_network.h"
+#include "sim/kernel/flow_network.h"
+#include "sim/kernel/simulator.h"
+#include "sim/serving/eviction_policy.h"
+#include "sim/serving/execution_model.h"
+#include "sim/serving/latency_table.h"
+#include "sim/serving/record_store.h"
+#include "sim/serving/run_context.h"
+#include "sim/serving/scheduler.h"
+#include "sim/serving/serving_simulation.h"
+
+namespace coesim::serving {
+
+enum class Residency { Absent, Loading, Resident };
+
+struct ExpertState {
+  Residency residency = Residency::Absent;
+  int active_requests = 0;  // holding KV on this expert: cannot be evicted
+  TimePs load_start_ps = 0;
+  std::int64_t shards_pending = 0;
+  bool load_is_prefetch = false;
+};
+
+// One tensor-parallel group of accelerators serving experts: its own fast
+// tier (capacity, residency, KV caches), scheduler and eviction policy.
+class Engine : public EngineView {
+ public:
+  // Engine `index` (over all nodes) is group `group` of node `node`.
+  Engine(const ServingSetup& s, RunContext& context, int index, int node, int group, int tp);
+  // The dispatcher gave this engine a request that has just arrived.
+  void accept(std::int64_t id);
+  // Requests given to it and not yet finished or rejected.
+  std::int64_t load() const { return assigned_ - ended_; }
+  bool holds(int expert) const { return experts_[static_cast<std::size_t>(expert)].residency != Residency::Absent; }
+  TimePs now() const override { return sim_.now(); }
+  bool resident(int expert) const override;
+  bool runnable(int expert) const override;
+  double kv_room_bytes(int expert) const override;
+  double kv_bytes(int expert, std::int64_t tokens) const override { return kv_bytes_per_device(expert, tokens); }
+
+ private:
+  // ---- memory ----------------------------------------------------------
+  double shard_bytes(int expert) const { return shard_bytes_[static_cast<std::size_t>(expert)]; }
+  // Resident experts no running request holds, except those in `keep`: what
+  // may be evicted.
+  std::vector<int> idle_experts(const std::vector<int>& keep) const;
+  static bool idle(const ExpertState& s) { return s.residency == Residency::Resident && s.active_requests == 0; }
+  // Every change of an expert's residency or running count goes through
+  // here, so the bytes of idle experts (what eviction could free) are kept
+  // as a sum rather than recounted for every scheduling question. Shard
+  // sizes are whole bytes, so the sum is exact.
+  void set_expert(int expert, Residency residency, int active_delta);
+  double kv_bytes_per_device(int expert, std::int64_t tokens) const;
+  double free_bytes() const { return capacity_ - used_; }
+  void sample_occupancy(TimePs at_ps);
+  // `at_ps` later than now only for KV blocks a decode run charges ahead.
+  void charge(double bytes, TimePs at_ps = -1);
+  void release(double bytes);
+  void reserve_static_memory();
+  // An expert that cannot fit even with every other expert evicted.
+  bool fits_ever(int expert, std::int64_t kv_tokens) const;
+  // Evicts idle resident experts (never those in `keep`) until `bytes` fit.
+  bool make_room(double bytes, const std::vector<int>& keep);
+  // ---- expert copies ---------------------------------------------------
+  void start_load(int expert, bool prefetch);
+  void shard_done(int expert);
+  // A copy (expert or KV) ended: a step waiting for room or data retries.
+  void copy_ended();
+  // Copies a request's KV cache between the fast and the slow tier, one flow
+  // per device of the group; when all have arrived the request's KV is
+  // where it was going, and a waiting step retries.
+  void start_kv_copy(std::int64_t id, bool out, double bytes_per_device);
+  void try_prefetch();
+  // ---- steps -----------------------------------------------------------
+  // Requests arriving at the same time are all queued before the scheduler
+  // chooses (a router batch takes every one of them): the kick runs last.
+  void kick_after_arrivals();
+  void kick();
+  void execute();
+  void run_route(Step& step);
+  // Before computing, every request of the step needs its KV cache in the
+  // fast tier with room for the step's new token: grown, swapped back in,
+  // or (swap mode) waiting for a swap-out to free room. Re-run after each
+  // copy ends until all are ready; then compute.
+  void prepare_and_run(Step& step);
+  void run_compute(Step& step);
+  // KV blocks for the tokens the request's cache holds after its next step.
+  bool grow_kv(RequestRecord& r);
+  double kv_held(const RequestRecord& r) const;
+  void release_kv(const RequestRecord& r);
+  double table_latency_s(const llm::ModelSpec& model, const Step& step) const;
+  enum class KvReady { Yes, Left, Wait };
+  // Grows the request's KV while it does not fit by preempting the youngest
+  // request holding KV (vLLM's rule): dropped to be recomputed, or swapped
+  // out to the slow tier (the room comes when that copy ends: Wait). When
+  // the request itself is the youngest it leaves the step (Left); when
+  // nothing else holds KV it can never fit and is rejected (Left).
+  KvReady ensure_kv(RequestRecord& r, Step& step);
+  // The youngest request holding KV other than `keep`, preferring one outside
+  // the current step; -1 if none.
+  std::int64_t preemption_victim(std::int64_t keep, const Step& step) const;
+  // Takes the request's KV (if any) out of the fast tier, dropping it
+  // (recompute) or copying it to the slow tier (swap), and sends the request
+  // back to its queue.
+  void preempt(std::int64_t id, Step& step);
+  // Decode steps that would repeat (the scheduler says so, nothing else
+  // intervenes) run as one event: each step keeps its own time, and a run
+  // stops where a request finishes. A step whose KV caches need another
+  // block stops the run too, unless the run ends before any other event
+  // (nothing can observe memory meanwhile) and the blocks fit in free
+  // space: then they are charged now, each sampled at the start of the
+  // step that needs it, as step by step would. Otherwise the step-by-step
+  // path grows, evicts or preempts at that step.
+  void run_decode(const Step& step, std::vector<std::int64_t> contexts, TimePs first_ps);
+  void compute_done();
+  void reject(std::int64_t id, std::string reason);
+  void finish_step();
+  void describe_model_choices();
+
+  const ServingSetup& setup_;
+  const hw::Platform& platform_;
+  Simulator& sim_;
+  FlowNetwork& network_;
+  hw::PlatformNetwork& resources_;
+  RunContext& context_;
+  ServingResult& result_;
+  RecordStore& records_;
+  const std::optional<LatencyTable>& table_;
+  int index_;
+  int tp_;
+  ExecutionModel exec_;
+  std::unique_ptr<EvictionPolicy> policy_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::vector<ExpertState> experts_;
+  std::vector<int> devices_;
+  std::vector<LinkId> tp_links_;  // each device's TP link resource (empty: all-reduce bandwidth not modelled as flows)
+  std::string mode_;
+  double capacity_ = 0;
+  double used_ = 0;
+  double static_bytes_ = 0;
+  std::vector<double> shard_bytes_;  // per expert, per device
+  std::vector<StepModel> step_models_;  // per expert
+  std::vector<double> run_held_;          // scratch of run_decode
+  std::vector<std::int64_t> run_covered_;
+  std::vector<std::pair<TimePs, double>> run_growth_;
+  std::optional<StepModel> router_step_model_;
+  double idle_bytes_ = 0;            // shards of resident experts no request holds
+  std::unordered_map<std::int64_t, double> kv_held_;
+  std::optional<Step> current_;
+  bool busy_ = false;
+  bool waiting_ = false;
+  bool step_seen_ = false;
+  bool kick_pending_ = false;
+  TimePs last_kick_ps_ = -1;
+  std::size_t kicks_at_this_time_ = 0;
+  int loads_in_flight_ = 0;
+  int swaps_in_flight_ = 0;
+  std::int64_t assigned_ = 0;
+  std::int64_t ended_ = 0;
+};
+
+}  // namespace coesim::serving
