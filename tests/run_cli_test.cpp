@@ -4,6 +4,7 @@
 #include <H5Cpp.h>
 
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -122,6 +123,38 @@ TEST(RunCli, SameTraceReplayTwiceWritesByteIdenticalFiles) {
     EXPECT_FALSE(a.empty()) << file;
     EXPECT_EQ(a, slurp(dir / "b" / file)) << file;
   }
+  std::filesystem::remove_all(dir);
+}
+
+// A trace the workload must not silently alter: zero-token rows run with one
+// token and are counted in the notes; an arrival past the simulated range
+// is bad input naming the trace and the field.
+TEST(RunCli, TraceRowsThatCannotRunAsWrittenAreReported) {
+  const auto dir = std::filesystem::temp_directory_path() / "coesim_trace_rows";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string data = std::string(COESIM_TEST_DATA_DIR) + "/experiments/";
+  const auto experiment = [&](const std::string& trace) {
+    std::ofstream(dir / "x.yaml") << "name: rows\nplatform: " << data << "small_platform.yaml\n"
+                                  << "experts: {model: " << data << "small_model.yaml, count: 2}\n"
+                                  << "workload: {kind: trace, trace: " << (dir / trace).string() << "}\n";
+    return (dir / "x.yaml").string();
+  };
+  std::ofstream(dir / "zeros.csv") << "arrival_time_s,input_tokens,output_tokens,prompt_id,category,expert,session_id\n"
+                                   << "0,0,5,,,0,-1\n1,10,0,,,1,-1\n2,0,0,,,1,-1\n";
+  const auto ok = run_cli("run " + experiment("zeros.csv") + " --json");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const auto notes = nlohmann::json::parse(ok.out)["notes"].dump();
+  EXPECT_NE(notes.find("2 trace requests had 0 input tokens"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("2 trace requests had 0 output tokens"), std::string::npos) << notes;
+  EXPECT_EQ(nlohmann::json::parse(ok.out)["summary"]["finished"], 3);
+
+  std::ofstream(dir / "late.csv") << "arrival_time_s,input_tokens,output_tokens,prompt_id,category,expert,session_id\n"
+                                  << "0,10,5,,,0,-1\n1e7,10,5,,,1,-1\n";
+  const auto late = run_cli("run " + experiment("late.csv"));
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_NE(late.err.find("late.csv"), std::string::npos) << late.err;
+  EXPECT_NE(late.err.find("arrival_time_s"), std::string::npos) << late.err;
   std::filesystem::remove_all(dir);
 }
 

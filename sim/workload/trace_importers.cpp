@@ -1,6 +1,7 @@
 #include "sim/workload/trace_importers.h"
 
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
@@ -57,12 +58,9 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 
 class Importer {
  public:
-  Importer(const std::filesystem::path& in, const ImportOptions& o, TraceWriter& out)
-      : file_(in.string()), o_(o), out_(out) {}
+  Importer(std::string name, const ImportOptions& o, TraceWriter& out) : file_(std::move(name)), o_(o), out_(out) {}
 
-  ImportReport run() {
-    std::ifstream in(file_, std::ios::binary);
-    if (!in) throw ConfigError(file_, 0, 0, "", "cannot open trace file");
+  ImportReport run(std::istream& in) {
     std::string line;
     int n = 0;
     if (o_.format != "mooncake") {
@@ -134,7 +132,8 @@ class Importer {
     const auto f = split_csv(line);
     if (f.size() != 6) throw BadRow{"", fmt::format("{} fields where 6 are expected", f.size())};
     const auto t = number<double>(f[0]);
-    if (!t || !(*t >= 0)) throw BadRow{"Timestamp", fmt::format("'{}' is not a time in seconds", f[0])};
+    if (!t || !(*t >= 0) || !std::isfinite(*t))
+      throw BadRow{"Timestamp", fmt::format("'{}' is not a time in seconds", f[0])};
     TraceRecord r;
     r.arrival_time_s = *t;
     r.input_tokens = tokens(f[2], "Request tokens");
@@ -213,9 +212,15 @@ std::pair<std::int64_t, double> parse_azure_timestamp_parts(std::string_view t) 
 }
 
 ImportReport import_trace(const std::filesystem::path& in, const ImportOptions& options, TraceWriter& out) {
+  std::ifstream stream(in, std::ios::binary);
+  if (!stream) throw ConfigError(in.string(), 0, 0, "", "cannot open trace file");
+  return import_trace(stream, in.string(), options, out);
+}
+
+ImportReport import_trace(std::istream& in, const std::string& name, const ImportOptions& options, TraceWriter& out) {
   if (std::find(trace_formats().begin(), trace_formats().end(), options.format) == trace_formats().end())
     throw config::UsageError(fmt::format("unknown trace format '{}' (azure, burstgpt, mooncake)", options.format));
-  return Importer(in, options, out).run();
+  return Importer(name, options, out).run(in);
 }
 
 }  // namespace coesim::workload

@@ -7,6 +7,7 @@
 // skip_bad_rows is skipped and counted; nothing is dropped silently.
 #include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,8 @@ const std::vector<std::string>& trace_formats();
 // Throws config::ConfigError (file, line, field) for the first bad row unless
 // skipping, for a missing file, or for a wrong header.
 ImportReport import_trace(const std::filesystem::path& in, const ImportOptions& options, TraceWriter& out);
+// The same from a stream; `name` stands for the file in errors.
+ImportReport import_trace(std::istream& in, const std::string& name, const ImportOptions& options, TraceWriter& out);
 
 // Seconds since 1970-01-01 of an Azure timestamp "YYYY-MM-DD HH:MM:SS[.fffffff]"
 // (a calendar date and time, no time zone); throws std::invalid_argument.

@@ -1,11 +1,13 @@
 // Fuzz entry point for the config parsers: arbitrary bytes are parsed as a
 // platform file, a model file, a router file, an experts file, a prompt set (JSONL or a JSON
-// array) and a quantity. Bad input must end in a
+// array), a quantity, and a trace in each import format (with and without
+// skipping bad rows). Bad input must end in a
 // ConfigError / UsageError / invalid_argument, never in a crash or any other
 // exception (an escaping exception aborts the fuzzer, which reports it).
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 
 #include "sim/coe/experts_config.h"
@@ -16,8 +18,16 @@
 #include "sim/config/quantity.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/load_model.h"
+#include "sim/workload/trace_importers.h"
 
 namespace {
+
+// Keeps nothing: the importers' parsing and checks are what is fuzzed.
+class DiscardingTraceWriter : public coesim::workload::TraceWriter {
+ public:
+  void write(const coesim::workload::TraceRecord& record) override { check_order(record); }
+  void close() override {}
+};
 
 template <typename Load>
 void expect_clean_failure(const std::string& text, Load&& load) {
@@ -44,5 +54,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     coesim::config::parse_quantity(text, coesim::config::Unit::BytesPerS);
   } catch (const std::invalid_argument&) {
   }
+  for (const std::string& format : coesim::workload::trace_formats())
+    for (const bool skip : {false, true}) {
+      std::istringstream in(text);
+      DiscardingTraceWriter out;
+      try {
+        coesim::workload::import_trace(in, "fuzz-input", {format, skip}, out);
+      } catch (const coesim::config::ConfigError&) {
+      }
+    }
   return 0;
 }
