@@ -20,7 +20,7 @@
 #include "sim/serving/hdf5_results.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/serving_metrics.h"
-#include "sim/workload/pending_file.h"
+#include "sim/io/pending_file.h"
 
 namespace coesim::cli {
 namespace {
@@ -33,7 +33,7 @@ struct RunOptions {
 };
 
 void write_atomically(const std::filesystem::path& file, const std::string& text) {
-  workload::PendingFile pending(file);
+  io::PendingFile pending(file);
   std::ofstream out(pending.tmp(), std::ios::binary);
   out << text;
   out.close();

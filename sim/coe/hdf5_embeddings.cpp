@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
-#include "sim/workload/hdf5_column.h"
-#include "sim/workload/hdf5_output_file.h"
+#include "sim/io/hdf5_column.h"
+#include "sim/io/hdf5_output_file.h"
 
 namespace coesim::coe {
 namespace {
@@ -130,12 +130,12 @@ std::string Hdf5Embeddings::description() const {
 
 void write_hdf5_embeddings(const std::filesystem::path& file, const std::vector<std::string>& prompt_ids,
                            const EmbeddingMatrix& embeddings) {
-  workload::Hdf5OutputFile out(file);
+  io::Hdf5OutputFile out(file);
   const hsize_t dims[2] = {static_cast<hsize_t>(embeddings.rows()), static_cast<hsize_t>(embeddings.cols())};
   H5::DataSet emb = out.root().createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims),
-                                             workload::dataset_props());
+                                             io::dataset_props());
   emb.write(embeddings.data(), H5::PredType::NATIVE_FLOAT);
-  workload::Hdf5Column<std::string>(out.root(), "prompt_ids").append(prompt_ids);
+  io::Hdf5Column<std::string>(out.root(), "prompt_ids").append(prompt_ids);
   out.commit();
 }
 

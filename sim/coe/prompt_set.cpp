@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/config/config_error.h"
-#include "sim/workload/pending_file.h"
+#include "sim/io/pending_file.h"
 
 namespace coesim::coe {
 namespace {
@@ -156,7 +156,7 @@ PromptSet parse_prompt_set(const std::string& text, const std::string& name, con
 }
 
 void write_prompts_jsonl(const std::filesystem::path& file, const std::vector<Prompt>& prompts) {
-  workload::PendingFile pending(file);  // a failed write leaves any earlier bank intact
+  io::PendingFile pending(file);  // a failed write leaves any earlier bank intact
   std::ofstream out(pending.tmp(), std::ios::binary);
   for (const Prompt& p : prompts)
     out << json{{"prompt_id", p.id}, {"category", p.category}, {"prompt", p.text}}.dump() << '\n';

@@ -12,14 +12,14 @@
 
 #include <fmt/format.h>
 
-#include "sim/workload/hdf5_column.h"
-#include "sim/workload/hdf5_output_file.h"
+#include "sim/io/hdf5_column.h"
+#include "sim/io/hdf5_output_file.h"
 
 namespace coesim::serving {
 namespace {
 
-using workload::create_group;
-using workload::Hdf5Column;
+using io::create_group;
+using io::Hdf5Column;
 
 double seconds_or_never(TimePs t) { return t == kNever ? -1.0 : to_seconds(t); }
 
@@ -219,7 +219,7 @@ class LinkUtilisationTable {
     const hsize_t chunk_buckets = std::max<hsize_t>(kChunkValues / chunk_rows, 1);
     dataset_ = timeseries.createDataSet("link_utilisation", H5::PredType::NATIVE_DOUBLE,
                                         H5::DataSpace(2, dims, max_dims),
-                                        workload::dataset_props({chunk_rows, chunk_buckets}, true));
+                                        io::dataset_props({chunk_rows, chunk_buckets}, true));
   }
 
   hsize_t resources() const { return resources_; }
@@ -291,7 +291,7 @@ struct ResultsWriter::Tables {
         timeseries(create_group(file.root(), "timeseries")),
         fast_tier(timeseries) {}
 
-  workload::Hdf5OutputFile file;  // declared first: closes (or removes) the file after every table
+  io::Hdf5OutputFile file;  // declared first: closes (or removes) the file after every table
   RequestTable requests;
   std::optional<TokenTable> tokens;  // only when tokens are recorded
   BatchTable batches;

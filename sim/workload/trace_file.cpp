@@ -10,11 +10,16 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
-#include "sim/workload/hdf5_column.h"
-#include "sim/workload/hdf5_output_file.h"
-#include "sim/workload/pending_file.h"
+#include "sim/io/hdf5_column.h"
+#include "sim/io/hdf5_output_file.h"
+#include "sim/io/pending_file.h"
 
 namespace coesim::workload {
+
+using io::create_group;
+using io::Hdf5Column;
+using io::Hdf5OutputFile;
+using io::PendingFile;
 namespace {
 
 using config::ConfigError;

@@ -1,11 +1,11 @@
-#include "sim/workload/hdf5_column.h"
+#include "sim/io/hdf5_column.h"
 
 #include <algorithm>
 #include <type_traits>
 
-#include "sim/workload/hdf5_output_file.h"
+#include "sim/io/hdf5_output_file.h"
 
-namespace coesim::workload {
+namespace coesim::io {
 namespace {
 
 // Numbers compress, so a mostly empty last chunk costs little; variable-
@@ -68,4 +68,4 @@ template class Hdf5Column<std::int64_t>;
 template class Hdf5Column<double>;
 template class Hdf5Column<std::string>;
 
-}  // namespace coesim::workload
+}  // namespace coesim::io

@@ -4,7 +4,7 @@
 // earlier file intact and never a half-written one under the real name.
 #include <filesystem>
 
-namespace coesim::workload {
+namespace coesim::io {
 
 class PendingFile {
  public:
@@ -25,4 +25,4 @@ class PendingFile {
   bool committed_ = false;
 };
 
-}  // namespace coesim::workload
+}  // namespace coesim::io

@@ -1,6 +1,6 @@
-#include "sim/workload/hdf5_output_file.h"
+#include "sim/io/hdf5_output_file.h"
 
-namespace coesim::workload {
+namespace coesim::io {
 namespace {
 
 // Closing the file closes the objects still open in it, so commit() never
@@ -40,4 +40,4 @@ H5::DSetCreatPropList dataset_props(const std::vector<hsize_t>& chunk, bool defl
   return props;
 }
 
-}  // namespace coesim::workload
+}  // namespace coesim::io

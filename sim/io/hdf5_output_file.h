@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/workload/pending_file.h"
+#include "sim/io/pending_file.h"
 
-namespace coesim::workload {
+namespace coesim::io {
 
 class Hdf5OutputFile {
  public:
@@ -34,4 +34,4 @@ H5::Group create_group(const H5::Group& parent, const std::string& name);
 // `chunk` (one size per dimension) when given, deflate level 4 when `deflate`.
 H5::DSetCreatPropList dataset_props(const std::vector<hsize_t>& chunk = {}, bool deflate = false);
 
-}  // namespace coesim::workload
+}  // namespace coesim::io

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace coesim::workload {
+namespace coesim::io {
 
 // T: std::int32_t, std::int64_t, double, or std::string (variable length).
 template <typename T>
@@ -30,4 +30,4 @@ extern template class Hdf5Column<std::int64_t>;
 extern template class Hdf5Column<double>;
 extern template class Hdf5Column<std::string>;
 
-}  // namespace coesim::workload
+}  // namespace coesim::io

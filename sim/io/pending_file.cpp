@@ -1,8 +1,8 @@
-#include "sim/workload/pending_file.h"
+#include "sim/io/pending_file.h"
 
 #include <system_error>
 
-namespace coesim::workload {
+namespace coesim::io {
 
 PendingFile::PendingFile(std::filesystem::path file) : file_(std::move(file)), tmp_(file_.string() + ".tmp") {}
 
@@ -16,4 +16,4 @@ void PendingFile::commit() {
   committed_ = true;
 }
 
-}  // namespace coesim::workload
+}  // namespace coesim::io
