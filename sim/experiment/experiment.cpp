@@ -166,7 +166,9 @@ const Schema& workload_schema() {
        with_default(non_negative(quantity("zipf_alpha", Unit::None, "zipf: exponent")), "1"),
        with_default(at_least(field("seed", FieldKind::Integer, "random seed"), 0), "1"),
        nested("requests_list", FieldKind::List, explicit_schema(), "explicit: the requests, in arrival order"),
-       field("trace", FieldKind::String, "trace: native trace file (.h5 or .csv), relative to this file"),
+       field("trace", FieldKind::String,
+             "trace: native trace file (.h5 or .csv), relative to this file; replayed streaming (any length), "
+             "arrivals within ~106 days (int64 ps); rows with 0 input or output tokens run with 1, counted in the notes"),
        non_negative(field("max_requests", FieldKind::Integer, "trace: replay only the first N requests (0: all)")),
        nested("prompts", FieldKind::Map, prompts_schema(), "trace: prompt attachment"),
        nested("routing", FieldKind::Map, routing_schema(), "trace: routing of attached prompts")}};
