@@ -554,12 +554,14 @@ TEST(ServingStream, RequestsOutOfOrderOrWithGapsAreRefused) {
   CollectingRows rows;
   ServingRun run(f.setup, rows);
   run.add(request(0, 0, 10, 2, 5'000));
-  EXPECT_THROW(run.add(request(2, 0, 10, 2, 6'000)), std::invalid_argument);  // id gap
+  EXPECT_THROW(run.add(request(2, 0, 10, 2, 9'000)), std::invalid_argument);  // id gap
   EXPECT_THROW(run.add(request(1, 0, 10, 2, 4'000)), std::invalid_argument);  // earlier than the one ahead
   EXPECT_THROW(run.add(request(1, 3, 10, 2, 6'000)), std::invalid_argument);  // no such expert
-  run.add(request(1, 0, 10, 2, 6'000));
+  run.add(request(1, 0, 10, 2, 6'000));  // the refused ones changed nothing
   EXPECT_EQ(run.finish().requests.size(), 0u);
   EXPECT_EQ(rows.requests, 2u);
+  EXPECT_THROW(run.add(request(2, 0, 10, 2, 7'000)), std::logic_error);  // after the end
+  EXPECT_THROW(ServingRun(ServingSetup{}, rows), std::invalid_argument);  // no platform: refused, no crash
 }
 
 TEST(ServingStream, BeladyWithoutTheFutureUpFrontIsRefused) {

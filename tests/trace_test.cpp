@@ -2,6 +2,8 @@
 // rows, the native HDF5 and CSV formats (round trip across block
 // boundaries, arrival order, identical bytes, atomic replacement), and
 // trace statistics.
+#include <H5Cpp.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -144,6 +146,27 @@ TEST(TraceFile, Hdf5AndCsvRoundTripAcrossBlocksInOrder) {
     }
     std::filesystem::remove(file);
   }
+}
+
+// String columns stay out of an HDF5 trace while empty, and appear, with the
+// earlier rows empty, at the first value: either way the rows read back.
+TEST(TraceFile, EmptyStringColumnsAreLeftOutUntilAValueComes) {
+  const auto file = temp("strings.h5");
+  const int n = 140'000;  // the first value after two blocks
+  {
+    const auto w = open_trace_writer(file);
+    for (int i = 0; i < n; ++i) w->write({i * 0.001, 10, 1, i == n - 2 ? "late" : "", "", 0, -1});
+    w->close();
+  }
+  const H5::H5File h5(file.string(), H5F_ACC_RDONLY);
+  EXPECT_TRUE(h5.nameExists("trace/prompt_id"));
+  EXPECT_FALSE(h5.nameExists("trace/category"));
+  const auto rs = read_all(file);
+  ASSERT_EQ(rs.size(), static_cast<std::size_t>(n));
+  for (const int i : {0, 65'536, n - 3, n - 1}) EXPECT_EQ(rs[static_cast<std::size_t>(i)].prompt_id, "") << i;
+  EXPECT_EQ(rs[static_cast<std::size_t>(n - 2)].prompt_id, "late");
+  for (const TraceRecord& r : rs) EXPECT_EQ(r.category, "");
+  std::filesystem::remove(file);
 }
 
 TEST(TraceFile, SameRecordsGiveSameBytesAndAnUnclosedWriterKeepsTheEarlierFile) {

@@ -1,6 +1,8 @@
 #include "sim/io/hdf5_column.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <utility>
 #include <type_traits>
 
 #include "sim/io/hdf5_output_file.h"
@@ -31,17 +33,39 @@ H5::DataType element_type() {
 }  // namespace
 
 template <typename T>
-Hdf5Column<T>::Hdf5Column(const H5::Group& group, const std::string& name) {
+Hdf5Column<T>::Hdf5Column(const H5::Group& group, const std::string& name, bool omit_while_empty)
+    : group_(group.openGroup(".")), name_(name) {  // a group of its own, even when `group` is the file's root
+  if (omit_while_empty && !std::is_same_v<T, std::string>)
+    throw std::invalid_argument("Hdf5Column: only string columns may be omitted while empty");
+  if (!omit_while_empty) create();
+}
+
+template <typename T>
+void Hdf5Column<T>::create() {
   const hsize_t zero = 0;
   const hsize_t unlimited = H5S_UNLIMITED;
   constexpr bool is_string = std::is_same_v<T, std::string>;
-  dataset_ = group.createDataSet(name, element_type<T>(), H5::DataSpace(1, &zero, &unlimited),
-                                 dataset_props({is_string ? kStringChunkRows : kChunkRows}, !is_string));
+  dataset_ = group_.createDataSet(name_, element_type<T>(), H5::DataSpace(1, &zero, &unlimited),
+                                  dataset_props({is_string ? kStringChunkRows : kChunkRows}, !is_string));
+  created_ = true;
 }
 
 template <typename T>
 void Hdf5Column<T>::append(const std::vector<T>& values) {
   if (values.empty()) return;
+  if (!created_) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (std::all_of(values.begin(), values.end(), [](const std::string& v) { return v.empty(); })) {
+        rows_ += values.size();
+        return;
+      }
+      // The first value: the rows before it become empty strings, a block at a time.
+      const hsize_t before = std::exchange(rows_, 0);
+      create();
+      for (hsize_t done = 0; done < before; done += kChunkRows)
+        append(std::vector<std::string>(std::min(kChunkRows, before - done)));
+    }
+  }
   const hsize_t n = values.size();
   const hsize_t rows = rows_ + n;
   dataset_.extend(&rows);

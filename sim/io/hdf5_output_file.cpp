@@ -36,7 +36,10 @@ H5::DSetCreatPropList dataset_props(const std::vector<hsize_t>& chunk, bool defl
   H5::DSetCreatPropList props;
   H5Pset_obj_track_times(props.getId(), false);
   if (!chunk.empty()) props.setChunk(static_cast<int>(chunk.size()), chunk.data());
-  if (deflate) props.setDeflate(4);
+  if (deflate) {
+    props.setShuffle();  // byte planes first: doubles and integers compress better and faster
+    props.setDeflate(1);
+  }
   return props;
 }
 

@@ -21,8 +21,7 @@ namespace {
 class Cluster {
  public:
   Cluster(const ServingSetup& s, ResultSink& sink)
-      : setup_(s), context_(*s.platform, s.nodes, s.link_bucket_s, sink, s.part_requests) {
-    validate(s);
+      : setup_(validated(s)), context_(*s.platform, s.nodes, s.link_bucket_s, sink, s.part_requests) {
     const hw::Platform& p = *s.platform;
     const int tp = s.tensor_parallel > 0 ? s.tensor_parallel : p.serving.tensor_parallel;
     per_node_ = static_cast<int>(p.accelerators().size()) / tp;
@@ -50,6 +49,7 @@ class Cluster {
   // scheduled up front (decode runs stop at it), and arrivals at one instant
   // run before anything else then, in id order.
   void add(Request r) {
+    if (finished_) throw std::logic_error("serving: a request added after the run finished");
     if (r.expert < 0 || r.expert >= static_cast<int>(setup_.expert_models.size()))
       throw std::invalid_argument(fmt::format("serving: request {} names expert {} of {}", r.id, r.expert,
                                               setup_.expert_models.size()));
@@ -59,10 +59,10 @@ class Cluster {
       throw std::invalid_argument(fmt::format("serving: request {} arrives before the one ahead of it: requests must be "
                                               "in arrival order",
                                               r.id));
-    last_arrival_ps_ = r.arrival_ps;
     const std::int64_t id = r.id;
     const TimePs at = r.arrival_ps;
-    context_.records.add(std::move(r));
+    context_.records.add(std::move(r));  // checks the id; a refused request changes nothing
+    last_arrival_ps_ = at;
     context_.sim.schedule_at(at, [this, id] {
       engines_[static_cast<std::size_t>(dispatch(context_.records[id].request))]->accept(id);
     }, Simulator::kPriorityFirst);
@@ -70,6 +70,8 @@ class Cluster {
   }
 
   ServingResult finish() {
+    if (finished_) throw std::logic_error("serving: the run finished twice");
+    finished_ = true;
     context_.sim.run();
     const TimePs end_ps = context_.sim.now();
     context_.finish(end_ps);
@@ -81,7 +83,7 @@ class Cluster {
   }
 
  private:
-  static void validate(const ServingSetup& setup) {
+  static const ServingSetup& validated(const ServingSetup& setup) {
     if (setup.platform == nullptr) throw std::invalid_argument("serving: no platform");
     if (setup.expert_models.size() != setup.expert_names.size() || setup.expert_models.empty())
       throw std::invalid_argument("serving: one model per named expert, at least one");
@@ -91,6 +93,7 @@ class Cluster {
     if (setup.nodes < 1) throw std::invalid_argument("serving: nodes must be >= 1");
     if (setup.placement != "everywhere" && setup.placement != "partitioned")
       throw std::invalid_argument("serving: unknown placement '" + setup.placement + "'");
+    return setup;
   }
 
   // round-robin: in turn; least-loaded: fewest unfinished requests;
@@ -127,6 +130,7 @@ class Cluster {
   int per_node_ = 1;
   std::size_t next_ = 0;
   TimePs last_arrival_ps_ = 0;
+  bool finished_ = false;
 };
 
 // Keeps every part: the whole result in memory, for small runs and tests.

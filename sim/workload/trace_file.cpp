@@ -25,8 +25,8 @@ namespace {
 using config::ConfigError;
 constexpr std::size_t kBlockRows = 65536;
 
-const char* const kColumns[] = {"arrival_time_s", "input_tokens", "output_tokens", "prompt_id",
-                                "category",       "expert",       "session_id"};
+// prompt_id and category are left out of a file while every value is empty.
+const char* const kRequiredColumns[] = {"arrival_time_s", "input_tokens", "output_tokens", "expert", "session_id"};
 
 // ---- HDF5 -------------------------------------------------------------
 
@@ -38,8 +38,8 @@ class Hdf5TraceWriter : public TraceWriter {
         arrival_(trace_, "arrival_time_s"),
         input_(trace_, "input_tokens"),
         output_(trace_, "output_tokens"),
-        prompt_(trace_, "prompt_id"),
-        category_(trace_, "category"),
+        prompt_(trace_, "prompt_id", true),
+        category_(trace_, "category", true),
         expert_(trace_, "expert"),
         session_(trace_, "session_id") {}
 
@@ -97,14 +97,16 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
     const H5::H5File h5(name, H5F_ACC_RDONLY);
     if (!h5.nameExists("trace")) throw ConfigError(name, 0, 0, "trace", "no /trace group: not a coesim trace");
     const H5::Group g = h5.openGroup("trace");
-    for (const char* c : kColumns)
+    for (const char* c : kRequiredColumns)
       if (!g.nameExists(c)) throw ConfigError(name, 0, 0, std::string("trace/") + c, "column missing");
+    const bool has_prompt = g.nameExists("prompt_id"), has_category = g.nameExists("category");
     const H5::DataSet arrival = g.openDataSet("arrival_time_s");
     hsize_t total = 0;
     arrival.getSpace().getSimpleExtentDims(&total);
     const H5::DataSet input = g.openDataSet("input_tokens"), output = g.openDataSet("output_tokens"),
-                      prompt = g.openDataSet("prompt_id"), category = g.openDataSet("category"),
                       expert = g.openDataSet("expert"), session = g.openDataSet("session_id");
+    const H5::DataSet prompt = has_prompt ? g.openDataSet("prompt_id") : H5::DataSet();
+    const H5::DataSet category = has_category ? g.openDataSet("category") : H5::DataSet();
     const H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
     for (hsize_t at = 0; at < total; at += kBlockRows) {
       const hsize_t n = std::min<hsize_t>(kBlockRows, total - at);
@@ -124,15 +126,15 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
       read(arrival, a.data(), H5::PredType::NATIVE_DOUBLE);
       read(input, in.data(), H5::PredType::NATIVE_INT64);
       read(output, out.data(), H5::PredType::NATIVE_INT64);
-      read(prompt, pr.data(), str);
-      read(category, ca.data(), str);
+      if (has_prompt) read(prompt, pr.data(), str);
+      if (has_category) read(category, ca.data(), str);
       read(expert, ex.data(), H5::PredType::NATIVE_INT32);
       read(session, sess.data(), H5::PredType::NATIVE_INT64);
       bool go = true;
       for (hsize_t i = 0; i < n && go; ++i)
         go = visit(TraceRecord{a[i], in[i], out[i], pr[i] ? pr[i] : "", ca[i] ? ca[i] : "", ex[i], sess[i]});
-      H5::DataSet::vlenReclaim(pr.data(), str, mem);
-      H5::DataSet::vlenReclaim(ca.data(), str, mem);
+      if (has_prompt) H5::DataSet::vlenReclaim(pr.data(), str, mem);
+      if (has_category) H5::DataSet::vlenReclaim(ca.data(), str, mem);
       if (!go) return;
     }
   } catch (const H5::Exception& e) {

@@ -3,7 +3,9 @@
 // field under /trace, appended in blocks) for large traces, or CSV with the
 // same columns for small ones; chosen by the file extension (.h5 / .csv).
 // Both are written and read streaming, a block of rows at a time, so a
-// 10 M-request trace never sits in memory.
+// 10 M-request trace never sits in memory. In HDF5 the string columns
+// (prompt_id, category) are absent while every value is empty: a trace
+// without prompts pays nothing for them.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
