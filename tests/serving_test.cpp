@@ -418,20 +418,30 @@ RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {
   RC_ASSERT(switches["belady"] <= switches["fifo"]);
 }
 
-// Any mix of arrivals, experts, lengths and capacity: every request ends
-// (finished, or rejected when it can never fit), the fast tier never
-// overflows, and finished requests produced all their tokens.
-RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
-  const int experts = *rc::gen::inRange(1, 5);
-  const double weights = static_cast<double>(llm::weight_bytes(small_model()));
-  const double hbm = weights * (*rc::gen::inRange(10, 40) / 10.0);
-  const int n = *rc::gen::inRange(1, 25);
+// A fast tier of 1 to 4 expert copies.
+double random_fast_tier_bytes() {
+  return static_cast<double>(llm::weight_bytes(small_model())) * (*rc::gen::inRange(10, 40) / 10.0);
+}
+
+// 1 to `most` requests over `experts` experts, arriving up to 5 ms apart.
+std::vector<Request> random_requests(int experts, int most) {
+  const int n = *rc::gen::inRange(1, most);
   std::vector<Request> rs;
   TimePs t = 0;
   for (int i = 0; i < n; ++i) {
     t += *rc::gen::inRange<TimePs>(0, 5'000'000'000);
     rs.push_back(request(i, *rc::gen::inRange(0, experts), *rc::gen::inRange(1, 3000), *rc::gen::inRange(1, 300), t));
   }
+  return rs;
+}
+
+// Any mix of arrivals, experts, lengths and capacity: every request ends
+// (finished, or rejected when it can never fit), the fast tier never
+// overflows, and finished requests produced all their tokens.
+RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
+  const int experts = *rc::gen::inRange(1, 5);
+  const double hbm = random_fast_tier_bytes();
+  const std::vector<Request> rs = random_requests(experts, 25);
   for (const std::string kind : {"continuous", "expert-grouped"}) {
     Fixture f(experts, hbm, kind, *rc::gen::inRange(1, 9));
     f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
@@ -501,15 +511,8 @@ class CheckingSink : public ResultSink {
 
 RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
   const int experts = *rc::gen::inRange(1, 5);
-  const double weights = static_cast<double>(llm::weight_bytes(small_model()));
-  const double hbm = weights * (*rc::gen::inRange(10, 40) / 10.0);
-  const int n = *rc::gen::inRange(1, 40);
-  std::vector<Request> rs;
-  TimePs t = 0;
-  for (int i = 0; i < n; ++i) {
-    t += *rc::gen::inRange<TimePs>(0, 5'000'000'000);
-    rs.push_back(request(i, *rc::gen::inRange(0, experts), *rc::gen::inRange(1, 3000), *rc::gen::inRange(1, 300), t));
-  }
+  const double hbm = random_fast_tier_bytes();
+  const std::vector<Request> rs = random_requests(experts, 40);
   Fixture f(experts, hbm, *rc::gen::element<std::string>("fcfs", "samba-coe", "continuous", "expert-grouped"),
             *rc::gen::inRange(1, 9));
   f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
