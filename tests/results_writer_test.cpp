@@ -41,6 +41,7 @@ ServingResult sample_run() {
     RequestRecord q;
     q.request = Request{i, ps(0.5 * i), i % 2, 100 + i, 10 + i, fmt::format("prompt-{}", i), i % 2 ? "code" : "math"};
     q.outcome = i == 3 ? Outcome::Rejected : Outcome::Finished;
+    if (i == 3) q.reject_reason = "does not fit";
     q.routed_ps = ps(0.5 * i + 0.01);
     q.finish_ps = ps(0.5 * i + 2);
     q.prefill_end_ps = i == 3 ? kNever : ps(0.5 * i + 1);
@@ -55,7 +56,7 @@ ServingResult sample_run() {
   r.resources = {{"gpu.hbm", 3e12}, {"host.dram", 2e11}, {"pcie[0]", 6.4e10}};
   r.link_bucket_s = 0.5;
   r.link_utilisation = {{0, 0.1, 0.2, 0.3, 0.4, 0.5}, {1, 0.9, 0.8, 0, 0, 0}, {0.25, 0, 0, 0, 0, 0.75}};
-  r.experts = {{3, 2, 1, 0, 0, 7}, {2, 0, 2, 1, 1, 9}};
+  r.experts = {{"e0", 3, 2, 1, 0, 0, 7}, {"e1", 2, 0, 2, 1, 1, 9}};
   return r;
 }
 
@@ -165,7 +166,10 @@ TEST(ResultsWriter, TwoPartsGiveTheTablesOfOneWholeRun) {
   EXPECT_EQ(tables.at("timeseries/link_utilisation"),
             "float [3x6] 0 0.1 0.2 0.3 0.4 0.5 1 0.9 0.8 0 0 0 0.25 0 0 0 0 0.75");
   EXPECT_EQ(tables.at("resources/name"), "other [3] 'gpu.hbm' 'host.dram' 'pcie[0]' ");
+  EXPECT_EQ(tables.at("requests/reject_reason"), "other [5] '' '' '' 'does not fit' '' ");
   EXPECT_EQ(tables.at("experts/bytes_moved"), "float [2] 7 9");
+  EXPECT_EQ(tables.at("experts/name"), "other [2] 'e0' 'e1' ");
+  EXPECT_EQ(tables.at("experts/prefetches"), "other [2] 0 1");
   EXPECT_EQ(tables.at("@bucket_s"), "0.5");
   EXPECT_EQ(tables.at("@summary_json"), R"({"x":1})");
   std::filesystem::remove(one);

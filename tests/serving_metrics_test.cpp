@@ -51,7 +51,7 @@ ServingResult run_of(int requests, TimePs scale_ps) {
   }
   for (const RequestRecord& q : r.requests) r.end_ps = std::max(r.end_ps, q.finish_ps);
   r.preemptions = 5;
-  r.experts = {{10, 4, 6, 1, 2, 600}, {5, 5, 0, 0, 0, 0}};
+  r.experts = {{"a", 10, 4, 6, 1, 2, 600}, {"b", 5, 5, 0, 0, 0, 0}};
   return r;
 }
 

@@ -45,6 +45,7 @@ class RequestTable {
         outcome_(group_, "outcome"),
         prompt_id_(group_, "prompt_id"),
         category_(group_, "category"),
+        reject_reason_(group_, "reject_reason", true),
         arrival_s_(group_, "arrival_s") {
     for (const auto& [name, member] : kTimes) times_.emplace_back(group_, name);
   }
@@ -60,6 +61,7 @@ class RequestTable {
     outcome_.append(column<std::int32_t>(rs, [](const R& r) { return static_cast<std::int32_t>(r.outcome); }));
     prompt_id_.append(column<std::string>(rs, [](const R& r) { return r.request.prompt_id; }));
     category_.append(column<std::string>(rs, [](const R& r) { return r.request.category; }));
+    reject_reason_.append(column<std::string>(rs, [](const R& r) { return r.reject_reason; }));
     arrival_s_.append(column<double>(rs, [](const R& r) { return to_seconds(r.request.arrival_ps); }));
     for (std::size_t i = 0; i < kTimes.size(); ++i)
       times_[i].append(column<double>(rs, [m = kTimes[i].second](const R& r) { return seconds_or_never(r.*m); }));
@@ -83,6 +85,7 @@ class RequestTable {
   Hdf5Column<std::int32_t> preemptions_;
   Hdf5Column<std::int32_t> outcome_;  // 1 finished, 2 rejected (0 never appears: every request ends)
   Hdf5Column<std::string> prompt_id_, category_;
+  Hdf5Column<std::string> reject_reason_;  // absent while no request is rejected
   Hdf5Column<double> arrival_s_;
   std::vector<Hdf5Column<double>> times_;  // one per kTimes entry
 };
@@ -273,7 +276,10 @@ void write_experts(const H5::Group& parent, const std::vector<ExpertStats>& expe
   const H5::Group group = create_group(parent, "experts");
   Hdf5Column<std::int64_t>(group, "requests").append(column<std::int64_t>(experts, [](const E& e) { return e.requests; }));
   Hdf5Column<std::int64_t>(group, "hits").append(column<std::int64_t>(experts, [](const E& e) { return e.hits; }));
+  Hdf5Column<std::string>(group, "name").append(column<std::string>(experts, [](const E& e) { return e.name; }));
   Hdf5Column<std::int64_t>(group, "switches").append(column<std::int64_t>(experts, [](const E& e) { return e.switches; }));
+  Hdf5Column<std::int64_t>(group, "prefetches")
+      .append(column<std::int64_t>(experts, [](const E& e) { return e.prefetches; }));
   Hdf5Column<std::int64_t>(group, "evictions").append(column<std::int64_t>(experts, [](const E& e) { return e.evictions; }));
   Hdf5Column<double>(group, "bytes_moved")
       .append(column<double>(experts, [](const E& e) { return static_cast<double>(e.bytes_moved); }));

@@ -2,7 +2,8 @@
 // A serving run as one HDF5 file, for plotting and analysis (h5py, pandas),
 // written as the run streams its final rows (ResultSink), so a replay of
 // millions of requests never holds its tables:
-//   /requests/<column>       one row per request, in id order (times in s, -1 when never)
+//   /requests/<column>       one row per request, in id order (times in s, -1 when never;
+//                            reject_reason only when some request was rejected)
 //   /tokens/{request,time_s} every output token's time (only with record_token_times)
 //   /batches/{start_s,end_s,request_count}  one row per router pass
 //   /switches/<column>       one row per expert copy, in the order copies end
@@ -11,7 +12,8 @@
 //   /timeseries/fast_tier    time_s, engine, used_bytes (per device of that engine, after each change)
 //   /timeseries/link_utilisation  [resource, bucket] utilisation (attribute bucket_s)
 //   /resources/<column>      name, bandwidth_bytes_per_s of every tier and link (per node)
-//   /experts/<column>        per-expert requests, hits, switches, evictions, bytes moved
+//   /experts/<column>        per expert: name, requests, hits, switches, prefetches, evictions,
+//                            bytes moved
 //   attribute `summary_json` on the root: the JSON summary `coesim run` prints
 // Row tables are 1-D columns that grow with each part. The file is written
 // to a temporary name and renamed by finish(), so a failed run leaves any

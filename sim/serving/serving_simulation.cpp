@@ -40,6 +40,7 @@ class Cluster {
       context_.table = load_latency_table(p.serving.latency_table_file);
     }
     context_.result.experts.resize(s.expert_models.size());
+    for (std::size_t e = 0; e < s.expert_names.size(); ++e) context_.result.experts[e].name = s.expert_names[e];
     for (int i = 0; i < engines; ++i)
       engines_.push_back(std::make_unique<Engine>(setup_, context_, i, i / per_node_, i % per_node_, tp));
   }

@@ -46,6 +46,7 @@ struct ServingSetup {
 };
 
 struct ExpertStats {
+  std::string name;  // the experiment's name for it
   std::int64_t requests = 0;
   std::int64_t hits = 0;        // prefills that found the expert resident
   std::int64_t switches = 0;    // copies into the fast tier (demand and prefetch)
