@@ -536,6 +536,20 @@ RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
     RC_ASSERT(a.outcome == b.outcome);
   }
   RC_ASSERT(sink.rows.link_utilisation == whole.link_utilisation);
+  // Bytes are conserved through the series: every resource on the copy
+  // route (DRAM, PCIe, HBM) carried each expert copy's bytes, the others none.
+  double copied_bytes = 0;
+  for (const ExpertStats& e : figures.experts) copied_bytes += static_cast<double>(e.bytes_moved);
+  int carrying = 0;
+  for (std::size_t k = 0; k < figures.resources.size(); ++k) {
+    double through = 0;
+    for (const double u : sink.rows.link_utilisation[k])
+      through += u * figures.resources[k].bandwidth_bytes_per_s * figures.link_bucket_s;
+    const bool carried = copied_bytes > 0 && std::abs(through - copied_bytes) <= 1e-9 * copied_bytes;
+    RC_ASSERT((carried || through < 1e-6 * copied_bytes + 1));
+    carrying += carried ? 1 : 0;
+  }
+  RC_ASSERT(carrying == (copied_bytes > 0 ? 3 : 0));
   RC_ASSERT(sink.rows.occupancy.size() == whole.occupancy.size());
   for (std::size_t i = 0; i < whole.occupancy.size(); ++i) {
     RC_ASSERT(sink.rows.occupancy[i].time_ps == whole.occupancy[i].time_ps);
@@ -550,6 +564,37 @@ RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
     acc.add(sink.rows);
     return acc.finish(figures).ttft_s.p99;
   }());
+}
+
+// Records in flight against a plain model: any mix of arrivals and
+// endings; the front leaves only once ended, in id order, and ids that left
+// or have not arrived are refused.
+RC_GTEST_PROP(RecordStoreProperty, RetiresInIdOrderOnlyWhatEnded, ()) {
+  RecordStore store;
+  std::vector<bool> ended;  // by id, every id ever added
+  std::int64_t retired = 0;
+  const int steps = *rc::gen::inRange(1, 200);
+  for (int i = 0; i < steps; ++i) {
+    const int action = *rc::gen::inRange(0, 3);
+    if (action == 0) {
+      store.add(request(store.next_id(), 0, 1, 1));
+      ended.push_back(false);
+    } else if (action == 1 && store.next_id() > retired) {
+      const std::int64_t id = *rc::gen::inRange<std::int64_t>(retired, store.next_id());
+      store[id].outcome = Outcome::Finished;
+      ended[static_cast<std::size_t>(id)] = true;
+    } else if (action == 2) {
+      while (!store.empty() && store.front().outcome != Outcome::Pending) {
+        RC_ASSERT(store.take_front().request.id == retired);
+        ++retired;
+      }
+      RC_ASSERT((retired == store.next_id() || !ended[static_cast<std::size_t>(retired)]));
+    }
+    RC_ASSERT(store.first_id() == retired);
+    if (retired > 0) RC_ASSERT_THROWS_AS(store[retired - 1], std::logic_error);
+    RC_ASSERT_THROWS_AS(store[store.next_id()], std::logic_error);
+    RC_ASSERT_THROWS_AS(store.add(request(store.next_id() + 1, 0, 1, 1)), std::invalid_argument);
+  }
 }
 
 TEST(ServingStream, RequestsOutOfOrderOrWithGapsAreRefused) {
