@@ -273,6 +273,32 @@ TEST(Serving, ExpertGroupedServesTheResidentExpertFirst) {
   EXPECT_EQ(grouped.run(rs).experts[0].switches, 2);
 }
 
+TEST(Serving, RoundRobinGivesEveryExpertAStepInTurn) {
+  // Both experts fit. A (e0) and B (e1) arrive together: FCFS across
+  // experts runs A to its end before B starts; round-robin prefills both,
+  // then alternates their decode steps, so B's first token comes before A
+  // ends and the two finish one step apart.
+  const std::vector<Request> rs{request(0, 0, 100, 10), request(1, 1, 100, 10)};
+  Fixture fifo(2, 10e9, "continuous", 4);
+  const ServingResult c = fifo.run(rs);
+  EXPECT_GE(c.requests[1].prefill_start_ps, c.requests[0].finish_ps);
+  Fixture rr(2, 10e9, "round-robin", 4);
+  rr.setup.record_token_times = true;
+  const ServingResult r = rr.run(rs);
+  EXPECT_LT(r.requests[1].prefill_end_ps, r.requests[0].finish_ps);
+  EXPECT_LT(r.requests[0].finish_ps, r.requests[1].finish_ps);
+  // Tokens alternate: every token of A after its first lies between two of B's.
+  const std::vector<TimePs>& a = r.requests[0].token_ps;
+  const std::vector<TimePs>& b = r.requests[1].token_ps;
+  ASSERT_EQ(a.size(), 10u);
+  ASSERT_EQ(b.size(), 10u);
+  for (std::size_t i = 1; i < a.size(); ++i) {
+    EXPECT_LT(b[i - 1], a[i]) << i;
+    EXPECT_LT(a[i], b[i]) << i;
+  }
+  EXPECT_EQ(r.experts[0].switches + r.experts[1].switches, 2);  // both stay resident
+}
+
 TEST(Serving, KvPressurePreemptsTheYoungestAndRecomputesIt) {
   // Room for the expert and 1.5 full-length KV caches: both requests are
   // admitted (their prompts fit), both grow, and the younger one is dropped
@@ -442,7 +468,7 @@ RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
   const int experts = *rc::gen::inRange(1, 5);
   const double hbm = random_fast_tier_bytes();
   const std::vector<Request> rs = random_requests(experts, 25);
-  for (const std::string kind : {"continuous", "expert-grouped"}) {
+  for (const std::string kind : {"continuous", "expert-grouped", "round-robin"}) {
     Fixture f(experts, hbm, kind, *rc::gen::inRange(1, 9));
     f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
     f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
@@ -513,7 +539,8 @@ RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
   const int experts = *rc::gen::inRange(1, 5);
   const double hbm = random_fast_tier_bytes();
   const std::vector<Request> rs = random_requests(experts, 40);
-  Fixture f(experts, hbm, *rc::gen::element<std::string>("fcfs", "samba-coe", "continuous", "expert-grouped"),
+  Fixture f(experts, hbm,
+            *rc::gen::element<std::string>("fcfs", "samba-coe", "continuous", "expert-grouped", "round-robin"),
             *rc::gen::inRange(1, 9));
   f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
   f.setup.prefetch = *rc::gen::arbitrary<bool>();

@@ -88,16 +88,17 @@ const Schema& scheduler_schema() {
                                  "samba-coe: route up to batch_size queued prompts together, then run each in turn; "
                                  "fcfs: the same one request at a time; continuous: iteration-level batching of "
                                  "each expert's requests, experts served oldest request first; expert-grouped: the "
-                                 "same, serving resident experts first (bounded by max_wait_s)"),
+                                 "same, serving resident experts first (bounded by max_wait_s); round-robin: the "
+                                 "same, experts with requests served one step each in turn"),
                            scheduler_names()),
                     "samba-coe"),
        with_default(at_least(field("batch_size", FieldKind::Integer,
-                                   "samba-coe: prompts routed together; continuous, expert-grouped: most requests in "
+                                   "samba-coe: prompts routed together; continuous, expert-grouped, round-robin: most requests in "
                                    "one step (and in one router pass)"),
                              1),
                     "1"),
        with_default(at_least(field("max_batch_tokens", FieldKind::Integer,
-                                   "continuous, expert-grouped: most prompt tokens in one prefill step"),
+                                   "continuous, expert-grouped, round-robin: most prompt tokens in one prefill step"),
                              1),
                     "8192"),
        with_default(non_negative(quantity("max_wait_s", Unit::Seconds,

@@ -7,8 +7,13 @@
 //                   requests of experts already in the fast tier are served
 //                   and batched together without switches; a request that
 //                   has waited longer than max_wait_s makes its expert next,
-//                   which bounds the wait of the others.
-// Either way an expert that cannot run now (no room, nothing to evict) is
+//                   which bounds the wait of the others;
+//   round-robin     the experts with requests in turn, one step each, in
+//                   expert order from the one after the last step's: an
+//                   engine time-slicing its experts, so every expert's
+//                   requests progress in every round (with a switch per
+//                   step when they do not all fit).
+// In every order an expert that cannot run now (no room, nothing to evict) is
 // passed over while another can run, and a request is admitted only when its
 // KV cache fits (unless nothing runs at all). Routed requests are admitted in
 // arrival order; a preempted request goes back to the head of its expert's
@@ -28,9 +33,18 @@ namespace {
 
 class BatchingScheduler : public Scheduler {
  public:
-  BatchingScheduler(const SchedulerOptions& o, bool grouped) : o_(o), grouped_(grouped) {}
+  enum class Order { OldestFirst, ResidentFirst, RoundRobin };
 
-  std::string name() const override { return grouped_ ? "expert-grouped" : "continuous"; }
+  BatchingScheduler(const SchedulerOptions& o, Order order) : o_(o), order_kind_(order) {}
+
+  std::string name() const override {
+    switch (order_kind_) {
+      case Order::OldestFirst: return "continuous";
+      case Order::ResidentFirst: return "expert-grouped";
+      case Order::RoundRobin: return "round-robin";
+    }
+    return "";
+  }
 
   void on_arrival(std::int64_t id) override { unrouted_.push_back(id); }
 
@@ -69,6 +83,7 @@ class BatchingScheduler : public Scheduler {
     std::optional<Step> step;
     for (const int e : expert_order(records, view, order_))
       if ((step = step_for(e, records, view, !anything_running))) break;
+    if (step) last_expert_ = step->expert;
     forget_idle();
     return step;
   }
@@ -95,14 +110,18 @@ class BatchingScheduler : public Scheduler {
   // expert-grouped, on time: a waiting request becoming overdue reorders
   // the experts, so runs stop at the first such moment. A waiting request of
   // the step's expert that could still join its batch stops the run too.
+  // Round-robin moves on to the next expert after every step, so its steps
+  // repeat only while one expert has requests.
   Repeat repeats(const Step& step, const RecordStore& records, TimePs now_ps) const override {
     if (step.kind != Step::Kind::Decode || !unrouted_.empty() || !has_queue(step.expert)) return {};
     const Queue& own = queues_[static_cast<std::size_t>(step.expert)];
     if (own.running.size() != step.requests.size() ||
         (!own.waiting.empty() && static_cast<int>(own.running.size()) < o_.batch_size))
       return {};
+    if (order_kind_ == Order::RoundRobin && active_.size() > 1) return {};
     Repeat r{true, true, kNever};
-    if (!grouped_ || o_.max_wait_s * 1e12 >= 9e18) return r;  // no request can become overdue in simulated time
+    if (order_kind_ != Order::ResidentFirst || o_.max_wait_s * 1e12 >= 9e18)
+      return r;  // no request can become overdue in simulated time
     // One picosecond early, so rounding in the overdue test cannot matter.
     const TimePs wait_ps = seconds_to_ps_round(o_.max_wait_s) - 1;
     for (const int e : active_) {
@@ -172,17 +191,28 @@ class BatchingScheduler : public Scheduler {
   // Experts in the order they should be tried: see the file comment.
   // Fills `order` (a member reused from step to step: no allocation per step).
   const std::vector<int>& expert_order(const RecordStore& records, const EngineView& view, std::vector<int>& order) {
-    candidates(records, candidates_);
-    const std::vector<std::pair<TimePs, int>>& all = candidates_;
     order.clear();
     const auto add = [&order](int e) {
       if (std::find(order.begin(), order.end(), e) == order.end()) order.push_back(e);
     };
-    if (grouped_) {
+    if (order_kind_ == Order::RoundRobin) {
+      // Experts after the last step's first, then from the lowest; those
+      // that can run now first, as in every order.
+      const auto next = std::upper_bound(active_.begin(), active_.end(), last_expert_);
+      cycle_.assign(next, active_.end());
+      cycle_.insert(cycle_.end(), active_.begin(), next);
+      for (const int e : cycle_)
+        if (view.runnable(e)) add(e);
+      for (const int e : cycle_) add(e);
+      return order;
+    }
+    candidates(records, candidates_);
+    const std::vector<std::pair<TimePs, int>>& all = candidates_;
+    if (order_kind_ == Order::ResidentFirst) {
       // The request queued longest, if longer than max_wait_s, goes first.
       std::optional<std::pair<TimePs, int>> overdue;
       for (const int e : active_) {
-      const Queue& q = queues_[static_cast<std::size_t>(e)];
+        const Queue& q = queues_[static_cast<std::size_t>(e)];
         if (q.waiting.empty()) continue;
         const RequestRecord& r = records[q.waiting.front()];
         if (to_seconds(view.now() - r.queued_ps) > o_.max_wait_s && view.runnable(e) &&
@@ -240,7 +270,9 @@ class BatchingScheduler : public Scheduler {
   }
 
   SchedulerOptions o_;
-  bool grouped_;
+  Order order_kind_;
+  int last_expert_ = -1;       // of the last step chosen (round-robin continues after it)
+  std::vector<int> cycle_;     // scratch of expert_order
   std::deque<std::int64_t> unrouted_;
   std::vector<Queue> queues_;  // by expert
   std::vector<int> active_;    // experts with requests waiting or running, ascending
@@ -251,7 +283,7 @@ class BatchingScheduler : public Scheduler {
 }  // namespace
 
 const std::vector<std::string>& scheduler_names() {
-  static const std::vector<std::string> names{"samba-coe", "fcfs", "continuous", "expert-grouped"};
+  static const std::vector<std::string> names{"samba-coe", "fcfs", "continuous", "expert-grouped", "round-robin"};
   return names;
 }
 
@@ -259,8 +291,10 @@ std::unique_ptr<Scheduler> make_scheduler(const SchedulerOptions& o) {
   if (o.batch_size < 1) throw std::invalid_argument("scheduler batch size must be >= 1");
   if (o.max_batch_tokens < 1) throw std::invalid_argument("scheduler max_batch_tokens must be >= 1");
   if (o.kind == "samba-coe" || o.kind == "fcfs") return make_sequential_scheduler(o);
-  if (o.kind == "continuous") return std::make_unique<BatchingScheduler>(o, false);
-  if (o.kind == "expert-grouped") return std::make_unique<BatchingScheduler>(o, true);
+  using Order = BatchingScheduler::Order;
+  if (o.kind == "continuous") return std::make_unique<BatchingScheduler>(o, Order::OldestFirst);
+  if (o.kind == "expert-grouped") return std::make_unique<BatchingScheduler>(o, Order::ResidentFirst);
+  if (o.kind == "round-robin") return std::make_unique<BatchingScheduler>(o, Order::RoundRobin);
   throw std::invalid_argument("unknown scheduler '" + o.kind + "'");
 }
 
