@@ -40,8 +40,9 @@ struct ServingSetup {
   // A cluster of identical nodes of the platform (e.g. 4 x DGX H100).
   int nodes = 1;
   std::string placement = "everywhere";  // everywhere | partitioned (expert e only on node e mod nodes)
-  // Ended requests between hands of rows to the sink (ServingRun): larger
-  // parts mean fewer, bigger writes; memory holds about this many rows.
+  // How many requests end between two hand-overs of rows to the sink
+  // (ServingRun): larger parts mean fewer, bigger writes; memory holds
+  // about this many finished rows.
   std::int64_t part_requests = 4096;
 };
 
