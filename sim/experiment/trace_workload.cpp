@@ -105,7 +105,7 @@ void TraceRequests::for_each_row(const std::function<void(serving::Request&)>& v
   workload::read_trace(w_.trace, [&](const workload::TraceRecord& r) {
     serving::Request q;
     q.id = index++;
-    if (!(r.arrival_time_s * 1e12 < 9.2e18))
+    if (!fits_in_simulated_time(r.arrival_time_s))
       throw config::ConfigError(w_.trace.string(), 0, 0, "arrival_time_s",
                                 fmt::format("request {} arrives at {} s, past what simulated time holds (int64 "
                                             "picoseconds: about 106 days); window or rescale the trace",

@@ -120,14 +120,16 @@ class BatchingScheduler : public Scheduler {
       return {};
     if (order_kind_ == Order::RoundRobin && active_.size() > 1) return {};
     Repeat r{true, true, kNever};
-    if (order_kind_ != Order::ResidentFirst || o_.max_wait_s * 1e12 >= 9e18)
+    if (order_kind_ != Order::ResidentFirst || !fits_in_simulated_time(o_.max_wait_s))
       return r;  // no request can become overdue in simulated time
     // One picosecond early, so rounding in the overdue test cannot matter.
     const TimePs wait_ps = seconds_to_ps_round(o_.max_wait_s) - 1;
     for (const int e : active_) {
       const Queue& q = queues_[static_cast<std::size_t>(e)];
       if (q.waiting.empty()) continue;
-      const TimePs overdue_ps = records[q.waiting.front()].queued_ps + wait_ps;
+      const TimePs queued_ps = records[q.waiting.front()].queued_ps;
+      if (wait_ps > 0 && queued_ps > kTimeMaxPs - wait_ps) continue;  // overdue only after simulated time ends
+      const TimePs overdue_ps = queued_ps + wait_ps;
       if (overdue_ps >= now_ps && (r.until_ps == kNever || overdue_ps < r.until_ps)) r.until_ps = overdue_ps;
     }
     return r;
