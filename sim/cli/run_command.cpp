@@ -8,7 +8,6 @@
 // inputs give the same bytes.
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
@@ -31,15 +30,6 @@ struct RunOptions {
   std::string out_dir;
   bool json = false;
 };
-
-void write_atomically(const std::filesystem::path& file, const std::string& text) {
-  io::PendingFile pending(file);
-  std::ofstream out(pending.tmp(), std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) throw config::UsageError("cannot write " + pending.tmp().string());
-  pending.commit();
-}
 
 // Each part of the run's rows feeds the summary and, with --out, results.h5.
 class RunSink : public serving::ResultSink {
@@ -99,7 +89,7 @@ int run(const RunOptions& o) {
                      {"notes", result.notes}};
   if (!o.out_dir.empty()) {
     sink.writer->finish(result, out.dump());
-    write_atomically(std::filesystem::path(o.out_dir) / "summary.json", out.dump(2) + "\n");
+    io::write_text_atomically(std::filesystem::path(o.out_dir) / "summary.json", out.dump(2) + "\n");
   }
   out["wall_s"] = wall_s;
   if (o.json) {

@@ -156,13 +156,10 @@ PromptSet parse_prompt_set(const std::string& text, const std::string& name, con
 }
 
 void write_prompts_jsonl(const std::filesystem::path& file, const std::vector<Prompt>& prompts) {
-  io::PendingFile pending(file);  // a failed write leaves any earlier bank intact
-  std::ofstream out(pending.tmp(), std::ios::binary);
+  std::string text;
   for (const Prompt& p : prompts)
-    out << json{{"prompt_id", p.id}, {"category", p.category}, {"prompt", p.text}}.dump() << '\n';
-  out.close();
-  if (!out) throw ConfigError(file.string(), 0, 0, "", "cannot write");
-  pending.commit();
+    text += json{{"prompt_id", p.id}, {"category", p.category}, {"prompt", p.text}}.dump() + '\n';
+  io::write_text_atomically(file, text);  // a failed write leaves any earlier bank intact
 }
 
 }  // namespace coesim::coe

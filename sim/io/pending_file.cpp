@@ -1,6 +1,9 @@
 #include "sim/io/pending_file.h"
 
+#include <fstream>
 #include <system_error>
+
+#include "sim/config/config_error.h"
 
 namespace coesim::io {
 
@@ -14,6 +17,15 @@ PendingFile::~PendingFile() {
 void PendingFile::commit() {
   std::filesystem::rename(tmp_, file_);
   committed_ = true;
+}
+
+void write_text_atomically(const std::filesystem::path& file, std::string_view text) {
+  PendingFile pending(file);
+  std::ofstream out(pending.tmp(), std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw config::UsageError("cannot write " + pending.tmp().string());
+  pending.commit();
 }
 
 }  // namespace coesim::io

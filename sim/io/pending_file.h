@@ -3,6 +3,7 @@
 // `file` only once complete, so a failed or interrupted writer leaves any
 // earlier file intact and never a half-written one under the real name.
 #include <filesystem>
+#include <string_view>
 
 namespace coesim::io {
 
@@ -24,5 +25,9 @@ class PendingFile {
   std::filesystem::path tmp_;
   bool committed_ = false;
 };
+
+// Writes `text` to `file` through a PendingFile. Throws config::UsageError
+// (exit 2) when it cannot be written; an earlier `file` is then intact.
+void write_text_atomically(const std::filesystem::path& file, std::string_view text);
 
 }  // namespace coesim::io
