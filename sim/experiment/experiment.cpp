@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <map>
 
 #include <fmt/format.h>
@@ -413,26 +415,30 @@ std::vector<Request> generate_requests(const Experiment& x) {
 }
 
 serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& sink) {
-  ServingSetup setup = x.setup;
-  if (x.workload.kind != "trace") {
-    std::vector<Request> requests = generate_requests(x);
-    if (setup.eviction.policy == "belady" && setup.eviction.future_uses.empty())
-      for (const Request& r : requests) setup.eviction.future_uses.push_back(r.expert);
-    serving::ServingRun run(setup, sink);
-    for (Request& r : requests) run.add(std::move(r));
-    return run.finish();
+  // The workload as a source of requests in arrival order: a trace streams,
+  // the synthetic kinds are a list.
+  std::optional<TraceRequests> trace;
+  std::vector<Request> listed;
+  if (x.workload.kind == "trace") {
+    trace.emplace(x.trace, x.expert_names);
+  } else {
+    listed = generate_requests(x);
   }
-  const TraceRequests trace(x.trace, x.expert_names);
+  const auto for_each_request = [&](const std::function<void(Request)>& visit) {
+    if (trace) return trace->for_each(visit);
+    for (const Request& r : listed) visit(r);
+  };
+  ServingSetup setup = x.setup;
   if (setup.eviction.policy == "belady" && setup.eviction.future_uses.empty())
-    trace.for_each([&](Request r) { setup.eviction.future_uses.push_back(r.expert); });
+    for_each_request([&](Request r) { setup.eviction.future_uses.push_back(r.expert); });
   serving::ServingRun run(setup, sink);
-  trace.for_each([&](Request r) { run.add(std::move(r)); });
+  for_each_request([&](Request r) { run.add(std::move(r)); });
   serving::ServingResult result = run.finish();
-  if (trace.zero_input_tokens() > 0)
-    result.notes.push_back(fmt::format("{} trace requests had 0 input tokens and ran with 1", trace.zero_input_tokens()));
-  if (trace.zero_output_tokens() > 0)
+  if (trace && trace->zero_input_tokens() > 0)
+    result.notes.push_back(fmt::format("{} trace requests had 0 input tokens and ran with 1", trace->zero_input_tokens()));
+  if (trace && trace->zero_output_tokens() > 0)
     result.notes.push_back(fmt::format("{} trace requests had 0 output tokens and ran with 1 (the token prefill yields)",
-                                       trace.zero_output_tokens()));
+                                       trace->zero_output_tokens()));
   return result;
 }
 
