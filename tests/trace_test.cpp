@@ -39,6 +39,13 @@ std::vector<TraceRecord> read_all(const std::filesystem::path& f) {
   return out;
 }
 
+// Writes the synthetic trace `o` describes to `file`.
+void generate_to(const std::filesystem::path& file, const SyntheticTraceOptions& o) {
+  const auto w = open_trace_writer(file);
+  generate_trace(o, *w);
+  w->close();
+}
+
 std::vector<TraceRecord> import_to(const std::string& in, const std::string& format, const std::filesystem::path& out,
                                    ImportReport* report = nullptr, bool skip = false) {
   const auto w = open_trace_writer(out);
@@ -278,11 +285,7 @@ TEST(SyntheticTrace, RateCvDiurnalAndZipfAsAsked) {
   o.experts = 10;
   o.zipf_alpha = 1.2;
   o.seed = 5;
-  {
-    const auto w = open_trace_writer(file);
-    generate_trace(o, *w);
-    w->close();
-  }
+  generate_to(file, o);
   const TraceStats s = trace_stats(file);
   EXPECT_EQ(s.count, 100'000);
   EXPECT_NEAR(s.rate_per_s, 50, 50 * 0.03);      // statistical: 100,000 draws
@@ -297,20 +300,12 @@ TEST(SyntheticTrace, RateCvDiurnalAndZipfAsAsked) {
   o.diurnal_amplitude = 0.8;
   o.diurnal_period_s = 100;
   o.rate_per_s = 20;
-  {
-    const auto w = open_trace_writer(file);
-    generate_trace(o, *w);
-    w->close();
-  }
+  generate_to(file, o);
   std::int64_t high = 0, low = 0;
   for (const TraceRecord& r : read_all(file)) (std::fmod(r.arrival_time_s, 100) < 50 ? high : low) += 1;
   EXPECT_GT(high, 2 * low);  // expected ratio (1 + 2a/pi) / (1 - 2a/pi) = 3.1
   const auto again = temp("g2.h5");
-  {
-    const auto w = open_trace_writer(again);
-    generate_trace(o, *w);
-    w->close();
-  }
+  generate_to(again, o);
   const auto a = read_all(file);
   const auto b = read_all(again);
   ASSERT_EQ(a.size(), b.size());

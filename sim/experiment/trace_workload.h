@@ -34,10 +34,11 @@ struct TraceWorkload {
 };
 
 // The trace's requests, streamed in arrival order with prompt_id, category
-// and expert filled in. Construction reads the trace once to learn which
-// prompts it uses (each distinct one is routed once) and, for the milp
-// mapping, its category mix; for_each reads it again, a block at a time, so
-// no request list is ever held. `expert_names` are the experiment's experts
+// and expert filled in. Construction reads the trace once: it checks every
+// row (a bad row stops the run before it starts), counts zero token counts,
+// and learns which prompts the trace uses (each distinct one is routed once)
+// and, for the milp mapping, its category mix. for_each reads it again, a
+// block at a time, so no request list is ever held. `expert_names` are the experiment's experts
 // (milp maps by name). Throws config::ConfigError naming the trace for a
 // request naming an expert the experiment lacks, or none without prompts.
 class TraceRequests {
