@@ -299,6 +299,28 @@ TEST(Serving, RoundRobinGivesEveryExpertAStepInTurn) {
   EXPECT_EQ(r.experts[0].switches + r.experts[1].switches, 2);  // both stay resident
 }
 
+TEST(Serving, ASwitchAfterAPreemptionIsNotTheRequestsSwitchWait) {
+  // Room for one expert and a little KV (the case a property test found).
+  // Two long requests on e1, then one-token requests on e0: round-robin
+  // turns to e0, which preempts e1's KV and evicts it; e1's requests are
+  // prefilled again after e1 is copied back. A request's switch wait is the
+  // copy before its first prefill, never that later one, so its queueing
+  // (arrival to first prefill, less the wait) stays >= 0.
+  const double room = static_cast<double>(llm::weight_bytes(small_model())) * 1.4;
+  std::vector<Request> rs{request(0, 1, 1720, 74), request(1, 1, 1592, 74, 1'275'539'457)};
+  for (int i = 2; i < 8; ++i) rs.push_back(request(i, 0, 1, 1, 1'275'539'457));
+  Fixture f(2, room, "round-robin", 2);
+  const ServingResult r = f.run(rs);
+  EXPECT_GT(r.preemptions, 0);
+  EXPECT_GT(r.experts[1].switches, 1);
+  for (const RequestRecord& q : r.requests) {
+    ASSERT_EQ(q.outcome, Outcome::Finished);
+    EXPECT_LE(q.switch_end_ps, q.prefill_start_ps) << q.request.id;
+    EXPECT_GE(q.switch_wait_ps(), 0) << q.request.id;
+    EXPECT_GE(q.queueing_ps(), 0) << q.request.id;
+  }
+}
+
 TEST(Serving, KvPressurePreemptsTheYoungestAndRecomputesIt) {
   // Room for the expert and 1.5 full-length KV caches: both requests are
   // admitted (their prompts fit), both grow, and the younger one is dropped

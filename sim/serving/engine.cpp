@@ -316,9 +316,11 @@ void Engine::execute() {
     }
     start_load(e, false);
   }
+  // A request's switch wait is the copy before its first prefill; a copy
+  // after a preemption counts for the expert, not as the request's wait.
   for (const std::int64_t id : step.requests) {
     RequestRecord& r = records_[id];
-    if (r.switch_start_ps == kNever) r.switch_start_ps = sim_.now();
+    if (r.switch_start_ps == kNever && r.prefill_start_ps == kNever) r.switch_start_ps = sim_.now();
   }
   waiting_ = true;
 }

@@ -29,7 +29,7 @@ struct RequestRecord {
   std::string reject_reason;
   TimePs routed_ps = kNever;        // the router's pass over it ended
   TimePs queued_ps = kNever;        // waiting for its expert's engine
-  TimePs switch_start_ps = kNever;  // a copy of its expert started for it (or was in flight)
+  TimePs switch_start_ps = kNever;  // a copy of its expert started for it (or was in flight) before its first prefill
   TimePs switch_end_ps = kNever;
   TimePs prefill_start_ps = kNever;
   TimePs prefill_end_ps = kNever;   // = first token
