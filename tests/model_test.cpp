@@ -40,7 +40,7 @@ config::ConfigError load_error(const fs::path& file) {
 
 TEST(ModelFiles, EveryShippedModelLoads) {
   const auto files = shipped_model_files();
-  EXPECT_EQ(files.size(), 10u);
+  EXPECT_EQ(files.size(), 16u);
   for (const auto& file : files) {
     SCOPED_TRACE(file.string());
     const ModelSpec m = load_model(file);

@@ -22,5 +22,7 @@ RunFunction add_label_command(CLI::App& app);
 RunFunction add_run_command(CLI::App& app);
 RunFunction add_trace_command(CLI::App& app);
 RunFunction add_map_command(CLI::App& app);
+RunFunction add_validate_command(CLI::App& app);
+RunFunction add_calibrate_command(CLI::App& app);
 
 }  // namespace coesim::cli

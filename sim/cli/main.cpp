@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
       cli::add_run_command(app),
       cli::add_trace_command(app),
       cli::add_map_command(app),
+      cli::add_validate_command(app),
+      cli::add_calibrate_command(app),
   };
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/config/section.h"
+#include "sim/hw/runtime_profile.h"
 
 namespace coesim::hw {
 
@@ -65,6 +66,9 @@ struct ServingRoles {
   // file (resolved path) that replaces it for the requests it covers.
   std::string execution_model = "roofline";
   std::string latency_table_file;
+  // serving.runtime_profile: what the software stack adds to the roofline;
+  // absent: the efficiencies and overheads of the compute section.
+  std::optional<RuntimeProfile> runtime_profile;
 };
 
 struct Platform {

@@ -203,6 +203,7 @@ class Builder {
     } else if (s.has("latency_table")) {
       s.fail("latency_table", "only with execution_model latency-table");
     }
+    if (s.has("runtime_profile")) roles.runtime_profile = load_runtime_profile(s.existing_file("runtime_profile"));
     if (s.has("sram_tier")) roles.sram_tier = s.text("sram_tier");
     if (s.has("tp_link")) {
       roles.tp_link = s.text("tp_link");

@@ -119,7 +119,11 @@ const Schema& serving_schema() {
                            {"roofline", "latency-table"}),
                     "roofline"),
        field("latency_table", FieldKind::String,
-             "latency-table: the table file (relative to this file), citing its measurements")}};
+             "latency-table: the table file (relative to this file), citing its measurements"),
+       field("runtime_profile", FieldKind::String,
+             "runtime profile file (relative to this file, e.g. profiles/trtllm-h100.yaml): the software stack's "
+             "efficiencies and fixed times, fitted by coesim calibrate; it replaces the compute section's "
+             "efficiencies and overheads (absent: those of the compute section)")}};
   return s;
 }
 

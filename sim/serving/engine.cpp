@@ -25,7 +25,7 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
       table_(context.table),
       index_(index),
       tp_(tp),
-      exec_(TpGroupHardware::of(platform_, tp_)),
+      exec_(ExecutionModel::of(platform_, tp_)),
       policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
       scheduler_(make_scheduler(s.scheduler)),
       experts_(s.expert_models.size()) {
@@ -651,8 +651,13 @@ void Engine::describe_model_choices() {
                                         "prefill, so TTFT equals end-to-end; the router pass uses the roofline",
                                         table_->name, table_->file));
   } else {
-    result_.notes.push_back(fmt::format("execution model: roofline on a TP{} group of {} ({})", tp_,
-                                        platform_.serving.accelerator, platform_.name));
+    const hw::RuntimeProfile& profile = exec_.profile();
+    result_.notes.push_back(fmt::format(
+        "execution model: roofline on a TP{} group of {} ({}), runtime profile {}", tp_,
+        platform_.serving.accelerator, platform_.name,
+        profile.file.empty() ? "from the platform's compute section"
+                             : fmt::format("'{}' ({}; it replaces the compute section's efficiencies and overheads)",
+                                           profile.name, profile.file)));
   }
   const auto accelerators = static_cast<int>(platform_.accelerators().size());
   const int engines = setup_.nodes * (accelerators / tp_);

@@ -39,6 +39,12 @@ TpGroupHardware TpGroupHardware::of(const hw::Platform& platform, int tensor_par
   return hw;
 }
 
+ExecutionModel ExecutionModel::of(const hw::Platform& platform, int tensor_parallel) {
+  TpGroupHardware hw = TpGroupHardware::of(platform, tensor_parallel);
+  if (platform.serving.runtime_profile) return ExecutionModel(hw, *platform.serving.runtime_profile);
+  return ExecutionModel(hw);
+}
+
 double layer_activation_bytes_per_token(const llm::ModelSpec& m) {
   const double kv_width = static_cast<double>(m.num_kv_heads * m.head_dim);
   const double q_width = static_cast<double>(m.num_attention_heads * m.head_dim);
@@ -56,7 +62,9 @@ StepModel StepModel::of(const llm::ModelSpec& m) {
           static_cast<double>(m.hidden_size * llm::bytes_per_element(m.dtype))};
 }
 
-StepTime ExecutionModel::time(const StepModel& m, double flops, double bytes, std::int64_t tokens) const {
+StepTime ExecutionModel::time(const StepModel& m, Phase phase, double flops, double bytes, std::int64_t tokens,
+                              std::int64_t sequences) const {
+  const hw::RuntimeProfile& p = profile_;
   const double tp = hw_.tensor_parallel;
   const auto layers = static_cast<double>(m.cost.num_layers);
   StepTime t;
@@ -64,16 +72,18 @@ StepTime ExecutionModel::time(const StepModel& m, double flops, double bytes, st
   // over the TP degree; it stays on chip when it fits the SRAM tier.
   const double per_layer = m.activation_bytes_per_token * static_cast<double>(tokens) / tp;
   if (per_layer > hw_.sram_bytes) t.activation_bytes = per_layer * tp * layers;
-  t.compute_s = flops / (tp * hw_.compute.peak_flops_per_s * hw_.compute.prefill_compute_efficiency);
-  t.memory_s = (bytes + t.activation_bytes) /
-               (tp * hw_.fast_tier_bytes_per_s * hw_.compute.decode_memory_efficiency);
-  t.overhead_s = layers * hw_.compute.layer_overhead_s;
+  const double compute_efficiency =
+      phase == Phase::Prefill ? p.prefill_compute_efficiency : p.decode_compute_efficiency;
+  t.compute_s = flops / (tp * hw_.compute.peak_flops_per_s * compute_efficiency);
+  t.memory_s = (bytes + t.activation_bytes) / (tp * hw_.fast_tier_bytes_per_s * p.memory_efficiency);
+  const double per_sequence_s = phase == Phase::Prefill ? p.request_overhead_s : p.sequence_overhead_s;
+  t.overhead_s = p.step_overhead_s + layers * p.layer_overhead_s + static_cast<double>(sequences) * per_sequence_s;
   if (hw_.tensor_parallel > 1) {
     // Two all-reduces per layer of tokens x hidden elements; a ring moves
     // 2 (tp - 1) / tp of the message through each device's link.
     const double calls = 2.0 * layers;
     const double message = static_cast<double>(tokens) * m.hidden_bytes_per_token;
-    t.collective_s = calls * hw_.compute.collective_latency_s;
+    t.collective_s = calls * (p.collective_latency_s + (tp - 1.0) * p.collective_hop_latency_s);
     if (hw_.tp_link_bytes_per_s > 0) {
       t.collective_bytes_per_device = calls * message * 2.0 * (tp - 1.0) / tp;
       t.collective_s += t.collective_bytes_per_device / hw_.tp_link_bytes_per_s;
@@ -98,7 +108,8 @@ StepTime ExecutionModel::prefill(const StepModel& m, std::span<const std::int64_
   }
   // Weights are read once for the whole batched step.
   bytes += static_cast<double>(llm::step_weight_bytes(m.cost, tokens));
-  return time(m, flops, bytes, tokens);
+  const auto prompts = static_cast<std::int64_t>(prompt_tokens.size());
+  return time(m, Phase::Prefill, flops, bytes, tokens, prompts);
 }
 
 StepTime ExecutionModel::decode(const llm::ModelSpec& m, std::span<const std::int64_t> contexts) const {
@@ -115,7 +126,14 @@ StepTime ExecutionModel::decode(const StepModel& m, std::span<const std::int64_t
   }
   const auto batch = static_cast<std::int64_t>(contexts.size());
   bytes += static_cast<double>(llm::step_weight_bytes(m.cost, batch));
-  return time(m, flops, bytes, batch);
+  return time(m, Phase::Decode, flops, bytes, batch, batch);
+}
+
+StepTime ExecutionModel::decode_uniform(const StepModel& m, std::int64_t batch, std::int64_t context) const {
+  const llm::SequenceDecodeCost c = llm::decode_sequence_cost(m.cost, context);
+  const auto n = static_cast<double>(batch);
+  const double bytes = n * static_cast<double>(c.kv_bytes) + static_cast<double>(llm::step_weight_bytes(m.cost, batch));
+  return time(m, Phase::Decode, n * c.flops, bytes, batch, batch);
 }
 
 }  // namespace coesim::serving

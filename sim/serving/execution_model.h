@@ -2,15 +2,19 @@
 // How long one prefill or decode step of a model takes on a tensor-parallel
 // group: a roofline per device (FLOPs at peak x compute efficiency against
 // bytes at fast-tier bandwidth x memory efficiency, both split over the TP
-// degree), plus fixed per-layer overheads and two all-reduces per layer.
-// Activations between a layer's kernels cost fast-tier traffic unless the
-// layer's fused working set fits the on-chip SRAM tier (SN40L's dataflow).
-// All efficiencies and overheads come from the platform file with sources.
+// degree), plus the runtime profile's fixed times (per step, per layer, per
+// sequence, per request) and two all-reduces per layer. Activations between
+// a layer's kernels cost fast-tier traffic unless the layer's fused working
+// set fits the on-chip SRAM tier (SN40L's dataflow). Efficiencies and
+// overheads come from the platform's runtime profile (hw/runtime_profile.h),
+// or from its compute section when it names none.
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "sim/hw/platform.h"
+#include "sim/hw/runtime_profile.h"
 #include "sim/llm/model_cost_terms.h"
 #include "sim/llm/model_spec.h"
 
@@ -30,7 +34,7 @@ struct TpGroupHardware {
 struct StepTime {
   double compute_s = 0;     // FLOPs term of the roofline
   double memory_s = 0;      // bytes term of the roofline
-  double overhead_s = 0;    // layers x layer_overhead_s
+  double overhead_s = 0;    // the profile's fixed times: step, layers, sequences or requests
   double collective_s = 0;  // all-reduces: latency and bandwidth
   double collective_bytes_per_device = 0;  // what each device sends over its TP link (0 when not modelled)
   double activation_bytes = 0;  // fast-tier traffic for activations (0 when they fit in SRAM)
@@ -47,7 +51,12 @@ struct StepModel {
 
 class ExecutionModel {
  public:
-  explicit ExecutionModel(TpGroupHardware hw) : hw_(hw) {}
+  // Without a profile: the one the compute section declares.
+  explicit ExecutionModel(TpGroupHardware hw) : hw_(hw), profile_(hw::RuntimeProfile::from_compute(hw.compute)) {}
+  ExecutionModel(TpGroupHardware hw, hw::RuntimeProfile profile) : hw_(hw), profile_(std::move(profile)) {}
+  // The platform's group of `tensor_parallel` accelerators with its runtime
+  // profile (serving.runtime_profile, or its compute section's).
+  static ExecutionModel of(const hw::Platform& platform, int tensor_parallel);
 
   // Prefill of fresh prompts (one per entry, tokens each), batched in one step.
   StepTime prefill(const llm::ModelSpec& model, std::span<const std::int64_t> prompt_tokens) const;
@@ -55,12 +64,20 @@ class ExecutionModel {
   // One decode step: one new token for each sequence, with `contexts` tokens already cached.
   StepTime decode(const llm::ModelSpec& model, std::span<const std::int64_t> contexts) const;
   StepTime decode(const StepModel& model, std::span<const std::int64_t> contexts) const;
+  // A decode step of `batch` sequences that all hold `context` tokens
+  // (measured batch runs): the same arithmetic without a list of contexts.
+  StepTime decode_uniform(const StepModel& model, std::int64_t batch, std::int64_t context) const;
 
   const TpGroupHardware& hardware() const { return hw_; }
+  const hw::RuntimeProfile& profile() const { return profile_; }
 
  private:
-  StepTime time(const StepModel& model, double flops, double bytes, std::int64_t tokens) const;
+  enum class Phase { Prefill, Decode };
+  // `sequences`: prompts of a prefill, or sequences of a decode step.
+  StepTime time(const StepModel& model, Phase phase, double flops, double bytes, std::int64_t tokens,
+                std::int64_t sequences) const;
   TpGroupHardware hw_;
+  hw::RuntimeProfile profile_;
 };
 
 // Activation bytes written between the kernels of one decoder layer for one

@@ -1,0 +1,42 @@
+#pragma once
+// Measured inference runs on real hardware, in LLM-Inference-Bench's CSV
+// format (Chitty-Venkata et al., arXiv 2411.00136): one row per batch run,
+// its hardware, device count (tensor parallel), framework, model, token
+// counts, batch size and end-to-end latency of the whole batch. They are
+// inputs for calibrating runtime profiles and for checking predictions.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace coesim::validation {
+
+struct MeasuredRun {
+  int line = 0;  // 1-based line in the file
+  std::string hardware;
+  int devices = 1;
+  std::string framework;
+  std::string model;  // Hugging Face id
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t batch = 1;
+  double latency_s = 0;                              // whole batch, end to end
+  std::optional<double> throughput_tokens_per_s;     // as published; empty when not
+};
+
+struct MeasuredRuns {
+  std::string file;
+  std::vector<MeasuredRun> rows;
+};
+
+// Reads a file whose header is exactly LLM-Inference-Bench's
+//   Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,Throughput
+// (input length = output length), or the same with `Input Output Length`
+// replaced by `Input Length,Output Length` (e.g. NVIDIA's NeMo table, 128 in
+// / 20 out); Throughput may be empty. Any other header, a missing or extra
+// field, or a malformed, non-finite or out-of-range number throws
+// config::ConfigError naming the file, line and column.
+MeasuredRuns read_measured_runs(const std::filesystem::path& file);
+
+}  // namespace coesim::validation
