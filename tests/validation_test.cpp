@@ -73,6 +73,12 @@ TEST(MeasuredRuns, ReadsTheShippedDatasetAndTheNemoTable) {
     EXPECT_FALSE(r.throughput_tokens_per_s.has_value());
   }
   EXPECT_DOUBLE_EQ(nemo.rows.front().latency_s, 0.1538);
+  // Time to first token: runs of one output token timed by their TTFT.
+  const MeasuredRuns ttft = read_measured_runs(source_path("hw-configs/measurements/llm-inference-bench/ttft-itl.csv"));
+  ASSERT_EQ(ttft.rows.size(), 20u);
+  EXPECT_EQ(ttft.rows.front().output_tokens, 1);
+  EXPECT_EQ(ttft.rows.front().input_tokens, 1024);
+  EXPECT_DOUBLE_EQ(ttft.rows.front().latency_s, 2.489681196435898);
 }
 
 TEST(MeasuredRuns, AMissingColumnIsAnErrorAtTheHeader) {
@@ -230,10 +236,10 @@ TEST(Validation, UnknownHardwareAndModelsAreSkippedWithTheirReason) {
                                                    "Imaginary X1,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
                                                    "Nvidia H100 GPU,1,TensorRT-LLM,someone/unknown-7b,128,1,0.9,284\n"
                                                    "Nvidia H100 GPU,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.001,1\n");
-  const MeasuredRuns runs = read_measured_runs(f);
+  const std::vector<MeasuredRuns> runs{read_measured_runs(f)};
   const ValidationMap map = load_validation_map(source_path("hw-configs/measurements/validation-map.yaml"));
   const MeasuredCases cases(runs, map);
-  const ValidationReport report = validate_cases(cases, f.string(), false);
+  const ValidationReport report = validate_cases(cases, {f.string()}, false);
   ASSERT_EQ(report.rows.size(), 4u);
   EXPECT_TRUE(report.rows[0].predicted_s.has_value());
   EXPECT_NE(report.rows[1].source->skipped.find("no platform mapped for hardware 'Imaginary X1'"), std::string::npos);

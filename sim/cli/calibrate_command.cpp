@@ -24,7 +24,7 @@ namespace coesim::cli {
 namespace {
 
 struct CalibrateOptions {
-  std::string dataset;
+  std::vector<std::string> datasets;
   std::string map_file;
   std::string hardware;
   std::string framework;
@@ -64,7 +64,9 @@ int run(const CalibrateOptions& o) {
       o.map_file.empty() ? (shipped_dir("hw-configs") / "measurements" / "validation-map.yaml").string() : o.map_file;
   validation::FitOptions options;
   options.fixed = parse_fixed(o.fixed);
-  const validation::MeasuredRuns runs = validation::read_measured_runs(o.dataset);
+  std::vector<validation::MeasuredRuns> runs;
+  for (const std::string& file : o.datasets) runs.push_back(validation::read_measured_runs(file));
+  const std::string datasets = fmt::format("{}", fmt::join(o.datasets, " "));
   const validation::ValidationMap map = validation::load_validation_map(map_file);
   const validation::MeasuredCases cases(runs, map);
   std::vector<const validation::MeasuredCase*> used;
@@ -78,7 +80,7 @@ int run(const CalibrateOptions& o) {
   }
   if (used.empty())
     throw config::UsageError(fmt::format("no row of {} can be predicted for hardware '{}' with framework '{}'{}",
-                                         o.dataset, o.hardware, o.framework,
+                                         datasets, o.hardware, o.framework,
                                          skipped.empty() ? " (no such rows)" : fmt::format(" ({} skipped)", skipped.size())));
   std::vector<validation::BatchRunTerms> terms;
   terms.reserve(used.size());
@@ -108,10 +110,10 @@ int run(const CalibrateOptions& o) {
   profile.sources["fit"] = fmt::format(
       "coesim calibrate {} --hardware '{}' --framework '{}'{}: bounded least squares on log(predicted / measured) "
       "over the {} predicted rows of that group ({} skipped, reasons in coesim validate --rows); platform '{}'",
-      o.dataset, o.hardware, o.framework, o.fixed.empty() ? "" : fmt::format(" --fix {}", fmt::join(o.fixed, " --fix ")),
+      datasets, o.hardware, o.framework, o.fixed.empty() ? "" : fmt::format(" --fix {}", fmt::join(o.fixed, " --fix ")),
       rows.size(), skipped_rows, used.front()->platform->name);
   hw::ProfileFit info;
-  info.dataset = o.dataset;
+  info.dataset = datasets;
   info.hardware = o.hardware;
   info.framework = o.framework;
   info.models = models;
@@ -195,7 +197,9 @@ RunFunction add_calibrate_command(CLI::App& app) {
       "calibrate",
       "fit a runtime profile (efficiencies and fixed times of a software stack) to the measured runs of one "
       "(hardware, framework) group; reports the fit, its leave-one-model-out error, and writes the profile");
-  cmd->add_option("dataset", o->dataset, "measured runs (LLM-Inference-Bench CSV format)")->required();
+  cmd->add_option("datasets", o->datasets,
+                  "measured runs, one file or more (LLM-Inference-Bench CSV formats, as coesim validate reads)")
+      ->required();
   cmd->add_option("--hardware", o->hardware, "the rows' Hardware column, e.g. 'Nvidia H100 GPU'")->required();
   cmd->add_option("--framework", o->framework, "the rows' Framework column, e.g. TensorRT-LLM")->required();
   cmd->add_option("--map", o->map_file,

@@ -16,7 +16,7 @@ namespace coesim::cli {
 namespace {
 
 struct ValidateOptions {
-  std::string dataset;
+  std::vector<std::string> datasets;
   std::string map_file;
   bool lomo = false;
   bool rows = false;
@@ -26,10 +26,11 @@ struct ValidateOptions {
 int run(const ValidateOptions& o) {
   const std::string map_file =
       o.map_file.empty() ? (shipped_dir("hw-configs") / "measurements" / "validation-map.yaml").string() : o.map_file;
-  const validation::MeasuredRuns runs = validation::read_measured_runs(o.dataset);
+  std::vector<validation::MeasuredRuns> runs;
+  for (const std::string& file : o.datasets) runs.push_back(validation::read_measured_runs(file));
   const validation::ValidationMap map = validation::load_validation_map(map_file);
   const validation::MeasuredCases cases(runs, map);
-  const validation::ValidationReport report = validation::validate_cases(cases, o.dataset, o.lomo);
+  const validation::ValidationReport report = validation::validate_cases(cases, o.datasets, o.lomo);
   if (o.json) {
     nlohmann::json j = validation::to_json(report);
     j["map"] = map.file;
@@ -49,9 +50,10 @@ RunFunction add_validate_command(CLI::App& app) {
       "predict measured runs (LLM-Inference-Bench CSV: one batch run a row) with the shipped platforms, runtime "
       "profiles and models; relative error per row and mean / max per (hardware, framework). Rows that cannot be "
       "predicted are listed with the reason, never dropped");
-  cmd->add_option("dataset", o->dataset,
-                  "measured runs: Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,"
-                  "Throughput (or Input Length,Output Length for the length column)")
+  cmd->add_option("datasets", o->datasets,
+                  "measured runs, one file or more: Hardware,Num of Hardware,Framework,Model,Input Output Length,"
+                  "Batch Size,Latency,Throughput (or Input Length,Output Length for the length column), or the "
+                  "time-to-first-token file (TTFT Latency: runs of one output token)")
       ->required();
   cmd->add_option("--map", o->map_file,
                   "which platform, profile and model stand for a row (default: "
@@ -60,7 +62,7 @@ RunFunction add_validate_command(CLI::App& app) {
                 "also predict each row with a profile fitted to its group's other models (leave-one-model-out)");
   cmd->add_flag("--rows", o->rows, "print every row, not only the groups");
   cmd->add_flag("--json", o->json,
-                "print {\"rows\": [...], \"groups\": [...]}: each row with line, hardware, devices, framework, model, "
+                "print {\"rows\": [...], \"groups\": [...]}: each row with dataset, line, hardware, devices, framework, model, "
                 "input_tokens, output_tokens, batch, measured_latency_s, predicted_latency_s, relative_error, "
                 "lomo_predicted_latency_s, lomo_relative_error (null when skipped or not asked) and skipped (null, "
                 "or the reason)");

@@ -21,7 +21,7 @@ struct ComputeSpec;
 
 // How a profile was obtained: the fit's rows and its error (informative).
 struct ProfileFit {
-  std::string dataset;  // file the rows came from
+  std::string dataset;  // files the rows came from
   std::string hardware;
   std::string framework;
   std::vector<std::string> models;  // models whose rows were used

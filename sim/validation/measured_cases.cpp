@@ -20,9 +20,9 @@ double MeasuredCase::predict_s(const hw::RuntimeProfile& p) const {
   return predict_batch_run(serving::ExecutionModel(hardware, p), *step_model, shape).total_s();
 }
 
-MeasuredCases::MeasuredCases(const MeasuredRuns& runs, const ValidationMap& map) {
-  cases_.reserve(runs.rows.size());
-  for (const MeasuredRun& row : runs.rows) cases_.push_back(resolve(row, map));
+MeasuredCases::MeasuredCases(const std::vector<MeasuredRuns>& datasets, const ValidationMap& map) {
+  for (const MeasuredRuns& runs : datasets)
+    for (const MeasuredRun& row : runs.rows) cases_.push_back(resolve(runs, row, map));
 }
 
 const hw::Platform& MeasuredCases::platform(const std::string& file) {
@@ -52,8 +52,9 @@ const hw::RuntimeProfile& MeasuredCases::profile(const PlatformMapping& mapping,
   return *slot;
 }
 
-MeasuredCase MeasuredCases::resolve(const MeasuredRun& row, const ValidationMap& map) {
+MeasuredCase MeasuredCases::resolve(const MeasuredRuns& dataset, const MeasuredRun& row, const ValidationMap& map) {
   MeasuredCase c;
+  c.dataset = &dataset;
   c.row = &row;
   c.group = group_name(row.hardware, row.framework);
   c.shape = {row.batch, row.input_tokens, row.output_tokens};

@@ -22,6 +22,7 @@
 namespace coesim::validation {
 
 struct MeasuredCase {
+  const MeasuredRuns* dataset = nullptr;
   const MeasuredRun* row = nullptr;
   std::string group;    // "hardware / framework"
   std::string skipped;  // empty when the row is predicted
@@ -43,14 +44,15 @@ struct MeasuredCase {
 // Owns what the cases point to; keep it alive while they are used.
 class MeasuredCases {
  public:
-  MeasuredCases(const MeasuredRuns& runs, const ValidationMap& map);
+  // Every row of every file, in order; `datasets` must outlive the cases.
+  MeasuredCases(const std::vector<MeasuredRuns>& datasets, const ValidationMap& map);
   const std::vector<MeasuredCase>& cases() const { return cases_; }
 
  private:
   const hw::Platform& platform(const std::string& file);
   const llm::ModelSpec& model(const std::string& file);
   const hw::RuntimeProfile& profile(const PlatformMapping& mapping, const hw::Platform& platform);
-  MeasuredCase resolve(const MeasuredRun& row, const ValidationMap& map);
+  MeasuredCase resolve(const MeasuredRuns& dataset, const MeasuredRun& row, const ValidationMap& map);
 
   std::map<std::string, std::unique_ptr<hw::Platform>> platforms_;
   std::map<std::string, std::unique_ptr<llm::ModelSpec>> models_;

@@ -17,6 +17,8 @@ const std::vector<std::string> kSameLengthHeader{"Hardware",   "Num of Hardware"
 const std::vector<std::string> kSplitLengthHeader{"Hardware",     "Num of Hardware", "Framework",
                                                   "Model",        "Input Length",    "Output Length",
                                                   "Batch Size",   "Latency",         "Throughput"};
+const std::vector<std::string> kTtftHeader{"Hardware",   "Num of Hardware", "Framework",    "Model",      "Input Length",
+                                           "Output Length", "Batch Size",   "TTFT Latency", "end_latency"};
 
 // Limits that keep every derived quantity (tokens x batch, steps) far inside
 // int64 and that no real run comes near.
@@ -85,10 +87,14 @@ class RowReader {
 }  // namespace
 
 MeasuredRuns read_measured_runs(const std::filesystem::path& path) {
-  MeasuredRuns runs;
-  runs.file = path.string();
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw config::ConfigError(runs.file, 0, 0, "", "cannot open the measured-runs file");
+  if (!in) throw config::ConfigError(path.string(), 0, 0, "", "cannot open the measured-runs file");
+  return parse_measured_runs(in, path.string());
+}
+
+MeasuredRuns parse_measured_runs(std::istream& in, const std::string& name) {
+  MeasuredRuns runs;
+  runs.file = name;
   std::string line;
   int number = 0;
   std::vector<std::string> header;
@@ -97,12 +103,12 @@ MeasuredRuns read_measured_runs(const std::filesystem::path& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (number == 1) {
       for (const std::string_view f : split(line)) header.emplace_back(f);
-      if (header != kSameLengthHeader && header != kSplitLengthHeader)
+      if (header != kSameLengthHeader && header != kSplitLengthHeader && header != kTtftHeader)
         throw config::ConfigError(
             runs.file, 1, 1, "header",
             fmt::format("expected the columns '{}' (or with 'Input Length,Output Length' for 'Input Output "
-                        "Length'), found '{}'",
-                        fmt::join(kSameLengthHeader, ","), line));
+                        "Length'), or '{}', found '{}'",
+                        fmt::join(kSameLengthHeader, ","), fmt::join(kTtftHeader, ","), line));
       continue;
     }
     if (line.empty()) continue;
@@ -110,11 +116,14 @@ MeasuredRuns read_measured_runs(const std::filesystem::path& path) {
       throw config::ConfigError(runs.file, number, static_cast<int>(line.find('"')) + 1, "",
                                 "quoted fields are not part of this format");
     std::vector<std::string_view> fields = split(line);
+    // The TTFT file leaves its optional last column out on rows without it.
+    if (header == kTtftHeader && fields.size() + 1 == header.size()) fields.emplace_back();
     if (fields.size() != header.size())
       throw config::ConfigError(runs.file, number, 1, "",
                                 fmt::format("{} fields, the header has {}", fields.size(), header.size()));
     const RowReader r(runs.file, number, header, std::move(fields));
     const bool split_lengths = header.size() == kSplitLengthHeader.size();
+    const bool ttft = header == kTtftHeader;
     MeasuredRun run;
     run.line = number;
     run.hardware = r.text(0);
@@ -126,7 +135,12 @@ MeasuredRuns read_measured_runs(const std::filesystem::path& path) {
     const std::size_t rest = split_lengths ? 6 : 5;
     run.batch = r.integer(rest, 1, kMaxBatch);
     run.latency_s = *r.number(rest + 1, false);
-    run.throughput_tokens_per_s = r.number(rest + 2, true);
+    if (ttft) {
+      if (run.output_tokens != 1) r.fail(5, "a time-to-first-token row is a run of one output token: 1");
+      r.number(rest + 2, true);  // end_latency: checked, not used
+    } else {
+      run.throughput_tokens_per_s = r.number(rest + 2, true);
+    }
     runs.rows.push_back(std::move(run));
   }
   if (header.empty()) throw config::ConfigError(runs.file, 1, 1, "header", "empty file");

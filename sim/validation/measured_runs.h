@@ -6,6 +6,7 @@
 // inputs for calibrating runtime profiles and for checking predictions.
 #include <cstdint>
 #include <filesystem>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,9 +35,16 @@ struct MeasuredRuns {
 //   Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,Throughput
 // (input length = output length), or the same with `Input Output Length`
 // replaced by `Input Length,Output Length` (e.g. NVIDIA's NeMo table, 128 in
-// / 20 out); Throughput may be empty. Any other header, a missing or extra
-// field, or a malformed, non-finite or out-of-range number throws
-// config::ConfigError naming the file, line and column.
+// / 20 out); Throughput may be empty. Also its time-to-first-token file
+//   Hardware,Num of Hardware,Framework,Model,Input Length,Output Length,Batch Size,TTFT Latency,end_latency
+// whose rows become runs of one output token (the prefill) timed by `TTFT
+// Latency`; Output Length must read 1, and end_latency (a copy of the
+// batch's end-to-end Latency row in the main file) is checked as a number
+// and not used. Any other header, a missing or extra field, or a malformed,
+// non-finite or out-of-range number throws config::ConfigError naming the
+// file, line and column.
 MeasuredRuns read_measured_runs(const std::filesystem::path& file);
+// The same from a stream; `name` stands for the file in errors.
+MeasuredRuns parse_measured_runs(std::istream& in, const std::string& name);
 
 }  // namespace coesim::validation

@@ -42,9 +42,9 @@ void ErrorStats::finish() {
   if (rows > 0) mean_abs /= rows;
 }
 
-ValidationReport validate_cases(const MeasuredCases& cases, const std::string& dataset, bool lomo) {
+ValidationReport validate_cases(const MeasuredCases& cases, std::vector<std::string> datasets, bool lomo) {
   ValidationReport report;
-  report.dataset = dataset;
+  report.datasets = std::move(datasets);
   std::map<std::string, std::size_t> group_index;
   std::vector<std::vector<std::size_t>> members;  // predicted rows of each group
   for (const MeasuredCase& c : cases.cases()) {
@@ -99,7 +99,8 @@ nlohmann::json to_json(const ValidationReport& report) {
   nlohmann::json rows = nlohmann::json::array();
   for (const RowResult& r : report.rows) {
     const MeasuredRun& m = *r.source->row;
-    rows.push_back({{"line", m.line},
+    rows.push_back({{"dataset", r.source->dataset->file},
+                    {"line", m.line},
                     {"hardware", m.hardware},
                     {"devices", m.devices},
                     {"framework", m.framework},
@@ -126,11 +127,11 @@ nlohmann::json to_json(const ValidationReport& report) {
                       {"mean_abs_relative_error", g.error.rows ? nlohmann::json(g.error.mean_abs) : nullptr},
                       {"max_abs_relative_error", g.error.rows ? nlohmann::json(g.error.max_abs) : nullptr},
                       {"lomo", to_json(g.lomo_error)}});
-  return {{"dataset", report.dataset}, {"rows", rows}, {"groups", groups}};
+  return {{"datasets", report.datasets}, {"rows", rows}, {"groups", groups}};
 }
 
 std::string to_text(const ValidationReport& report, bool rows) {
-  std::string out = fmt::format("measured runs: {}\n", report.dataset);
+  std::string out = fmt::format("measured runs: {}\n", fmt::join(report.datasets, ", "));
   if (rows) {
     out += fmt::format("{:>5}  {:<34} {:>3}  {:<28} {:>5} {:>5} {:>4}  {:>9} {:>9} {:>8} {:>8}\n", "line",
                        "hardware / framework", "dev", "model", "in", "out", "bs", "measured", "predicted", "error",

@@ -41,14 +41,16 @@ struct GroupResult {
 };
 
 struct ValidationReport {
-  std::string dataset;
+  std::vector<std::string> datasets;
   std::vector<RowResult> rows;
   std::vector<GroupResult> groups;  // in order of first appearance
 };
 
-ValidationReport validate_cases(const MeasuredCases& cases, const std::string& dataset, bool leave_one_model_out);
+// The report's rows point into `cases`: keep them (and their files) alive.
+ValidationReport validate_cases(const MeasuredCases& cases, std::vector<std::string> datasets,
+                                bool leave_one_model_out);
 
-// {"dataset", "rows": [...], "groups": [...]} with the fields `coesim validate --json` documents.
+// {"datasets", "rows": [...], "groups": [...]} with the fields `coesim validate --json` documents.
 nlohmann::json to_json(const ValidationReport& report);
 // A table per group (and per row when `rows`), errors in percent.
 std::string to_text(const ValidationReport& report, bool rows);

@@ -1,7 +1,7 @@
 // Fuzz entry point for the config parsers: arbitrary bytes are parsed as a
 // platform file, a model file, a router file, an experts file, a prompt set (JSONL or a JSON
-// array), a quantity, and a trace in each import format (with and without
-// skipping bad rows). Bad input must end in a
+// array), a quantity, a trace in each import format (with and without
+// skipping bad rows), and a measured-runs file. Bad input must end in a
 // ConfigError / UsageError / invalid_argument, never in a crash or any other
 // exception (an escaping exception aborts the fuzzer, which reports it).
 #include <cstddef>
@@ -18,6 +18,7 @@
 #include "sim/config/quantity.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/load_model.h"
+#include "sim/validation/measured_runs.h"
 #include "sim/workload/trace_importers.h"
 
 namespace {
@@ -53,6 +54,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     coesim::config::parse_quantity(text, coesim::config::Unit::BytesPerS);
   } catch (const std::invalid_argument&) {
+  }
+  try {
+    std::istringstream in(text);
+    coesim::validation::parse_measured_runs(in, "fuzz-input");
+  } catch (const coesim::config::ConfigError&) {
   }
   for (const std::string& format : coesim::workload::trace_formats())
     for (const bool skip : {false, true}) {
