@@ -180,6 +180,31 @@ TEST(BatchRun, EqualsAServingRunOfTheSameRequests) {
   EXPECT_NEAR(to_seconds(end - start), predicted, static_cast<double>(out) * 1e-12);
 }
 
+// A profile's KV memory setting holds part of the fast tier back in serving
+// runs too, as it does in the batch-run prediction.
+TEST(BatchRun, AServingRunKeepsTheProfilesKvMemorySetting) {
+  hw::Platform platform = hw::load_platform(config::ConfigDoc::load(data_path("experiments/small_platform.yaml")));
+  const llm::ModelSpec model = llm::load_model(data_path("experiments/small_model.yaml"));
+  serving::ServingSetup setup;
+  setup.platform = &platform;
+  setup.expert_names = {"e0", "e1"};
+  setup.expert_models = {&model, &model};
+  setup.scheduler.route = false;
+  const std::vector<serving::Request> one{{0, 0, 0, 10, 5, ""}};
+  const serving::ServingResult whole = serving::run_serving(setup, one);
+  hw::RuntimeProfile held = some_profile();
+  held.kv_memory_fraction = 0.5;
+  platform.serving.runtime_profile = held;
+  const serving::ServingResult half = serving::run_serving(setup, one);
+  EXPECT_LT(half.experts_that_fit, whole.experts_that_fit);
+  EXPECT_TRUE(std::any_of(half.notes.begin(), half.notes.end(),
+                          [](const std::string& n) { return n.find("holds back") != std::string::npos; }));
+  held.kv_memory_fraction = 1e-4;  // 1 MB of 10 GB: less than the weights
+  held.kv_memory_basis = hw::RuntimeProfile::KvMemoryBasis::Total;
+  platform.serving.runtime_profile = held;
+  EXPECT_THROW(serving::run_serving(setup, one), config::UsageError);
+}
+
 // ---- the fit ----------------------------------------------------------------------
 
 TEST(ProfileFit, RecoversTheRowsOfAKnownProfile) {

@@ -144,10 +144,29 @@ void Engine::reserve_static_memory() {
     throw config::UsageError(fmt::format("router weights and workspace ({:.0f} bytes per device) exceed the fast "
                                          "tier ({:.0f} bytes per device)",
                                          fixed, capacity_));
-  charge(fixed);
-  static_bytes_ = fixed;
   for (std::size_t e = 0; e < experts_.size(); ++e)
     result_.expert_bytes_per_device_max = std::max(result_.expert_bytes_per_device_max, shard_bytes(static_cast<int>(e)));
+  // The stack holds part of the tier back (its KV memory setting), measured
+  // as it would be at start: after the router, the workspace and one expert.
+  const hw::RuntimeProfile& profile = exec_.profile();
+  if (profile.kv_memory_fraction < 1 || profile.kv_memory_basis == hw::RuntimeProfile::KvMemoryBasis::Total) {
+    const double loaded = fixed + result_.expert_bytes_per_device_max;
+    const double usable = std::min(capacity_, loaded + profile.kv_budget_bytes(capacity_, loaded));
+    if (usable <= loaded)
+      throw config::UsageError(fmt::format(
+          "runtime profile '{}' gives KV caches nothing: it holds back {:.0f} of the fast tier's {:.0f} bytes per "
+          "device, and the router, workspace and largest expert need {:.0f}",
+          profile.name, capacity_ - usable, capacity_, loaded));
+    if (index_ == 0 && usable < capacity_)
+      result_.notes.push_back(fmt::format(
+          "runtime profile '{}' holds back {:.2f} GB of each device's {:.2f} GB fast tier (kv_memory_fraction {} "
+          "of {} memory)",
+          profile.name, (capacity_ - usable) / 1e9, capacity_ / 1e9, profile.kv_memory_fraction,
+          profile.kv_memory_basis == hw::RuntimeProfile::KvMemoryBasis::Total ? "all" : "free"));
+    capacity_ = usable;
+  }
+  charge(fixed);
+  static_bytes_ = fixed;
   if (result_.expert_bytes_per_device_max > 0)
     result_.experts_that_fit = static_cast<int>((capacity_ - fixed) / result_.expert_bytes_per_device_max);
 }
