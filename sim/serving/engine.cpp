@@ -22,10 +22,9 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
       context_(context),
       result_(context.result),
       records_(context.records),
-      table_(context.table),
       index_(index),
       tp_(tp),
-      exec_(ExecutionModel::of(platform_, tp_)),
+      exec_(*context.execution),
       policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
       scheduler_(make_scheduler(s.scheduler)),
       experts_(s.expert_models.size()) {
@@ -351,7 +350,7 @@ void Engine::run_route(Step& step) {
   if (setup_.router_model != nullptr) {
     std::vector<std::int64_t> tokens;
     for (const std::int64_t id : step.requests) tokens.push_back(records_[id].request.input_tokens);
-    seconds = exec_.prefill(*router_step_model_, tokens).total_s();
+    seconds = exec_.router_pass(*router_step_model_, tokens).total_s();
   }
   sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] {
     for (const std::int64_t id : current_->requests) {
@@ -396,7 +395,6 @@ void Engine::run_compute(Step& step) {
   busy_ = true;
   const llm::ModelSpec& model = *setup_.expert_models[static_cast<std::size_t>(e)];
   std::vector<std::int64_t> tokens;
-  double seconds = 0;
   StepTime time;
   if (step.kind == Step::Kind::Prefill) {
     for (const std::int64_t id : step.requests) {
@@ -406,22 +404,18 @@ void Engine::run_compute(Step& step) {
       tokens.push_back(r.request.input_tokens + r.tokens_out);  // after a preemption: prompt + output so far
       policy_->on_use(e, sim_.now());
     }
-    if (table_) {
-      seconds = table_latency_s(model, step);
-    } else {
-      time = exec_.prefill(step_models_[static_cast<std::size_t>(e)], tokens);
-      seconds = time.total_s();
-    }
-  } else if (table_) {
-    seconds = 0;  // the table's latency was charged whole at the prefill
+    const Request& first = records_[step.requests.front()].request;
+    time = exec_.prefill({&model, &step_models_[static_cast<std::size_t>(e)], tokens, first.input_tokens,
+                          first.output_tokens});
   } else {
     for (const std::int64_t id : step.requests) tokens.push_back(records_[id].cached_tokens);
     time = exec_.decode(step_models_[static_cast<std::size_t>(e)], tokens);
-    seconds = time.total_s();
   }
+  const double seconds = time.total_s();
   try_prefetch();
   if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
-    if (step.kind == Step::Kind::Decode && !table_) return run_decode(step, std::move(tokens), seconds_to_ps_ceil(seconds));
+    if (step.kind == Step::Kind::Decode && !exec_.whole_requests())
+      return run_decode(step, std::move(tokens), seconds_to_ps_ceil(seconds));
     sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
     return;
   }
@@ -468,19 +462,6 @@ void Engine::release_kv(const RequestRecord& r) {
   release(it->second);
   kv_held_.erase(it);
   set_expert(r.request.expert, experts_[static_cast<std::size_t>(r.request.expert)].residency, -1);
-}
-
-double Engine::table_latency_s(const llm::ModelSpec& model, const Step& step) const {
-  const Request& r = records_[step.requests.front()].request;
-  const auto batch = static_cast<int>(step.requests.size());
-  const std::optional<double> s = table_->latency_s(model.name, tp_, batch, r.input_tokens, r.output_tokens);
-  if (!s)
-    throw config::UsageError(fmt::format(
-        "latency table {} has no entry for {} at tensor parallel {}, batch {}, {} input and {} output tokens (it "
-        "covers {} with {} in / {} out); the simulator does not extrapolate measurements",
-        table_->file, model.name, tp_, batch, r.input_tokens, r.output_tokens, table_->model, table_->input_tokens,
-        table_->output_tokens));
-  return *s;
 }
 
 Engine::KvReady Engine::ensure_kv(RequestRecord& r, Step& step) {
@@ -665,19 +646,7 @@ void Engine::finish_step() {
 
 void Engine::describe_model_choices() {
   const TpGroupHardware& hw = exec_.hardware();
-  if (table_) {
-    result_.notes.push_back(fmt::format("execution model: measured latency table {} ({}), whole requests charged at "
-                                        "prefill, so TTFT equals end-to-end; the router pass uses the roofline",
-                                        table_->name, table_->file));
-  } else {
-    const hw::RuntimeProfile& profile = exec_.profile();
-    result_.notes.push_back(fmt::format(
-        "execution model: roofline on a TP{} group of {} ({}), runtime profile {}", tp_,
-        platform_.serving.accelerator, platform_.name,
-        profile.file.empty() ? "from the platform's compute section"
-                             : fmt::format("'{}' ({}; it replaces the compute section's efficiencies and overheads)",
-                                           profile.name, profile.file)));
-  }
+  result_.notes.push_back(exec_.describe());
   const auto accelerators = static_cast<int>(platform_.accelerators().size());
   const int engines = setup_.nodes * (accelerators / tp_);
   if (setup_.nodes > 1)

@@ -17,8 +17,7 @@
 #include "sim/kernel/flow_network.h"
 #include "sim/kernel/simulator.h"
 #include "sim/serving/eviction_policy.h"
-#include "sim/serving/execution_model.h"
-#include "sim/serving/latency_table.h"
+#include "sim/serving/execution.h"
 #include "sim/serving/record_store.h"
 #include "sim/serving/run_context.h"
 #include "sim/serving/scheduler.h"
@@ -103,7 +102,6 @@ class Engine : public EngineView {
   bool grow_kv(RequestRecord& r);
   double kv_held(const RequestRecord& r) const;
   void release_kv(const RequestRecord& r);
-  double table_latency_s(const llm::ModelSpec& model, const Step& step) const;
   enum class KvReady { Yes, Left, Wait };
   // Grows the request's KV while it does not fit by preempting the youngest
   // request holding KV (vLLM's rule): dropped to be recomputed, or swapped
@@ -140,10 +138,9 @@ class Engine : public EngineView {
   RunContext& context_;
   ServingResult& result_;
   RecordStore& records_;
-  const std::optional<LatencyTable>& table_;
   int index_;
   int tp_;
-  ExecutionModel exec_;
+  const Execution& exec_;  // the run's, shared by its engines
   std::unique_ptr<EvictionPolicy> policy_;
   std::unique_ptr<Scheduler> scheduler_;
   std::vector<ExpertState> experts_;

@@ -38,7 +38,10 @@ struct StepTime {
   double collective_s = 0;  // all-reduces: latency and bandwidth
   double collective_bytes_per_device = 0;  // what each device sends over its TP link (0 when not modelled)
   double activation_bytes = 0;  // fast-tier traffic for activations (0 when they fit in SRAM)
-  double total_s() const { return (compute_s > memory_s ? compute_s : memory_s) + overhead_s + collective_s; }
+  double measured_s = 0;  // a measured latency that stands for the whole step (latency tables)
+  double total_s() const {
+    return (compute_s > memory_s ? compute_s : memory_s) + overhead_s + collective_s + measured_s;
+  }
 };
 
 // What the step times need of a model, computed once per model of a run.

@@ -16,7 +16,7 @@
 #include "sim/hw/platform_network.h"
 #include "sim/kernel/flow_network.h"
 #include "sim/kernel/simulator.h"
-#include "sim/serving/latency_table.h"
+#include "sim/serving/execution.h"
 #include "sim/serving/link_utilisation.h"
 #include "sim/serving/record_store.h"
 #include "sim/serving/result_sink.h"
@@ -50,7 +50,8 @@ class RunContext {
   RecordStore records;
   // Rows not yet handed over, and the whole-run figures (experts, resources, ...).
   ServingResult result;
-  std::optional<LatencyTable> table;
+  // How steps are timed: one model for every engine (they share the TP degree).
+  std::unique_ptr<const Execution> execution;
 
  private:
   // Hands the sink every row final at `now_ps`: records that ended (and all

@@ -9,7 +9,6 @@
 
 #include "sim/config/config_error.h"
 #include "sim/serving/engine.h"
-#include "sim/serving/latency_table.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/run_context.h"
 
@@ -32,13 +31,11 @@ class Cluster {
                                "not known in advance");
     if (s.eviction.policy == "belady" && s.eviction.future_uses.empty())
       throw std::invalid_argument("serving: belady needs the future expert sequence (eviction.future_uses) up front");
-    if (p.serving.execution_model == "latency-table") {
-      if (s.scheduler.kind != "samba-coe" && s.scheduler.kind != "fcfs")
-        throw config::UsageError(fmt::format("platform '{}' uses a measured latency table of whole requests; only the "
-                                             "samba-coe and fcfs schedulers run requests whole",
-                                             p.name));
-      context_.table = load_latency_table(p.serving.latency_table_file);
-    }
+    context_.execution = make_execution(p, tp);
+    if (context_.execution->whole_requests() && s.scheduler.kind != "samba-coe" && s.scheduler.kind != "fcfs")
+      throw config::UsageError(fmt::format("platform '{}' times whole requests ({}); only the samba-coe and fcfs "
+                                           "schedulers run requests whole",
+                                           p.name, p.serving.execution_model));
     context_.result.experts.resize(s.expert_models.size());
     for (std::size_t e = 0; e < s.expert_names.size(); ++e) context_.result.experts[e].name = s.expert_names[e];
     for (int i = 0; i < engines; ++i)
