@@ -61,6 +61,11 @@ inline Field at_most(Field f, double max) {
   return f;
 }
 
+// A fraction in (0, 1], 1 by default (an efficiency: no derating).
+inline Field fraction(std::string name, std::string help) {
+  return with_default(at_most(positive(quantity(std::move(name), Unit::None, std::move(help))), 1.0), "1");
+}
+
 inline Field one_of(Field f, std::vector<std::string> choices) {
   f.choices = std::move(choices);
   return f;

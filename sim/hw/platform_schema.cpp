@@ -17,10 +17,6 @@ Field latency(std::string help) {
   return with_default(non_negative(quantity("latency_s", Unit::Seconds, std::move(help))), "0");
 }
 
-Field efficiency(std::string name, std::string help) {
-  return with_default(at_most(positive(quantity(std::move(name), Unit::None, std::move(help))), 1.0), "1");
-}
-
 Field instance_count(std::string name, std::string help) {
   return with_default(at_least(field(std::move(name), FieldKind::Integer, std::move(help)), 1), "1");
 }
@@ -43,9 +39,9 @@ const Schema& compute_schema() {
       "compute",
       "the roofline of one device",
       {required(positive(quantity("peak_flops_per_s", Unit::FlopsPerS, "dense BF16 peak"))),
-       efficiency("prefill_compute_efficiency",
+       fraction("prefill_compute_efficiency",
                   "fraction of peak FLOP/s reached in prefill (cite its source; default 1: no derating)"),
-       efficiency("decode_memory_efficiency",
+       fraction("decode_memory_efficiency",
                   "fraction of peak fast-tier bandwidth reached in decode (cite its source; default 1: no derating)"),
        with_default(non_negative(quantity("layer_overhead_s", Unit::Seconds,
                                           "fixed time per decoder layer per step: kernel launches and "

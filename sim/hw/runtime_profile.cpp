@@ -12,10 +12,6 @@ namespace {
 
 using namespace config;
 
-Field efficiency(std::string name, std::string help) {
-  return with_default(at_most(positive(quantity(std::move(name), Unit::None, std::move(help))), 1.0), "1");
-}
-
 Field overhead(std::string name, std::string help) {
   return with_default(non_negative(quantity(std::move(name), Unit::Seconds, std::move(help))), "0");
 }
@@ -80,9 +76,9 @@ const config::Schema& runtime_profile_schema() {
       {required(field("name", FieldKind::String, "profile name, e.g. trtllm-h100")),
        field("description", FieldKind::String, "one line"),
        required(field("sources", FieldKind::StringMap, "citation keys; every number cites one as [key]")),
-       efficiency("prefill_compute_efficiency", "fraction of peak FLOP/s reached in prefill"),
-       efficiency("decode_compute_efficiency", "fraction of peak FLOP/s reached in decode"),
-       efficiency("memory_efficiency", "fraction of peak fast-tier bandwidth reached (weights, KV, activations)"),
+       fraction("prefill_compute_efficiency", "fraction of peak FLOP/s reached in prefill"),
+       fraction("decode_compute_efficiency", "fraction of peak FLOP/s reached in decode"),
+       fraction("memory_efficiency", "fraction of peak fast-tier bandwidth reached (weights, KV, activations)"),
        overhead("step_overhead_s", "fixed time per prefill or decode step (scheduling, launch, sampling)"),
        overhead("layer_overhead_s", "fixed time per decoder layer per step (kernel launches, synchronisation)"),
        overhead("collective_latency_s", "fixed time of one tensor-parallel all-reduce call, two per layer"),
@@ -91,7 +87,7 @@ const config::Schema& runtime_profile_schema() {
                 "take longer on more devices"),
        overhead("sequence_overhead_s", "time per sequence in a decode step (per-sequence host and kernel work)"),
        overhead("request_overhead_s", "time per request, once, in the prefill step that admits it"),
-       efficiency("kv_memory_fraction",
+       fraction("kv_memory_fraction",
                   "fraction of the fast tier the stack gives to KV caches (see kv_memory_basis); a documented "
                   "setting of the stack, not fitted"),
        one_of(with_default(field("kv_memory_basis", FieldKind::String,

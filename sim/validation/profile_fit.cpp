@@ -76,7 +76,8 @@ ParameterBounds parameter_bounds(const hw::ProfileParameter& p) {
 FitResult fit_runtime_profile(std::span<const FitRow> rows, const hw::RuntimeProfile& start,
                               const FitOptions& options) {
   if (rows.empty()) throw std::invalid_argument("no rows to fit");
-  for (const auto& [name, value] : options.fixed) {
+  for (const auto& fixed : options.fixed) {
+    const std::string& name = fixed.first;
     const auto& all = hw::profile_parameters();
     if (std::none_of(all.begin(), all.end(), [&](const auto& p) { return name == p.name; }))
       throw std::invalid_argument(fmt::format("no profile parameter '{}'", name));
