@@ -1,4 +1,4 @@
-// `coesim schema hw|model|router|experts`: every field a config file may hold, with its unit,
+// `coesim schema hw|model|router|experts|experiment|profile|validation-map`: every field a config file may hold, with its unit,
 // default, range and meaning, generated from the declarations the loaders use.
 #include <map>
 
@@ -9,7 +9,9 @@
 #include "sim/coe/router_config.h"
 #include "sim/experiment/experiment.h"
 #include "sim/hw/platform_loader.h"
+#include "sim/hw/runtime_profile.h"
 #include "sim/llm/model_schema.h"
+#include "sim/validation/validation_map.h"
 
 namespace coesim::cli {
 
@@ -17,7 +19,8 @@ RunFunction add_schema_command(CLI::App& app) {
   static const std::map<std::string, const config::Schema*> kSchemas{
       {"hw", &hw::platform_schema()}, {"model", &llm::model_schema()}, {"router", &coe::router_schema()},
       {"experiment", &experiment::experiment_schema()},
-      {"experts", &coe::experts_schema()}};
+      {"experts", &coe::experts_schema()}, {"profile", &hw::runtime_profile_schema()},
+      {"validation-map", &validation::validation_map_schema()}};
   CLI::App* cmd = app.add_subcommand("schema", "print the fields a config file may hold");
   auto kind = std::make_shared<std::string>();
   std::vector<std::string> kinds;

@@ -86,7 +86,9 @@ const config::Schema& runtime_profile_schema() {
                 "time one all-reduce call adds per device beyond the first (TP - 1 of them): small all-reduces "
                 "take longer on more devices"),
        overhead("sequence_overhead_s", "time per sequence in a decode step (per-sequence host and kernel work)"),
-       overhead("request_overhead_s", "time per request, once, in the prefill step that admits it"),
+       overhead("request_overhead_s",
+                "time per request, once, in the prefill step of its expert (a router pass serving the same "
+                "request does not pay it again)"),
        fraction("kv_memory_fraction",
                   "fraction of the fast tier the stack gives to KV caches (see kv_memory_basis); a documented "
                   "setting of the stack, not fitted"),
@@ -101,7 +103,10 @@ const config::Schema& runtime_profile_schema() {
 }
 
 RuntimeProfile load_runtime_profile(const std::filesystem::path& file) {
-  const ConfigDoc doc = ConfigDoc::load(file);
+  return load_runtime_profile(ConfigDoc::load(file));
+}
+
+RuntimeProfile load_runtime_profile(const config::ConfigDoc& doc) {
   const Section s(doc, runtime_profile_schema());
   RuntimeProfile p;
   p.name = s.text("name");

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/config_doc.h"
 #include "sim/config/schema.h"
 
 namespace coesim::hw {
@@ -79,6 +80,7 @@ const std::vector<ProfileParameter>& profile_parameters();
 const config::Schema& runtime_profile_schema();
 // Throws config::ConfigError naming file, line and field.
 RuntimeProfile load_runtime_profile(const std::filesystem::path& file);
+RuntimeProfile load_runtime_profile(const config::ConfigDoc& doc);
 // YAML text of a profile, every parameter citing the `sources` key `fit`
 // when it carries a fit.
 std::string runtime_profile_yaml(const RuntimeProfile& profile);

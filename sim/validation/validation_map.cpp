@@ -33,7 +33,9 @@ const Schema& model_entry_schema() {
   return s;
 }
 
-const Schema& map_schema() {
+}  // namespace
+
+const Schema& validation_map_schema() {
   static const Schema s{
       "validation_map",
       "what stands for each row of a measured-runs file (hw-configs/measurements/*-map.yaml)",
@@ -43,6 +45,8 @@ const Schema& map_schema() {
        required(nested("models", FieldKind::List, model_entry_schema(), "model ids"))}};
   return s;
 }
+
+namespace {
 
 // Exactly one of `target` and `skip`.
 void require_one(const Section& s, const char* target) {
@@ -65,8 +69,11 @@ const ModelMapping* ValidationMap::model_for(const std::string& id) const {
 }
 
 ValidationMap load_validation_map(const std::filesystem::path& file) {
-  const ConfigDoc doc = ConfigDoc::load(file);
-  const Section root(doc, map_schema());
+  return load_validation_map(ConfigDoc::load(file));
+}
+
+ValidationMap load_validation_map(const config::ConfigDoc& doc) {
+  const Section root(doc, validation_map_schema());
   ValidationMap map;
   map.file = doc.file();
   for (const Section& e : root.items("hardware")) {

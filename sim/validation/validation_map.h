@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/config_doc.h"
+#include "sim/config/schema.h"
+
 namespace coesim::validation {
 
 struct PlatformMapping {
@@ -33,7 +36,10 @@ struct ValidationMap {
   const ModelMapping* model_for(const std::string& id) const;
 };
 
+const config::Schema& validation_map_schema();
 // Throws config::ConfigError (file, line, field) for a bad or duplicate entry.
 ValidationMap load_validation_map(const std::filesystem::path& file);
+// Files it names resolve against the document's own file.
+ValidationMap load_validation_map(const config::ConfigDoc& doc);
 
 }  // namespace coesim::validation

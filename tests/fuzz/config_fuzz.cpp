@@ -1,5 +1,6 @@
 // Fuzz entry point for the config parsers: arbitrary bytes are parsed as a
-// platform file, a model file, a router file, an experts file, a prompt set (JSONL or a JSON
+// platform file, a model file, a router file, an experts file, a runtime
+// profile, a validation map, a prompt set (JSONL or a JSON
 // array), a quantity, a trace in each import format (with and without
 // skipping bad rows), and a measured-runs file. Bad input must end in a
 // ConfigError / UsageError / invalid_argument, never in a crash or any other
@@ -18,7 +19,9 @@
 #include "sim/config/quantity.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/load_model.h"
+#include "sim/hw/runtime_profile.h"
 #include "sim/validation/measured_runs.h"
+#include "sim/validation/validation_map.h"
 #include "sim/workload/trace_importers.h"
 
 namespace {
@@ -47,6 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   expect_clean_failure(text, [](const coesim::config::ConfigDoc& doc) { coesim::llm::load_model(doc); });
   expect_clean_failure(text, [](const coesim::config::ConfigDoc& doc) { coesim::coe::load_router_config(doc); });
   expect_clean_failure(text, [](const coesim::config::ConfigDoc& doc) { coesim::coe::load_experts(doc); });
+  expect_clean_failure(text, [](const coesim::config::ConfigDoc& doc) { coesim::hw::load_runtime_profile(doc); });
+  expect_clean_failure(text, [](const coesim::config::ConfigDoc& doc) { coesim::validation::load_validation_map(doc); });
   try {
     coesim::coe::parse_prompt_set(text, "fuzz-input");
   } catch (const coesim::config::ConfigError&) {
