@@ -115,11 +115,12 @@ say("")
 say("Where a group misses the target, the rows that miss are few and have causes the model files cannot "
     "carry (the largest are listed below):")
 say("")
-say("- **A100 (TensorRT-LLM, vLLM, DeepSpeed-MII), 70B models on 4 GPUs.** The A100s are 40 GB parts: 70B "
-    "weights leave 2-5 GB per GPU for KV caches, so large batches run in waves. The waves are modelled from "
-    "each stack's documented KV memory setting, but not the activation workspace the stacks also reserve, so "
-    "at this edge the simulator admits more sequences per wave than the GPUs did and is too fast (-40% to "
-    "-66% on Llama-3-70B at batch 64).")
+say("- **A100, 70B models on 4 GPUs.** The A100s are 40 GB parts: 70B weights leave 2-5 GB per GPU for KV "
+    "caches, so large batches run in waves. The waves are modelled from each stack's documented KV memory "
+    "setting, but not the activation workspace the stacks also reserve, so at this edge the simulator admits "
+    "more sequences per wave than the GPUs did and is too fast (TensorRT-LLM, Llama-3-70B at batch 16-64: "
+    "-42% to -66%). DeepSpeed-MII's Llama-2-70B at batch 1 misses the other way (+43% to +50%): a fit to "
+    "7-8B models on 1-4 GPUs charges the 70B's steps more fixed and all-reduce time than its rows show.")
 say("- **vLLM on H100, Mistral-7B at 1,024-2,048 tokens and batch 32-64.** Measured 2x slower than "
     "Llama-3-8B at the same shape although the two have the same weight and KV sizes: a kernel choice of that "
     "vLLM release for sliding-window attention, not something a model file describes.")
