@@ -5,7 +5,7 @@
 // Each case runs in its own child process, so its peak RSS (VmHWM) is its
 // own. Traces are synthetic, written first (not timed): arrivals Poisson at
 // 5 req/s, (input, output) token pairs drawn from the real Azure LLM 2023
-// conversation trace in ../shared/data.
+// conversation trace in workloads/traces.
 //   routed    results/trace-replay/experiment-150.yaml on the trace: each
 //             request gets an Arena-Hard prompt (matched on length), the
 //             router over Arena-Hard v0.1's topic clusters classifies it,
@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
   const fs::path azure = dir / "azure-conv.h5";
   int rc = in_child([&] {
     const auto w = workload::open_trace_writer(azure);
-    workload::import_trace(fs::path(COESIM_SOURCE_DIR) / "../shared/data/traces/azure-llm-2023-conv-window-a.csv",
+    workload::import_trace(fs::path(COESIM_SOURCE_DIR) / "workloads/traces/azure-llm-2023-conv-window-a.csv",
                            {"azure", false}, *w);
     w->close();
     const auto write = [&](std::int64_t n, bool experts) {

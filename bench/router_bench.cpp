@@ -1,6 +1,6 @@
 // Routing throughput: embedding + k-NN of real prompts against a 5,000-prompt
 // labelled bank at dimension 512 (issue target: >= 5,000 prompts/s on one
-// core). The bank is every prompt in ../shared/data/prompts (3,598), topped
+// core). The bank is every prompt in workloads/prompts (3,598), topped
 // up to 5,000 with repeats under new ids; k-NN cost depends only on the
 // bank's size and dimension, not on which texts it holds. Queries are the
 // same real prompts, routed without the cache.
@@ -19,8 +19,8 @@
 namespace coesim::coe {
 namespace {
 
-std::vector<Prompt> all_shared_prompts() {
-  const std::filesystem::path dir = std::filesystem::path(COESIM_SOURCE_DIR) / "../shared/data/prompts";
+std::vector<Prompt> all_prompt_sets() {
+  const std::filesystem::path dir = std::filesystem::path(COESIM_SOURCE_DIR) / "workloads/prompts";
   std::vector<Prompt> out;
   for (const char* name : {"mt-bench-questions.jsonl", "vicuna-bench-questions.jsonl",
                            "arena-hard-v0.1-questions-shared-400.jsonl", "arena-hard-v2.0-questions.jsonl",
@@ -37,7 +37,7 @@ std::vector<Prompt> all_shared_prompts() {
 }
 
 struct Fixture {
-  std::vector<Prompt> queries = all_shared_prompts();
+  std::vector<Prompt> queries = all_prompt_sets();
   std::vector<Prompt> bank;
   HashedTfidfEmbedder embedder;
   std::unique_ptr<KnnRouter> router;

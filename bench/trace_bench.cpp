@@ -1,6 +1,6 @@
 // Trace import speed (issue target: >= 1 M CSV rows/s on one core). Writes a
 // 1,000,000-row file in the Azure LLM 2023 format (token counts cycled from
-// the real conversation trace in ../shared/data, timestamps 1 ms apart), then
+// the real conversation trace in workloads/traces, timestamps 1 ms apart), then
 // times `import_trace` into the native HDF5 format and prints rows/s.
 // Usage: coesim_trace_bench [ROWS]
 #include <chrono>
@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const auto csv = dir / "azure-format.csv";
   {
-    std::ifstream real(std::filesystem::path(COESIM_SOURCE_DIR) / "../shared/data/traces/azure-llm-2023-conv-window-a.csv");
+    std::ifstream real(std::filesystem::path(COESIM_SOURCE_DIR) / "workloads/traces/azure-llm-2023-conv-window-a.csv");
     std::string line;
     std::getline(real, line);
     std::vector<std::string> tokens;  // "ContextTokens,GeneratedTokens"

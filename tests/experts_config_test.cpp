@@ -56,7 +56,7 @@ TEST(ExpertsFile, ShippedFileHasThePaperExpertsWithSizesFromTheirModels) {
 
 // Each score equals the WildBench v2 row its expert (or proxy) and category name.
 TEST(ExpertsFile, ShippedScoresAreTheWildBenchRows) {
-  const auto csv = std::filesystem::path(COESIM_SOURCE_DIR) / "../shared/data/quality/wildbench-v2-category-scores.csv";
+  const auto csv = std::filesystem::path(COESIM_SOURCE_DIR) / "workloads/quality/wildbench-v2-category-scores.csv";
   if (!std::filesystem::exists(csv)) GTEST_SKIP() << "no " << csv;
   std::map<std::pair<std::string, std::string>, double> wildbench;  // (model, category) -> score
   std::ifstream in(csv);

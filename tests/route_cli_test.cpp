@@ -16,7 +16,7 @@ using testing::run_cli;
 
 TEST(RouteCli, RoutesARealPromptSetWithJsonSummary) {
   const auto r = run_cli(
-      "route --router workloads/coe/router-arena-hard-v2.yaml --prompts ../shared/data/prompts/humaneval-problems.jsonl "
+      "route --router workloads/coe/router-arena-hard-v2.yaml --prompts workloads/prompts/humaneval-problems.jsonl "
       "--entropy-threshold-bits 1.0 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -33,7 +33,7 @@ TEST(RouteCli, RoutesARealPromptSetWithJsonSummary) {
 
 TEST(RouteCli, ExpertsAndBudgetGiveEachPromptItsMilpExpert) {
   const auto r = run_cli(
-      "route --router workloads/coe/router-mt-bench.yaml --prompts ../shared/data/prompts/vicuna-bench-questions.jsonl "
+      "route --router workloads/coe/router-mt-bench.yaml --prompts workloads/prompts/vicuna-bench-questions.jsonl "
       "--category-field - --entropy-threshold-bits 1.5 --experts workloads/coe/experts.yaml --budget-b 30 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -48,7 +48,7 @@ TEST(RouteCli, ExpertsAndBudgetGiveEachPromptItsMilpExpert) {
   for (const auto& [name, count] : m["prompts_per_expert"].items()) total += count.get<int>();
   EXPECT_EQ(total, 80);
   const auto bad = run_cli("route --router workloads/coe/router-mt-bench.yaml --prompts "
-                           "../shared/data/prompts/vicuna-bench-questions.jsonl --experts workloads/coe/experts.yaml");
+                           "workloads/prompts/vicuna-bench-questions.jsonl --experts workloads/coe/experts.yaml");
   EXPECT_EQ(bad.exit_code, 2);
 }
 
@@ -79,7 +79,7 @@ TEST(RouteCli, MissingTextFieldExitsTwoWithField) {
 
 TEST(RouteCli, EmptyBankExitsTwo) {
   const auto r = run_cli(
-      "route --router tests/data/router/empty_bank.yaml --prompts ../shared/data/prompts/mt-bench-questions.jsonl");
+      "route --router tests/data/router/empty_bank.yaml --prompts workloads/prompts/mt-bench-questions.jsonl");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("empty.jsonl"), std::string::npos) << r.err;
 }
@@ -109,7 +109,7 @@ TEST(LabelCli, WritesANewBankAndLeavesItUntouchedOnError) {
   std::filesystem::create_directories(dir);
   const auto out = dir / "bank.jsonl";
   const auto r = run_cli("label --router workloads/coe/router-arena-hard-v2.yaml --pool "
-                         "../shared/data/prompts/gsm8k-test.jsonl --entropy-threshold-bits 0.8 --out " +
+                         "workloads/prompts/gsm8k-test.jsonl --entropy-threshold-bits 0.8 --out " +
                          out.string() + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);

@@ -28,8 +28,8 @@ using testing::data_path;
 using testing::expect_config_error;
 using testing::source_path;
 
-std::filesystem::path shared_prompts(const std::string& name) {
-  return source_path("../shared/data/prompts") / name;
+std::filesystem::path real_prompts(const std::string& name) {
+  return source_path("workloads/prompts") / name;
 }
 
 std::filesystem::path temp_file(const std::string& name) {
@@ -52,7 +52,7 @@ EmbeddingMatrix rows(std::initializer_list<std::initializer_list<float>> values)
 // ---- prompt sets ---------------------------------------------------------
 
 TEST(PromptSet, ReadsMtBenchWithItsOwnLabelsAndFirstTurn) {
-  const PromptSet s = load_prompt_set(shared_prompts("mt-bench-questions.jsonl"));
+  const PromptSet s = load_prompt_set(real_prompts("mt-bench-questions.jsonl"));
   ASSERT_EQ(s.prompts.size(), 80u);
   EXPECT_EQ(s.id_field, "question_id");
   EXPECT_EQ(s.text_field, "turns");
@@ -63,20 +63,20 @@ TEST(PromptSet, ReadsMtBenchWithItsOwnLabelsAndFirstTurn) {
 }
 
 TEST(PromptSet, ReadsEveryShippedFormat) {
-  const PromptSet arena = load_prompt_set(shared_prompts("arena-hard-v2.0-questions.jsonl"), {"", "", "subcategory"});
+  const PromptSet arena = load_prompt_set(real_prompts("arena-hard-v2.0-questions.jsonl"), {"", "", "subcategory"});
   EXPECT_EQ(arena.prompts.size(), 750u);
   EXPECT_EQ(arena.categories(), (std::vector<std::string>{"coding", "creative_writing", "math"}));
-  const PromptSet gsm8k = load_prompt_set(shared_prompts("gsm8k-test.jsonl"));
+  const PromptSet gsm8k = load_prompt_set(real_prompts("gsm8k-test.jsonl"));
   EXPECT_EQ(gsm8k.prompts.size(), 1319u);
   EXPECT_EQ(gsm8k.id_field, "");  // no id field: line numbers
   EXPECT_EQ(gsm8k.prompts[1].id, "L2");
   EXPECT_FALSE(gsm8k.labelled());
   const PromptSet alpaca =
-      load_prompt_set(shared_prompts("alpaca-eval-805-instructions-with-example-outputs.json"), {"", "", "dataset"});
+      load_prompt_set(real_prompts("alpaca-eval-805-instructions-with-example-outputs.json"), {"", "", "dataset"});
   EXPECT_EQ(alpaca.prompts.size(), 805u);
   EXPECT_EQ(alpaca.text_field, "instruction");
   EXPECT_EQ(alpaca.categories().size(), 5u);
-  const PromptSet humaneval = load_prompt_set(shared_prompts("humaneval-problems.jsonl"));
+  const PromptSet humaneval = load_prompt_set(real_prompts("humaneval-problems.jsonl"));
   EXPECT_EQ(humaneval.prompts.front().id, "HumanEval/0");
 }
 
@@ -357,7 +357,7 @@ TEST(Labeling, KeepsConfidentPromptsAndCountsPerCategory) {
 }
 
 TEST(CrossValidation, StratifiedFoldsAreBalancedAndDeterministic) {
-  const PromptSet s = load_prompt_set(shared_prompts("vicuna-bench-questions.jsonl"));
+  const PromptSet s = load_prompt_set(real_prompts("vicuna-bench-questions.jsonl"));
   const std::vector<int> folds = stratified_folds(s.prompts, 5, 7);
   EXPECT_EQ(folds, stratified_folds(s.prompts, 5, 7));
   std::map<std::string, std::vector<int>> per_label;

@@ -316,7 +316,7 @@ TEST(SyntheticTrace, RateCvDiurnalAndZipfAsAsked) {
 
 TEST(TraceCli, ConvertsTheRealMooncakeTraceAndReportsItsPublishedMeans) {
   const auto out = temp("mc.h5");
-  const auto c = testing::run_cli("trace convert ../shared/data/traces/mooncake-fast25-conversation.jsonl --format "
+  const auto c = testing::run_cli("trace convert workloads/traces/mooncake-fast25-conversation.jsonl --format "
                                   "mooncake --out " + out.string() + " --json");
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(nlohmann::json::parse(c.out)["written"], 12031);

@@ -1,5 +1,5 @@
 #pragma once
-// Prompts read from the labelled and unlabelled sets in ../shared/data/prompts
+// Prompts read from the labelled and unlabelled sets in workloads/prompts
 // (JSONL, or one JSON array as AlpacaEval ships it). Each set names its id,
 // text and label fields differently, so the fields are given or detected from
 // a short list of known names; every record must then have them, and a bad

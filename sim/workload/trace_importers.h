@@ -1,5 +1,5 @@
 #pragma once
-// Importers for public LLM-serving traces as found in ../shared/data (see its
+// Importers for public LLM-serving traces as found in workloads/traces (see its
 // README for provenance): the Azure LLM inference traces 2023 (CSV, absolute
 // timestamps), BurstGPT (CSV, seconds from the start) and Mooncake (JSONL,
 // milliseconds from the start). Each streams rows into a TraceWriter. A bad
