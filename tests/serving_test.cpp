@@ -158,6 +158,42 @@ TEST(Serving, OneRequestOnAColdExpert) {
   EXPECT_EQ(r.experts[0].bytes_moved, static_cast<std::uint64_t>(llm::weight_bytes(small_model())));
 }
 
+// Input + output beyond the expert's 4,096-token context: rejected at
+// arrival as context_too_long by default, or truncated to fit.
+TEST(Serving, RequestsLongerThanTheContextAreRejectedOrTruncated) {
+  Fixture f(1);
+  const std::vector<Request> requests{request(0, 0, 100, 20), request(1, 0, 4000, 200, 1000),
+                                      request(2, 0, 5000, 10, 2000), request(3, 0, 4076, 20, 3000)};
+  const ServingResult rejected = f.run(requests);
+  ASSERT_EQ(rejected.requests.size(), 4u);
+  EXPECT_EQ(rejected.requests[0].outcome, Outcome::Finished);
+  for (const std::size_t i : {1u, 2u}) {
+    EXPECT_EQ(rejected.requests[i].outcome, Outcome::Rejected);
+    EXPECT_EQ(rejected.requests[i].reject_reason, "context_too_long");
+    EXPECT_EQ(rejected.requests[i].finish_ps, rejected.requests[i].request.arrival_ps);
+  }
+  EXPECT_EQ(rejected.requests[3].outcome, Outcome::Finished);  // exactly the context: served
+  EXPECT_EQ(rejected.context_rejected, 2);
+  const ServingSummary s = summarize(rejected);
+  EXPECT_EQ(s.rejected, 2u);
+  EXPECT_EQ(s.reject_reasons.at("context_too_long"), 2u);
+  EXPECT_TRUE(std::any_of(rejected.notes.begin(), rejected.notes.end(),
+                          [](const std::string& n) { return n.find("2 requests longer") != std::string::npos; }));
+
+  f.setup.context_limit = "truncate";
+  const ServingResult truncated = f.run(requests);
+  EXPECT_EQ(truncated.context_truncated, 2);
+  EXPECT_EQ(truncated.context_rejected, 0);
+  for (const auto& q : truncated.requests) {
+    EXPECT_EQ(q.outcome, Outcome::Finished);
+    EXPECT_LE(q.request.input_tokens + q.request.output_tokens, 4096);
+  }
+  EXPECT_EQ(truncated.requests[1].request.input_tokens, 4000);  // output cut first
+  EXPECT_EQ(truncated.requests[1].request.output_tokens, 96);
+  EXPECT_EQ(truncated.requests[2].request.input_tokens, 4095);  // then input, keeping one output token
+  EXPECT_EQ(truncated.requests[2].request.output_tokens, 1);
+}
+
 TEST(Serving, TwoRequestsToTheSameExpertSwitchOnce) {
   const Fixture f(1);
   const ServingResult r = f.run({request(0, 0, 100, 3), request(1, 0, 50, 2)});

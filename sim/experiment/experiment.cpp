@@ -205,6 +205,12 @@ const Schema& build() {
                                  "nodes"),
                            {"everywhere", "partitioned"}),
                     "everywhere"),
+       with_default(one_of(field("context_limit", FieldKind::String,
+                                 "a request whose input + output exceeds its expert's max_context_tokens: reject it "
+                                 "(reason context_too_long, as serving engines do) or truncate it to fit (output "
+                                 "first, keeping one output token); counted in the summary and the notes"),
+                           {"reject", "truncate"}),
+                    "reject"),
        required(nested("experts", FieldKind::Map, experts_schema(), "experts")),
        nested("router", FieldKind::Map, router_schema(), "router model (absent: routing is free)"),
        nested("memory", FieldKind::Map, memory_schema(), "memory"),
@@ -292,6 +298,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   setup.dispatcher = s.text("dispatcher");
   setup.nodes = static_cast<int>(s.integer("nodes"));
   setup.placement = s.text("placement");
+  setup.context_limit = s.text("context_limit");
   setup.expert_names = x->expert_names;
   for (const int m : model_of) setup.expert_models.push_back(&x->models[static_cast<std::size_t>(m)]);
   setup.router_model = x->router_model ? &*x->router_model : nullptr;

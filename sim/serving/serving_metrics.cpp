@@ -53,6 +53,8 @@ ServingSummary SummaryAccumulator::finish(const ServingResult& r) const {
   s.percentile_relative_error = LogHistogram::relative_error(ttft_ps_.significant_bits());
   s.makespan_s = to_seconds(r.end_ps);
   s.preemptions = r.preemptions;
+  s.context_rejected = r.context_rejected;
+  s.context_truncated = r.context_truncated;
   s.output_tokens_per_s = s.makespan_s > 0 ? static_cast<double>(output_tokens_) / s.makespan_s : 0;
   s.requests_per_s = s.makespan_s > 0 ? static_cast<double>(s.finished) / s.makespan_s : 0;
   std::int64_t requests = 0;
@@ -100,6 +102,8 @@ nlohmann::json to_json(const ServingSummary& s) {
           {"prefetches", s.prefetches},
           {"evictions", s.evictions},
           {"preemptions", s.preemptions},
+          {"context_rejected", s.context_rejected},
+          {"context_truncated", s.context_truncated},
           {"bytes_moved", s.bytes_moved},
           {"fast_tier_hit_rate", s.fast_tier_hit_rate}};
 }

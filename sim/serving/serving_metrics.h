@@ -34,6 +34,7 @@ struct ServingSummary {
   double output_tokens_per_s = 0;
   double requests_per_s = 0;
   std::int64_t switches = 0, prefetches = 0, evictions = 0, preemptions = 0;
+  std::int64_t context_rejected = 0, context_truncated = 0;  // requests longer than their expert's context
   double bytes_moved = 0;
   double fast_tier_hit_rate = 0;  // prefills that found their expert resident
 };

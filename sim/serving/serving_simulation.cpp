@@ -59,9 +59,14 @@ class Cluster {
                                               r.id));
     const std::int64_t id = r.id;
     const TimePs at = r.arrival_ps;
+    const bool too_long = fit_context(r);
     context_.records.add(std::move(r));  // checks the id; a refused request changes nothing
+    if (too_long && setup_.context_limit == "reject") ++context_.result.context_rejected;
+    else if (too_long) ++context_.result.context_truncated;
     last_arrival_ps_ = at;
-    context_.sim.schedule_at(at, [this, id] {
+    const bool reject = too_long && setup_.context_limit == "reject";
+    context_.sim.schedule_at(at, [this, id, reject] {
+      if (reject) return reject_at_arrival(id);
       engines_[static_cast<std::size_t>(dispatch(context_.records[id].request))]->accept(id);
     }, Simulator::kPriorityFirst);
     if (at > context_.sim.now()) context_.sim.run_until(at - 1);
@@ -74,6 +79,14 @@ class Cluster {
     const TimePs end_ps = context_.sim.now();
     context_.finish(end_ps);
     ServingResult& result = context_.result;
+    if (result.context_rejected > 0)
+      result.notes.push_back(fmt::format("{} requests longer than their expert's context (input + output > "
+                                         "max_context_tokens) were rejected as context_too_long (context_limit: reject)",
+                                         result.context_rejected));
+    if (result.context_truncated > 0)
+      result.notes.push_back(fmt::format("{} requests longer than their expert's context were truncated to it, output "
+                                         "first (context_limit: truncate)",
+                                         result.context_truncated));
     result.end_ps = end_ps;
     result.events = context_.sim.events_executed();
     result.trace_hash = context_.sim.trace_hash();
@@ -81,11 +94,34 @@ class Cluster {
   }
 
  private:
+  // True when the request is longer than its expert's context; under
+  // truncate, shortens it (output first, keeping one output token).
+  bool fit_context(Request& r) const {
+    const std::int64_t limit = setup_.expert_models[static_cast<std::size_t>(r.expert)]->max_context_tokens;
+    if (limit <= 0 || r.input_tokens + r.output_tokens <= limit) return false;
+    if (setup_.context_limit == "truncate") {
+      r.input_tokens = std::min(r.input_tokens, limit - 1);
+      r.output_tokens = limit - r.input_tokens;
+    }
+    return true;
+  }
+
+  // A request refused at admission: it ends where it arrived.
+  void reject_at_arrival(std::int64_t id) {
+    RequestRecord& r = context_.records[id];
+    r.outcome = Outcome::Rejected;
+    r.reject_reason = "context_too_long";
+    r.finish_ps = context_.sim.now();
+    context_.request_ended();
+  }
+
   static const ServingSetup& validated(const ServingSetup& setup) {
     if (setup.platform == nullptr) throw std::invalid_argument("serving: no platform");
     if (setup.expert_models.size() != setup.expert_names.size() || setup.expert_models.empty())
       throw std::invalid_argument("serving: one model per named expert, at least one");
     if (setup.kv_block_tokens < 1) throw std::invalid_argument("serving: kv_block_tokens must be >= 1");
+    if (setup.context_limit != "reject" && setup.context_limit != "truncate")
+      throw std::invalid_argument("serving: context_limit is reject or truncate, not '" + setup.context_limit + "'");
     if (std::find(dispatcher_names().begin(), dispatcher_names().end(), setup.dispatcher) == dispatcher_names().end())
       throw std::invalid_argument("serving: unknown dispatcher '" + setup.dispatcher + "'");
     if (setup.nodes < 1) throw std::invalid_argument("serving: nodes must be >= 1");

@@ -40,6 +40,10 @@ struct ServingSetup {
   // A cluster of identical nodes of the platform (e.g. 4 x DGX H100).
   int nodes = 1;
   std::string placement = "everywhere";  // everywhere | partitioned (expert e only on node e mod nodes)
+  // A request whose input + output exceeds its expert's max_context_tokens:
+  // reject (reason context_too_long, as serving engines refuse it) or
+  // truncate (output first, then input, to fit).
+  std::string context_limit = "reject";
   // How many requests end between two hand-overs of rows to the sink
   // (ServingRun): larger parts mean fewer, bigger writes; memory holds
   // about this many finished rows.
@@ -109,6 +113,8 @@ struct ServingResult {
   std::size_t link_first_bucket = 0;  // bucket index of link_utilisation[k][0] (a streamed part starts later)
   TimePs end_ps = 0;
   std::int64_t preemptions = 0;  // KV caches dropped (recompute) or swapped out (swap) to make room
+  std::int64_t context_rejected = 0;   // longer than the expert's context, rejected (context_limit reject)
+  std::int64_t context_truncated = 0;  // longer than the expert's context, truncated to it (context_limit truncate)
   std::uint64_t events = 0;
   std::uint64_t trace_hash = 0;
   double fast_tier_capacity_bytes_per_device = 0;
