@@ -60,8 +60,16 @@ std::string line(const char* name, const serving::Distribution& d, double scale,
 
 int run(const RunOptions& o) {
   config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
-  for (const std::string& s : o.overrides) doc.set_from_text(s);
-  const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc);
+  experiment::ExperimentOverrides below;
+  for (const std::string& s : o.overrides) {
+    if (s.starts_with("platform."))
+      below.platform.push_back(s.substr(std::string_view("platform.").size()));
+    else if (s.starts_with("model."))
+      below.model.push_back(s.substr(std::string_view("model.").size()));
+    else
+      doc.set_from_text(s);
+  }
+  const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
   if (!o.out_dir.empty()) std::filesystem::create_directories(o.out_dir);
   RunSink sink(o.out_dir);
   const auto start = std::chrono::steady_clock::now();
@@ -125,7 +133,11 @@ RunFunction add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "run one serving simulation from an experiment file");
   cmd->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)")->required();
-  cmd->add_option("--set", o->overrides, "override an experiment field, e.g. --set scheduler.batch_size=8");
+  cmd->add_option("--set", o->overrides,
+                  "override a field, repeatable: an experiment field (--set scheduler.batch_size=8), a field of "
+                  "its platform file (--set \"platform.links.ddr_to_hbm.bandwidth_bytes_per_s=2 TB/s\", applied "
+                  "after the experiment's platform_set) or of every expert's model file (--set "
+                  "model.max_context_tokens=8192)");
   cmd->add_option("--out", o->out_dir, "write DIR/summary.json and DIR/results.h5 (each atomically)");
   cmd->add_flag("--json", o->json, "print the summary as one JSON object");
   return [cmd, o]() -> int { return cmd->parsed() ? run(*o) : -1; };

@@ -238,7 +238,7 @@ std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file) {
   return load_experiment(ConfigDoc::load(file));
 }
 
-std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
+std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const ExperimentOverrides& overrides) {
   const Section s(doc, experiment_schema());
   auto x = std::make_unique<Experiment>();
   x->name = s.text("name");
@@ -249,14 +249,20 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
   if (s.has("platform_set"))
     for (const auto& [path, value] : s.string_map("platform_set"))
       platform_doc.set(path, YAML::Load(value), doc.file_for("platform_set"));
+  for (const std::string& assignment : overrides.platform) platform_doc.set_from_text(assignment, "--set platform");
   x->platform = hw::load_platform(platform_doc);
+  const auto load_expert_model = [&](const std::filesystem::path& file) {
+    ConfigDoc model_doc = ConfigDoc::load(file);
+    for (const std::string& assignment : overrides.model) model_doc.set_from_text(assignment, "--set model");
+    return llm::load_model(model_doc);
+  };
 
   const Section experts = s.child("experts");
   std::vector<int> model_of;  // per expert, index into x->models
   if (experts.has("model") == experts.has("list"))
     experts.fail(experts.has("model") ? "list" : "model", "give either model (and count) or list, not both");
   if (experts.has("model")) {
-    x->models.push_back(llm::load_model(experts.existing_file("model")));
+    x->models.push_back(load_expert_model(experts.existing_file("model")));
     for (std::int64_t i = 0; i < experts.integer("count"); ++i) {
       x->expert_names.push_back(experts.text("name_prefix") + std::to_string(i));
       model_of.push_back(0);
@@ -269,7 +275,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc) {
         e.fail("name", fmt::format("expert '{}' listed twice", name));
       const std::filesystem::path file = e.existing_file("model");
       const auto [it, fresh] = loaded.emplace(file.string(), static_cast<int>(x->models.size()));
-      if (fresh) x->models.push_back(llm::load_model(file));
+      if (fresh) x->models.push_back(load_expert_model(file));
       x->expert_names.push_back(name);
       model_of.push_back(it->second);
     }

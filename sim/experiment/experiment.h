@@ -60,7 +60,15 @@ const config::Schema& experiment_schema();
 
 // Throws config::ConfigError (file, line, field) for anything the schema or
 // the cross-field checks reject, including a missing platform or model file.
-std::unique_ptr<Experiment> load_experiment(const config::ConfigDoc& doc);
+// `--set platform.PATH=VALUE` and `--set model.PATH=VALUE` from the command
+// line: applied after the file's own platform_set (the later one wins per
+// field), and to every expert model file (not the router's).
+struct ExperimentOverrides {
+  std::vector<std::string> platform;  // "PATH=VALUE", PATH inside the platform file
+  std::vector<std::string> model;     // "PATH=VALUE", PATH inside a model file
+};
+
+std::unique_ptr<Experiment> load_experiment(const config::ConfigDoc& doc, const ExperimentOverrides& overrides = {});
 std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file);
 
 // The workload's requests, in arrival order (deterministic for a seed).
