@@ -4,6 +4,7 @@
 #include <H5Cpp.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <vector>
 
@@ -109,14 +110,16 @@ TEST(RunCli, SameExperimentTwiceGivesByteIdenticalSummaries) {
 }
 
 // The determinism the trace-replay study relies on: a routed trace replay
-// run twice writes the same bytes (no wall time, no HDF5 object times).
+// run twice, with the same command line, writes the same bytes (no wall
+// time, no HDF5 object times; the provenance records the command line).
 TEST(RunCli, SameTraceReplayTwiceWritesByteIdenticalFiles) {
   const auto dir = std::filesystem::temp_directory_path() / "coesim_run_twice";
   std::filesystem::remove_all(dir);
   for (const char* run : {"a", "b"}) {
     const auto r = run_cli(fmt::format("run tests/data/experiments/trace_modulo.yaml --set link_bucket_s=0.5 --out {}",
-                                       (dir / run).string()));
+                                       (dir / "out").string()));
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::filesystem::rename(dir / "out", dir / run);
   }
   for (const char* file : {"summary.json", "results.h5"}) {
     const std::string a = slurp(dir / "a" / file);
@@ -124,6 +127,31 @@ TEST(RunCli, SameTraceReplayTwiceWritesByteIdenticalFiles) {
     EXPECT_EQ(a, slurp(dir / "b" / file)) << file;
   }
   std::filesystem::remove_all(dir);
+}
+
+// Every result says what made it: version, command line, the experiment and
+// platform as resolved, and the sha256 of every file the run read.
+TEST(RunCli, TheSummaryCarriesItsProvenance) {
+  const auto r = run_cli("run tests/data/experiments/trace_modulo.yaml --set scheduler.batch_size=2 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto p = nlohmann::json::parse(r.out)["provenance"];
+  EXPECT_FALSE(p["coesim_version"].get<std::string>().empty());
+  EXPECT_NE(p["command_line"].get<std::string>().find("--set scheduler.batch_size=2"), std::string::npos);
+  EXPECT_NE(p["experiment_yaml"].get<std::string>().find("batch_size: 2"), std::string::npos);
+  EXPECT_NE(p["platform_yaml"].get<std::string>().find("name: serving-small"), std::string::npos);
+  std::set<std::string> files;
+  for (const auto& f : p["inputs"]) {
+    files.insert(f["file"].get<std::string>());
+    EXPECT_EQ(f["sha256"].get<std::string>().size(), 64u);
+  }
+  for (const char* expected : {"tests/data/experiments/trace_modulo.yaml", "tests/data/experiments/small_platform.yaml",
+                               "tests/data/experiments/small_model.yaml", "tests/data/traces/azure-code-excerpt-native.csv",
+                               "workloads/coe/router-mt-bench.yaml", "workloads/prompts/mt-bench-questions.jsonl"})
+    EXPECT_TRUE(files.contains(expected)) << expected;
+  // --print-config shows the experiment as it would run, and stops.
+  const auto printed = run_cli("run tests/data/experiments/trace_modulo.yaml --print-config --set scheduler.batch_size=2");
+  EXPECT_EQ(printed.exit_code, 0);
+  EXPECT_NE(printed.out.find("batch_size: 2"), std::string::npos) << printed.out;
 }
 
 // A trace the workload must not silently alter: zero-token rows run with one

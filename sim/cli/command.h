@@ -3,6 +3,7 @@
 // returns a function that runs it once parsing succeeded. Exit codes follow
 // DESIGN.md: 0 success, 1 simulation error, 2 bad usage or bad input file.
 #include <functional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +12,10 @@ namespace coesim::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitSimulationError = 1;
 inline constexpr int kExitBadInput = 2;
+
+// The command line as typed (arguments with spaces quoted), for results.
+void set_command_line(int argc, char** argv);
+const std::string& command_line();
 
 // Returns the exit code, or -1 when its subcommand was not the one chosen.
 using RunFunction = std::function<int()>;

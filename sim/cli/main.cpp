@@ -13,6 +13,7 @@
 
 int main(int argc, char** argv) {
   using namespace coesim;
+  cli::set_command_line(argc, argv);
   CLI::App app{
       "coesim: simulate expert switching and serving of a Composition of Experts on tiered-memory hardware\n"
       "(SambaNova SN40L vs GPU systems). Exit codes: 0 ok, 1 simulation error, 2 bad usage or input file."};

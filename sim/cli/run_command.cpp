@@ -15,7 +15,9 @@
 
 #include "sim/cli/command.h"
 #include "sim/config/config_error.h"
+#include "sim/config/input_files.h"
 #include "sim/experiment/experiment.h"
+#include "sim/experiment/provenance.h"
 #include "sim/serving/hdf5_results.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/serving_metrics.h"
@@ -29,6 +31,7 @@ struct RunOptions {
   std::vector<std::string> overrides;
   std::string out_dir;
   bool json = false;
+  bool print_config = false;
 };
 
 // Each part of the run's rows feeds the summary and, with --out, results.h5.
@@ -59,6 +62,7 @@ std::string line(const char* name, const serving::Distribution& d, double scale,
 }
 
 int run(const RunOptions& o) {
+  const config::InputFileLog inputs;  // every file loaded from here on, hashed into the result
   config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
   experiment::ExperimentOverrides below;
   for (const std::string& s : o.overrides) {
@@ -70,6 +74,10 @@ int run(const RunOptions& o) {
       doc.set_from_text(s);
   }
   const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
+  if (o.print_config) {
+    fmt::print("# experiment {} as run (files merged, every --set applied)\n{}\n", x->file, x->resolved_yaml);
+    return kExitOk;
+  }
   if (!o.out_dir.empty()) std::filesystem::create_directories(o.out_dir);
   RunSink sink(o.out_dir);
   const auto start = std::chrono::steady_clock::now();
@@ -94,7 +102,8 @@ int run(const RunOptions& o) {
                      {"summary", serving::to_json(s)},
                      {"events", result.events},
                      {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
-                     {"notes", result.notes}};
+                     {"notes", result.notes},
+                     {"provenance", experiment::to_json(experiment::provenance_of(*x, inputs, command_line()))}};
   if (!o.out_dir.empty()) {
     sink.writer->finish(result, out.dump());
     io::write_text_atomically(std::filesystem::path(o.out_dir) / "summary.json", out.dump(2) + "\n");
@@ -139,7 +148,11 @@ RunFunction add_run_command(CLI::App& app) {
                   "after the experiment's platform_set) or of every expert's model file (--set "
                   "model.max_context_tokens=8192)");
   cmd->add_option("--out", o->out_dir, "write DIR/summary.json and DIR/results.h5 (each atomically)");
-  cmd->add_flag("--json", o->json, "print the summary as one JSON object");
+  cmd->add_flag("--json", o->json,
+                "print the summary as one JSON object (with `provenance`: coesim version, command line, the "
+                "resolved experiment and platform as YAML, sha256 of every input file)");
+  cmd->add_flag("--print-config", o->print_config,
+                "print the experiment as it would run (files merged, every --set applied) and stop");
   return [cmd, o]() -> int { return cmd->parsed() ? run(*o) : -1; };
 }
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/config/input_files.h"
 
 namespace coesim::config {
 namespace {
@@ -52,6 +53,7 @@ ConfigDoc load_chain(const std::filesystem::path& file, std::set<std::filesystem
     throw ConfigError(file.string(), 0, 0, "extends", "circular 'extends' chain");
   std::ifstream in(file);
   if (!in) throw ConfigError(file.string(), 0, 0, "", "cannot open file");
+  InputFileLog::record(file);
   std::stringstream buffer;
   buffer << in.rdbuf();
   ConfigDoc doc = ConfigDoc::parse(buffer.str(), file.string());

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/config/input_files.h"
 
 namespace coesim::config {
 namespace {
@@ -59,6 +60,7 @@ std::filesystem::path Section::existing_file(std::string_view field) const {
   const std::filesystem::path file = doc_->resolve_path(field_path(field), text(field));
   if (!std::filesystem::is_regular_file(file))
     fail(field, fmt::format("file not found: {} (paths are relative to the file that wrote them)", file.string()));
+  InputFileLog::record(file);
   return file;
 }
 

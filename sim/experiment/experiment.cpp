@@ -243,6 +243,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   auto x = std::make_unique<Experiment>();
   x->name = s.text("name");
   x->file = doc.file();
+  x->resolved_yaml = YAML::Dump(doc.root());
 
   ConfigDoc platform_doc =
       ConfigDoc::load(s.existing_file("platform"));
@@ -251,6 +252,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
       platform_doc.set(path, YAML::Load(value), doc.file_for("platform_set"));
   for (const std::string& assignment : overrides.platform) platform_doc.set_from_text(assignment, "--set platform");
   x->platform = hw::load_platform(platform_doc);
+  x->platform_yaml = YAML::Dump(platform_doc.root());
   const auto load_expert_model = [&](const std::filesystem::path& file) {
     ConfigDoc model_doc = ConfigDoc::load(file);
     for (const std::string& assignment : overrides.model) model_doc.set_from_text(assignment, "--set model");

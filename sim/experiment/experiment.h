@@ -43,6 +43,8 @@ struct WorkloadSpec {
 struct Experiment {
   std::string name;
   std::string file;
+  std::string resolved_yaml;  // the experiment as run: files merged, every --set applied
+  std::string platform_yaml;  // its platform the same way
   hw::Platform platform;
   std::vector<llm::ModelSpec> models;  // distinct expert models; filled before setup points into it
   std::vector<std::string> expert_names;
