@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/cli/run_progress.h"
 #include "sim/config/config_error.h"
 #include "sim/config/input_files.h"
 #include "sim/experiment/experiment.h"
@@ -32,6 +33,7 @@ struct RunOptions {
   std::string out_dir;
   bool json = false;
   bool print_config = false;
+  bool quiet = false;
 };
 
 // Each part of the run's rows feeds the summary and, with --out, results.h5.
@@ -81,9 +83,17 @@ int run(const RunOptions& o) {
   if (!o.out_dir.empty()) std::filesystem::create_directories(o.out_dir);
   RunSink sink(o.out_dir);
   const auto start = std::chrono::steady_clock::now();
-  const serving::ServingResult result = experiment::run_experiment(*x, sink);
+  RunProgress progress(!o.quiet, static_cast<int>(x->expert_names.size()));
+  serving::ServingResult result = experiment::run_experiment(*x, sink, &progress);
+  progress.finish();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const serving::ServingSummary s = sink.summary.finish(result);
+  // Both depend on simulated figures only, so the files stay deterministic.
+  if (const auto routing = progress.routing_summary()) result.notes.push_back(*routing);
+  if (const auto overload = progress.overload_warning(s)) {
+    result.notes.push_back("warning: " + *overload);
+    if (!o.quiet) fmt::print(stderr, "coesim: warning: {}\n", *overload);
+  }
   nlohmann::json out{{"experiment", x->name},
                      {"file", x->file},
                      {"platform", x->platform.name},
@@ -151,6 +161,9 @@ RunFunction add_run_command(CLI::App& app) {
   cmd->add_flag("--json", o->json,
                 "print the summary as one JSON object (with `provenance`: coesim version, command line, the "
                 "resolved experiment and platform as YAML, sha256 of every input file)");
+  cmd->add_flag("--quiet", o->quiet,
+                "no progress lines or warnings on stderr (warnings stay in the notes); progress shows only for runs "
+                "longer than about a second");
   cmd->add_flag("--print-config", o->print_config,
                 "print the experiment as it would run (files merged, every --set applied) and stop");
   return [cmd, o]() -> int { return cmd->parsed() ? run(*o) : -1; };

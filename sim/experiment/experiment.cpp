@@ -429,7 +429,7 @@ std::vector<Request> generate_requests(const Experiment& x) {
   return out;
 }
 
-serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& sink) {
+serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& sink, RunObserver* observer) {
   // The workload as a source of requests in arrival order: a trace streams,
   // the synthetic kinds are a list.
   std::optional<TraceRequests> trace;
@@ -447,7 +447,13 @@ serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& 
   if (setup.eviction.policy == "belady" && setup.eviction.future_uses.empty())
     for_each_request([&](Request r) { setup.eviction.future_uses.push_back(r.expert); });
   serving::ServingRun run(setup, sink);
-  for_each_request([&](Request r) { run.add(std::move(r)); });
+  if (observer != nullptr) observer->on_start(trace ? trace->requests() : static_cast<std::int64_t>(listed.size()));
+  for_each_request([&](Request r) {
+    if (observer == nullptr) return run.add(std::move(r));
+    const Request seen = r;
+    run.add(std::move(r));
+    observer->on_request(seen, seen.arrival_ps);
+  });
   serving::ServingResult result = run.finish();
   if (trace && trace->zero_input_tokens() > 0)
     result.notes.push_back(fmt::format("{} trace requests had 0 input tokens and ran with 1", trace->zero_input_tokens()));

@@ -80,6 +80,18 @@ std::vector<Request> generate_requests(const Experiment& experiment);
 // workload yields them (a trace a block at a time) and rows go to `sink` as
 // they become final. Returns the whole-run figures; notes include trace rows
 // whose zero token counts ran as 1.
-serving::ServingResult run_experiment(const Experiment& experiment, serving::ResultSink& sink);
+// Watches a run as requests enter it (progress lines, load checks); every
+// call comes from the thread running the experiment.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  // Once, before the first request: how many the workload will yield.
+  virtual void on_start(std::int64_t total_requests) = 0;
+  // After each request has entered the run; `now_ps` is simulated time.
+  virtual void on_request(const Request& request, TimePs now_ps) = 0;
+};
+
+serving::ServingResult run_experiment(const Experiment& experiment, serving::ResultSink& sink,
+                                      RunObserver* observer = nullptr);
 
 }  // namespace coesim::experiment

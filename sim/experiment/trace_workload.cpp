@@ -54,6 +54,7 @@ TraceRequests::TraceRequests(const TraceWorkload& w, const std::vector<std::stri
   }
   // First pass: check every row, count clamped token counts and the uses of each prompt.
   for_each_row([&](serving::Request& q) {
+    ++requests_;
     if (q.input_tokens < 1) ++zero_input_;
     if (q.output_tokens < 1) ++zero_output_;
     clamp_tokens(q);

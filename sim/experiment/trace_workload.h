@@ -50,6 +50,8 @@ class TraceRequests {
   // a request needs a prompt token and yields at least one token.
   std::int64_t zero_input_tokens() const { return zero_input_; }
   std::int64_t zero_output_tokens() const { return zero_output_; }
+  // Requests for_each will yield.
+  std::int64_t requests() const { return requests_; }
 
  private:
   // The visit of every trace row, as a request before prompt attachment.
@@ -63,6 +65,7 @@ class TraceRequests {
   std::map<std::string, int> expert_of_category_;
   std::int64_t zero_input_ = 0;
   std::int64_t zero_output_ = 0;
+  std::int64_t requests_ = 0;
 };
 
 // Every request of the trace at once (small traces and tests).

@@ -1,7 +1,8 @@
-// `coesim run --set` at every level: experiment fields, fields of the
+// `coesim run` as a user drives it: --set at every level (experiment fields, fields of the
 // platform file (after the experiment's own platform_set: the later one wins
 // per field) and of every expert's model file; a bad path is exit 2 naming
-// the --set and the field. The README's sweep example runs here.
+// the --set and the field; the README's sweep example runs here), and what a
+// run says on stderr and in its notes (overload, routing).
 #include <filesystem>
 #include <fstream>
 
@@ -55,6 +56,37 @@ TEST(RunSetCli, ABadPlatformPathNamesTheSetAndTheField) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--set platform"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("bandwith"), std::string::npos) << r.err;
+}
+
+// A load the platform cannot serve is called out, with its figures, on
+// stderr and in the notes; --quiet keeps stderr clean but not the notes.
+TEST(RunCli, AnOverloadedRunSaysSo) {
+  const std::string overload =
+      "run results/samba-coe/sn40l-node.yaml --set workload.kind=poisson --set workload.rate_per_s=50 "
+      "--set workload.requests=5000";
+  const auto loud = run_cli(overload);
+  ASSERT_EQ(loud.exit_code, 0) << loud.err;
+  EXPECT_NE(loud.err.find("warning: overloaded"), std::string::npos) << loud.err;
+  const auto quiet = run_cli(overload + " --quiet --json");
+  EXPECT_EQ(quiet.err.find("overloaded"), std::string::npos) << quiet.err;
+  bool noted = false;
+  const auto quiet_json = nlohmann::json::parse(quiet.out);
+  for (const auto& n : quiet_json["notes"])
+    noted = noted || n.get<std::string>().find("overloaded") != std::string::npos;
+  EXPECT_TRUE(noted);
+  const auto fine = run_cli("run results/samba-coe/sn40l-node.yaml --set workload.requests=40");
+  EXPECT_EQ(fine.err.find("overloaded"), std::string::npos) << fine.err;
+}
+
+// A routed replay says where routing sent the requests.
+TEST(RunCli, ARoutedReplaySummarisesRouting) {
+  const auto r = run_cli("run tests/data/experiments/trace_modulo.yaml --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  bool routed = false;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const auto& n : j["notes"])
+    routed = routed || n.get<std::string>().starts_with("routing: 20 requests routed onto");
+  EXPECT_TRUE(routed) << r.out;
 }
 
 }  // namespace
