@@ -73,9 +73,11 @@ std::optional<std::string> RunProgress::overload_warning(const serving::ServingS
   if (seen_ == 0) return std::nullopt;
   const double span_s = to_seconds(last_arrival_ps_ - first_arrival_ps_);
   const double late_s = s.makespan_s - to_seconds(last_arrival_ps_);
-  // Draining a backlog longer than a quarter of the arrivals' span (and more
-  // than a minute) means requests arrived faster than they were served.
-  if (late_s <= 60.0 || late_s <= 0.25 * span_s) return std::nullopt;
+  // Requests that waited over a minute on average, or a backlog that takes
+  // over a minute and a tenth of the arrivals' span to drain, mean requests
+  // arrived faster than they were served.
+  const bool backlog = late_s > 60.0 && late_s > 0.1 * span_s;
+  if (!backlog && s.queueing_s.mean <= 60.0) return std::nullopt;
   return fmt::format("overloaded: the run ended {:.0f} s after the last arrival (arrivals span {:.0f} s); mean "
                      "queueing {:.1f} s, mean TTFT {:.1f} s: the platform cannot keep up with this load, and latencies "
                      "grow with the length of the workload",

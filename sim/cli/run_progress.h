@@ -26,8 +26,9 @@ class RunProgress : public experiment::RunObserver {
   // Routed requests: how many, experts used, share sent to `general`; none
   // when no request was routed.
   std::optional<std::string> routing_summary() const;
-  // The run ended long after its last arrival: the load is more than the
-  // platform can serve, so latencies grow with the trace's length.
+  // Requests waited over a minute on average, or the run ended long after
+  // its last arrival: the load is more than the platform can serve, so
+  // latencies grow with the trace's length.
   std::optional<std::string> overload_warning(const serving::ServingSummary& summary) const;
 
  private:
