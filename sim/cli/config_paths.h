@@ -1,7 +1,8 @@
 #pragma once
-// Where shipped configs live: ./<dir> when run from a checkout, else the
-// source tree the binary was built from, so `build/coesim switch --all` works
-// from anywhere.
+// Where shipped configs live: ./<dir> when run from a checkout; else, for an
+// installed binary, <prefix>/share/coesim/<dir> (found from the executable's
+// own path); else the source tree the binary was built from, so
+// `build/coesim switch --all` works from anywhere.
 #include <filesystem>
 #include <string_view>
 
