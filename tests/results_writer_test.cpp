@@ -1,9 +1,12 @@
 // The streamed HDF5 results file: a run written in parts gives the same
-// tables as the run written whole, two identical writes give identical
-// bytes, and a writer that never finishes leaves an earlier file as it was.
+// tables as the run written whole, every dataset says its unit and what it
+// holds, "never" is NaN, two identical writes give identical bytes, and a
+// writer that never finishes leaves an earlier file as it was.
 #include <H5Cpp.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,10 +29,12 @@ std::filesystem::path temp(const std::string& name) {
 
 TimePs ps(double s) { return seconds_to_ps_round(s); }
 
-// How times in seconds read back (through picoseconds; -1 for never).
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// How times in seconds read back (through picoseconds; NaN for never).
 std::string seconds_text(std::vector<double> seconds) {
   for (double& s : seconds)
-    if (s >= 0) s = to_seconds(ps(s));
+    if (!std::isnan(s)) s = to_seconds(ps(s));
   return fmt::format("{}", fmt::join(seconds, " "));
 }
 
@@ -112,14 +117,30 @@ std::string dataset_text(const H5::DataSet& ds) {
   return fmt::format("{} [{}] {}", ds.getTypeClass() == H5T_FLOAT ? "float" : "other", fmt::join(dims, "x"), values);
 }
 
-// Every dataset of `group` (recursively) as "type [dims] values", by path.
+// A string attribute of `ds`, or "(none)" when it has none by that name.
+std::string text_attribute(const H5::DataSet& ds, const std::string& name) {
+  if (!ds.attrExists(name)) return "(none)";
+  const H5::Attribute a = ds.openAttribute(name);
+  if (a.getTypeClass() != H5T_STRING) return "(not a string)";
+  std::string value;
+  a.read(a.getStrType(), value);
+  return value;
+}
+
+// Every dataset of `group` (recursively) as "type [dims] values", by path,
+// and its attributes `unit` and `description` under "PATH@unit" and
+// "PATH@description".
 void read_tables(const H5::Group& group, const std::string& prefix, std::map<std::string, std::string>& out) {
   for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
     const std::string name = group.getObjnameByIdx(i);
-    if (group.childObjType(name) == H5O_TYPE_GROUP)
+    if (group.childObjType(name) == H5O_TYPE_GROUP) {
       read_tables(group.openGroup(name), prefix + name + "/", out);
-    else
-      out[prefix + name] = dataset_text(group.openDataSet(name));
+    } else {
+      const H5::DataSet ds = group.openDataSet(name);
+      out[prefix + name] = dataset_text(ds);
+      for (const char* attribute : {"unit", "description"})
+        out[prefix + name + "@" + attribute] = text_attribute(ds, attribute);
+    }
   }
 }
 
@@ -154,14 +175,14 @@ TEST(ResultsWriter, TwoPartsGiveTheTablesOfOneWholeRun) {
   // Spot checks that the tables hold the rows (not just agree).
   EXPECT_EQ(tables.at("requests/id"), "other [5] 0 1 2 3 4");
   EXPECT_EQ(tables.at("requests/category"), "other [5] 'math' 'code' 'math' 'code' 'math' ");
-  EXPECT_EQ(tables.at("requests/prefill_end_s"), "float [5] " + seconds_text({1, 1.5, 2, -1, 3}));
+  EXPECT_EQ(tables.at("requests/prefill_end_s"), "float [5] " + seconds_text({1, 1.5, 2, kNaN, 3}));
   EXPECT_EQ(tables.at("requests/outcome"), "other [5] 1 1 1 2 1");
   EXPECT_EQ(tables.at("tokens/request"), "other [4] 0 0 1 1");
   EXPECT_EQ(tables.at("tokens/time_s"), "float [4] " + seconds_text({1, 1.5, 1.5, 2}));
   EXPECT_EQ(tables.at("batches/request_count"), "other [3] 2 2 1");
-  EXPECT_EQ(tables.at("switches/end_s"), "float [3] " + seconds_text({0.6, 1.2, -1}));
+  EXPECT_EQ(tables.at("switches/end_s"), "float [3] " + seconds_text({0.6, 1.2, kNaN}));
   EXPECT_EQ(tables.at("kv_swaps/out"), "other [2] 1 0");
-  EXPECT_EQ(tables.at("kv_swaps/end_s"), "float [2] " + seconds_text({1.2, -1}));
+  EXPECT_EQ(tables.at("kv_swaps/end_s"), "float [2] " + seconds_text({1.2, kNaN}));
   EXPECT_EQ(tables.at("timeseries/fast_tier/engine"), "other [6] 0 1 0 1 0 1");
   EXPECT_EQ(tables.at("timeseries/link_utilisation"),
             "float [3x6] 0 0.1 0.2 0.3 0.4 0.5 1 0.9 0.8 0 0 0 0.25 0 0 0 0 0.75");
@@ -174,6 +195,41 @@ TEST(ResultsWriter, TwoPartsGiveTheTablesOfOneWholeRun) {
   EXPECT_EQ(tables.at("@summary_json"), R"({"x":1})");
   std::filesystem::remove(one);
   std::filesystem::remove(two);
+}
+
+// A reader needs no other document: every dataset, in a file with every
+// table (tokens and reject_reason included), says its unit and what it
+// holds, and a column that can hold "never" says that it is NaN.
+TEST(ResultsWriter, EveryDatasetHasAUnitAndADescription) {
+  const auto file = temp("described.h5");
+  write_results_hdf5(file, sample_run(), "{}");
+  const auto tables = read_file(file);
+  int datasets = 0;
+  for (const auto& [path, text] : tables) {
+    if (path.starts_with("@") || path.find('@') != std::string::npos) continue;
+    ++datasets;
+    const std::string unit = tables.at(path + "@unit");
+    const std::string description = tables.at(path + "@description");
+    EXPECT_NE(unit, "(none)") << path;
+    EXPECT_NE(unit, "(not a string)") << path;
+    EXPECT_NE(description, "(none)") << path;
+    EXPECT_FALSE(description.empty()) << path;
+    EXPECT_EQ(description.find('\n'), std::string::npos) << path << ": one line";
+    // Times are in seconds and text has no unit.
+    if (path.ends_with("_s") && !path.ends_with("_per_s")) {
+      EXPECT_EQ(unit, "s") << path;
+    }
+    if (text.find('\'') != std::string::npos) {
+      EXPECT_EQ(unit, "") << path;
+    }
+  }
+  EXPECT_EQ(datasets, 45);  // every table of the file: a new column gets a description too
+  for (const char* never : {"requests/prefill_end_s", "switches/end_s", "kv_swaps/end_s"})
+    EXPECT_NE(tables.at(std::string(never) + "@description").find("NaN"), std::string::npos) << never;
+  EXPECT_EQ(tables.at("timeseries/fast_tier/used_bytes@unit"), "bytes");
+  EXPECT_EQ(tables.at("resources/bandwidth_bytes_per_s@unit"), "bytes/s");
+  EXPECT_EQ(tables.at("timeseries/link_utilisation@unit"), "1");
+  std::filesystem::remove(file);
 }
 
 TEST(ResultsWriter, RunWithoutRowsHasEmptyTables) {

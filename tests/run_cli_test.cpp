@@ -3,6 +3,7 @@
 // results untouched.
 #include <H5Cpp.h>
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <fstream>
@@ -82,6 +83,24 @@ TEST(RunCli, WritesSummaryAndHdf5ThatAgree) {
   EXPECT_NE(bad.err.find("batch_zero.yaml:"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("scheduler.batch_size"), std::string::npos) << bad.err;
   EXPECT_EQ(slurp(dir / "summary.json"), before);
+  std::filesystem::remove_all(dir);
+}
+
+// A time that never came is NaN in results.h5, not a number a mean would
+// take in: requests rejected at arrival (longer than the expert's context)
+// were never routed, queued, switched or prefilled, and finished as they came.
+TEST(RunCli, TimesThatNeverCameAreNaN) {
+  const auto dir = std::filesystem::temp_directory_path() / ("coesim-run-never-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const auto r = run_cli("run tests/data/experiments/valid.yaml --set model.max_context_tokens=100 "
+                         "--set workload.input_tokens=90 --out " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const H5::H5File f((dir / "results.h5").string(), H5F_ACC_RDONLY);
+  const std::vector<double> arrival = read_doubles(f, "requests/arrival_s");
+  ASSERT_EQ(arrival.size(), 10u);
+  for (const char* never : {"routed_s", "queued_s", "switch_start_s", "switch_end_s", "prefill_start_s", "prefill_end_s"})
+    for (const double t : read_doubles(f, std::string("requests/") + never)) EXPECT_TRUE(std::isnan(t)) << never;
+  EXPECT_EQ(read_doubles(f, "requests/finish_s"), arrival);
   std::filesystem::remove_all(dir);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 #include <type_traits>
 
@@ -30,15 +31,34 @@ H5::DataType element_type() {
   }
 }
 
+void write_text_attribute(const H5::DataSet& dataset, const char* name, std::string_view text) {
+  const H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  type.setCset(H5T_CSET_UTF8);
+  const std::string value(text);
+  dataset.createAttribute(name, type, H5::DataSpace(H5S_SCALAR)).write(type, value);
+}
+
 }  // namespace
 
+void describe(const H5::DataSet& dataset, const ColumnSpec& column) {
+  write_text_attribute(dataset, "unit", column.unit);
+  write_text_attribute(dataset, "description", column.description);
+}
+
 template <typename T>
-Hdf5Column<T>::Hdf5Column(const H5::Group& group, const std::string& name, bool omit_while_empty)
-    : group_(group.openGroup(".")), name_(name) {  // a group of its own, even when `group` is the file's root
+Hdf5Column<T>::Hdf5Column(const H5::Group& group, const ColumnSpec& column, bool omit_while_empty)
+    : group_(group.openGroup(".")),  // a group of its own, even when `group` is the file's root
+      name_(column.name),
+      unit_(column.unit),
+      description_(column.description) {
   if (omit_while_empty && !std::is_same_v<T, std::string>)
     throw std::invalid_argument("Hdf5Column: only string columns may be omitted while empty");
   if (!omit_while_empty) create();
 }
+
+template <typename T>
+Hdf5Column<T>::Hdf5Column(const H5::Group& group, const std::string& name, bool omit_while_empty)
+    : Hdf5Column(group, ColumnSpec{name, "", ""}, omit_while_empty) {}
 
 template <typename T>
 void Hdf5Column<T>::create() {
@@ -47,6 +67,7 @@ void Hdf5Column<T>::create() {
   constexpr bool is_string = std::is_same_v<T, std::string>;
   dataset_ = group_.createDataSet(name_, element_type<T>(), H5::DataSpace(1, &zero, &unlimited),
                                   dataset_props({is_string ? kStringChunkRows : kChunkRows}, !is_string));
+  if (!description_.empty()) describe(dataset_, {name_, unit_, description_});
   created_ = true;
 }
 

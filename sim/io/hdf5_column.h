@@ -8,9 +8,26 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coesim::io {
+
+// A column's name and what it holds, declared once where the column is
+// defined. A results file writes `unit` and `description` on the dataset
+// as string attributes, so that a reader (h5py, scripts/coesim_results.py)
+// needs no other document. Units: "s", "bytes", "bytes/s", "tokens"; "1"
+// for other numbers without a unit (counts, ratios, indices, codes); ""
+// for text.
+struct ColumnSpec {
+  std::string_view name;
+  std::string_view unit;
+  std::string_view description;  // one line
+};
+
+// Writes `column`'s unit and description on `dataset` (variable-length
+// UTF-8 strings, which h5py reads as str).
+void describe(const H5::DataSet& dataset, const ColumnSpec& column);
 
 // T: std::int32_t, std::int64_t, double, or std::string (variable length).
 // `omit_while_empty` (strings only): the dataset is made only once a value
@@ -21,6 +38,9 @@ namespace coesim::io {
 template <typename T>
 class Hdf5Column {
  public:
+  // A column of a results file: described (see ColumnSpec).
+  Hdf5Column(const H5::Group& group, const ColumnSpec& column, bool omit_while_empty = false);
+  // A column of a file with no units (traces, embeddings).
   Hdf5Column(const H5::Group& group, const std::string& name, bool omit_while_empty = false);
   void append(const std::vector<T>& values);
   hsize_t rows() const { return rows_; }
@@ -29,6 +49,7 @@ class Hdf5Column {
   void create();
   H5::Group group_;
   std::string name_;
+  std::string unit_, description_;  // no attributes while description_ is empty
   bool created_ = false;
   H5::DataSet dataset_;
   hsize_t rows_ = 0;

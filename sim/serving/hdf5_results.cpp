@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -18,10 +19,14 @@
 namespace coesim::serving {
 namespace {
 
+using io::ColumnSpec;
 using io::create_group;
 using io::Hdf5Column;
 
-double seconds_or_never(TimePs t) { return t == kNever ? -1.0 : to_seconds(t); }
+// NaN, not a sentinel such as -1, so that no mean, difference or minimum
+// over a column mistakes "never" for a time: numpy and pandas carry NaN
+// through, and pandas' skipna and numpy's nan* functions leave it out.
+double seconds_or_never(TimePs t) { return t == kNever ? std::numeric_limits<double>::quiet_NaN() : to_seconds(t); }
 
 // One field of every row, as a column.
 template <typename T, typename Row, typename Get>
@@ -36,18 +41,20 @@ class RequestTable {
  public:
   explicit RequestTable(const H5::Group& parent)
       : group_(create_group(parent, "requests")),
-        id_(group_, "id"),
-        expert_(group_, "expert"),
-        input_tokens_(group_, "input_tokens"),
-        output_tokens_(group_, "output_tokens"),
-        tokens_out_(group_, "tokens_out"),
-        preemptions_(group_, "preemptions"),
-        outcome_(group_, "outcome"),
-        prompt_id_(group_, "prompt_id"),
-        category_(group_, "category"),
-        reject_reason_(group_, "reject_reason", true),
-        arrival_s_(group_, "arrival_s") {
-    for (const auto& [name, member] : kTimes) times_.emplace_back(group_, name);
+        id_(group_, {"id", "1", "request id: 0, 1, 2, ... in arrival order"}),
+        expert_(group_, {"expert", "1", "the expert it was routed to: its row in /experts"}),
+        input_tokens_(group_,
+                      {"input_tokens", "tokens", "prompt length, after any truncation to the expert's context"}),
+        output_tokens_(group_, {"output_tokens", "tokens", "output length asked for, after any truncation"}),
+        tokens_out_(group_, {"tokens_out", "tokens", "output tokens produced (0 when rejected before prefill)"}),
+        preemptions_(group_, {"preemptions", "1", "times its KV cache was dropped or swapped out to make room"}),
+        outcome_(group_, {"outcome", "1", "1 finished, 2 rejected (reason in reject_reason)"}),
+        prompt_id_(group_, {"prompt_id", "", "the prompt attached to it (trace replay; empty when none)"}),
+        category_(group_, {"category", "", "the router's category for its prompt (empty when not routed by prompt)"}),
+        reject_reason_(group_, {"reject_reason", "", "why it was rejected, e.g. context_too_long; empty when finished"},
+                       true),
+        arrival_s_(group_, {"arrival_s", "s", "arrival time, from the start of the run"}) {
+    for (const auto& [column, member] : kTimes) times_.emplace_back(group_, column);
   }
 
   void append(const std::vector<RequestRecord>& rs) {
@@ -68,14 +75,20 @@ class RequestTable {
   }
 
  private:
-  static constexpr std::array<std::pair<const char*, TimePs RequestRecord::*>, 7> kTimes{{
-      {"routed_s", &RequestRecord::routed_ps},
-      {"queued_s", &RequestRecord::queued_ps},
-      {"switch_start_s", &RequestRecord::switch_start_ps},
-      {"switch_end_s", &RequestRecord::switch_end_ps},
-      {"prefill_start_s", &RequestRecord::prefill_start_ps},
-      {"prefill_end_s", &RequestRecord::prefill_end_ps},
-      {"finish_s", &RequestRecord::finish_ps},
+  // Times from the start of the run; NaN for what never happened (seconds_or_never).
+  static constexpr std::array<std::pair<ColumnSpec, TimePs RequestRecord::*>, 7> kTimes{{
+      {{"routed_s", "s", "the router's pass over it ended (arrival when not routed); NaN if rejected first"},
+       &RequestRecord::routed_ps},
+      {{"queued_s", "s", "it began waiting for its expert's engine; NaN if rejected first"}, &RequestRecord::queued_ps},
+      {{"switch_start_s", "s", "it began waiting for a copy of its expert before its first prefill; NaN if none"},
+       &RequestRecord::switch_start_ps},
+      {{"switch_end_s", "s", "that wait for its expert's copy ended; NaN if it never waited"},
+       &RequestRecord::switch_end_ps},
+      {{"prefill_start_s", "s", "its first prefill started; NaN if rejected before one"},
+       &RequestRecord::prefill_start_ps},
+      {{"prefill_end_s", "s", "its first prefill ended, giving the first token; NaN if rejected before one"},
+       &RequestRecord::prefill_end_ps},
+      {{"finish_s", "s", "its last token, or its rejection"}, &RequestRecord::finish_ps},
   }};
 
   H5::Group group_;
@@ -94,7 +107,9 @@ class RequestTable {
 class TokenTable {
  public:
   explicit TokenTable(const H5::Group& parent)
-      : group_(create_group(parent, "tokens")), request_(group_, "request"), time_s_(group_, "time_s") {}
+      : group_(create_group(parent, "tokens")),
+        request_(group_, {"request", "1", "the request (its id) that produced the token"}),
+        time_s_(group_, {"time_s", "s", "when the token came out, from the start of the run"}) {}
 
   static bool any(const std::vector<RequestRecord>& rs) {
     return std::any_of(rs.begin(), rs.end(), [](const RequestRecord& r) { return !r.token_ps.empty(); });
@@ -122,9 +137,9 @@ class BatchTable {
  public:
   explicit BatchTable(const H5::Group& parent)
       : group_(create_group(parent, "batches")),
-        start_s_(group_, "start_s"),
-        end_s_(group_, "end_s"),
-        request_count_(group_, "request_count") {}
+        start_s_(group_, {"start_s", "s", "the router pass over the batch started"}),
+        end_s_(group_, {"end_s", "s", "the last of its requests finished or was rejected"}),
+        request_count_(group_, {"request_count", "1", "requests in the batch"}) {}
 
   void append(const std::vector<BatchRecord>& bs) {
     using B = BatchRecord;
@@ -143,10 +158,10 @@ class SwitchTable {
  public:
   explicit SwitchTable(const H5::Group& parent)
       : group_(create_group(parent, "switches")),
-        expert_(group_, "expert"),
-        start_s_(group_, "start_s"),
-        end_s_(group_, "end_s"),
-        prefetch_(group_, "prefetch") {}
+        expert_(group_, {"expert", "1", "the expert copied into the fast tier: its row in /experts"}),
+        start_s_(group_, {"start_s", "s", "the copy started"}),
+        end_s_(group_, {"end_s", "s", "the copy ended; NaN if it never did"}),
+        prefetch_(group_, {"prefetch", "1", "1 started ahead of need (prefetch), 0 on demand"}) {}
 
   void append(const std::vector<SwitchRecord>& ss) {
     using S = SwitchRecord;
@@ -167,11 +182,11 @@ class KvSwapTable {
  public:
   explicit KvSwapTable(const H5::Group& parent)
       : group_(create_group(parent, "kv_swaps")),
-        request_(group_, "request"),
-        out_(group_, "out"),
-        bytes_per_device_(group_, "bytes_per_device"),
-        start_s_(group_, "start_s"),
-        end_s_(group_, "end_s") {}
+        request_(group_, {"request", "1", "the request (its id) whose KV cache was copied"}),
+        out_(group_, {"out", "1", "1 fast tier to slow tier, 0 back in"}),
+        bytes_per_device_(group_, {"bytes_per_device", "bytes", "KV cache bytes copied, per device of the engine"}),
+        start_s_(group_, {"start_s", "s", "the copy started"}),
+        end_s_(group_, {"end_s", "s", "the copy ended; NaN if it never did"}) {}
 
   void append(const std::vector<KvSwapRecord>& ks) {
     using K = KvSwapRecord;
@@ -193,9 +208,9 @@ class FastTierTable {
  public:
   explicit FastTierTable(const H5::Group& timeseries)
       : group_(create_group(timeseries, "fast_tier")),
-        time_s_(group_, "time_s"),
-        engine_(group_, "engine"),
-        used_bytes_(group_, "used_bytes") {}
+        time_s_(group_, {"time_s", "s", "time of the change, from the start of the run"}),
+        engine_(group_, {"engine", "1", "the engine (0-based, over every node) whose fast tier changed"}),
+        used_bytes_(group_, {"used_bytes", "bytes", "fast tier in use after the change, per device of that engine"}) {}
 
   void append(const std::vector<OccupancySample>& os) {
     using O = OccupancySample;
@@ -220,9 +235,10 @@ class LinkUtilisationTable {
     const hsize_t max_dims[2] = {resources_, H5S_UNLIMITED};
     const hsize_t chunk_rows = std::max<hsize_t>(resources_, 1);
     const hsize_t chunk_buckets = std::max<hsize_t>(kChunkValues / chunk_rows, 1);
-    dataset_ = timeseries.createDataSet("link_utilisation", H5::PredType::NATIVE_DOUBLE,
+    dataset_ = timeseries.createDataSet(std::string(kColumn.name), H5::PredType::NATIVE_DOUBLE,
                                         H5::DataSpace(2, dims, max_dims),
                                         io::dataset_props({chunk_rows, chunk_buckets}, true));
+    io::describe(dataset_, kColumn);
   }
 
   hsize_t resources() const { return resources_; }
@@ -257,6 +273,10 @@ class LinkUtilisationTable {
   }
 
  private:
+  static constexpr ColumnSpec kColumn{
+      "link_utilisation", "1",
+      "[resource, bucket]: bytes through the /resources row in a bucket of bucket_s (attribute) seconds over "
+      "its bandwidth x bucket_s"};
   static constexpr hsize_t kChunkValues = 65536;
   hsize_t resources_ = 0;
   hsize_t buckets_ = 0;
@@ -266,22 +286,29 @@ class LinkUtilisationTable {
 void write_resources(const H5::Group& parent, const std::vector<ResourceInfo>& resources) {
   using RI = ResourceInfo;
   const H5::Group group = create_group(parent, "resources");
-  Hdf5Column<std::string>(group, "name").append(column<std::string>(resources, [](const RI& r) { return r.name; }));
-  Hdf5Column<double>(group, "bandwidth_bytes_per_s")
+  Hdf5Column<std::string>(group, {"name", "", "a memory tier or link instance of a node, e.g. node1/pcie[3]"})
+      .append(column<std::string>(resources, [](const RI& r) { return r.name; }));
+  Hdf5Column<double>(group, {"bandwidth_bytes_per_s", "bytes/s", "its bandwidth"})
       .append(column<double>(resources, [](const RI& r) { return r.bandwidth_bytes_per_s; }));
 }
 
 void write_experts(const H5::Group& parent, const std::vector<ExpertStats>& experts) {
   using E = ExpertStats;
   const H5::Group group = create_group(parent, "experts");
-  Hdf5Column<std::int64_t>(group, "requests").append(column<std::int64_t>(experts, [](const E& e) { return e.requests; }));
-  Hdf5Column<std::int64_t>(group, "hits").append(column<std::int64_t>(experts, [](const E& e) { return e.hits; }));
-  Hdf5Column<std::string>(group, "name").append(column<std::string>(experts, [](const E& e) { return e.name; }));
-  Hdf5Column<std::int64_t>(group, "switches").append(column<std::int64_t>(experts, [](const E& e) { return e.switches; }));
-  Hdf5Column<std::int64_t>(group, "prefetches")
+  Hdf5Column<std::int64_t>(group, {"requests", "1", "requests routed to the expert"})
+      .append(column<std::int64_t>(experts, [](const E& e) { return e.requests; }));
+  Hdf5Column<std::int64_t>(group, {"hits", "1", "prefills that found the expert resident in the fast tier"})
+      .append(column<std::int64_t>(experts, [](const E& e) { return e.hits; }));
+  Hdf5Column<std::string>(group, {"name", "", "the experiment's name for the expert"})
+      .append(column<std::string>(experts, [](const E& e) { return e.name; }));
+  Hdf5Column<std::int64_t>(group, {"switches", "1", "copies of the expert into the fast tier, prefetches included"})
+      .append(column<std::int64_t>(experts, [](const E& e) { return e.switches; }));
+  Hdf5Column<std::int64_t>(group, {"prefetches", "1", "of those copies, the ones started ahead of need"})
       .append(column<std::int64_t>(experts, [](const E& e) { return e.prefetches; }));
-  Hdf5Column<std::int64_t>(group, "evictions").append(column<std::int64_t>(experts, [](const E& e) { return e.evictions; }));
-  Hdf5Column<double>(group, "bytes_moved")
+  Hdf5Column<std::int64_t>(group, {"evictions", "1", "times the expert was evicted from the fast tier"})
+      .append(column<std::int64_t>(experts, [](const E& e) { return e.evictions; }));
+  Hdf5Column<double>(group,
+                     {"bytes_moved", "bytes", "weight bytes its copies moved into the fast tier, all devices together"})
       .append(column<double>(experts, [](const E& e) { return static_cast<double>(e.bytes_moved); }));
 }
 

@@ -2,7 +2,7 @@
 // A serving run as one HDF5 file, for plotting and analysis (h5py, pandas),
 // written as the run streams its final rows (ResultSink), so a replay of
 // millions of requests never holds its tables:
-//   /requests/<column>       one row per request, in id order (times in s, -1 when never;
+//   /requests/<column>       one row per request, in id order (times in s, NaN when never;
 //                            reject_reason only when some request was rejected)
 //   /tokens/{request,time_s} every output token's time (only with record_token_times)
 //   /batches/{start_s,end_s,request_count}  one row per router pass
@@ -15,6 +15,8 @@
 //   /experts/<column>        per expert: name, requests, hits, switches, prefetches, evictions,
 //                            bytes moved
 //   attribute `summary_json` on the root: the JSON summary `coesim run` prints
+// Every dataset carries string attributes `unit` and `description` (see
+// io::ColumnSpec), declared where its table defines it.
 // Row tables are 1-D columns that grow with each part. The file is written
 // to a temporary name and renamed by finish(), so a failed run leaves any
 // earlier file intact; identical runs give byte-identical files.
