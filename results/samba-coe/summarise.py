@@ -2,12 +2,13 @@
 """Tables for results/samba-coe/README.md from the files `run` writes: the
 JSON summaries (out/NAME.json) and, for the router pass, the results.h5 of
 the 20-token runs (out/NAME/results.h5)."""
-import json
 import pathlib
 import sys
 
-import h5py
 import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
+import coesim_results  # noqa: E402
 
 out = pathlib.Path(sys.argv[1])
 # Each roofline experiment and its twin with the calibrated runtime profile.
@@ -21,7 +22,7 @@ NEMO_TWIN = {n: n.replace("-nemo-", "-trtllm-") for n in NEMO}
 
 
 def load(name):
-    return json.loads((out / f"{name}.json").read_text())
+    return coesim_results.load_summary(out / f"{name}.json")
 
 
 def batch_ms(name):
@@ -30,11 +31,12 @@ def batch_ms(name):
 
 def router_ms(name):
     """Mean router pass per batch, ms: from each batch's start to the time its
-    requests were routed (results.h5: batches/start_s, requests/routed_s)."""
-    with h5py.File(out / name / "results.h5", "r") as f:
-        starts = f["batches/start_s"][:]
-        ends = f["batches/end_s"][:]
-        routed = np.sort(f["requests/routed_s"][:])
+    requests were routed (results.h5: batches/start_s, requests/routed_s;
+    a request rejected before routing has NaN, left out)."""
+    run = coesim_results.load_run(out / name)
+    starts = run.batches["start_s"].to_numpy()
+    ends = run.batches["end_s"].to_numpy()
+    routed = np.sort(run.requests["routed_s"].dropna().to_numpy())
     passes = []
     for start, end in zip(starts, ends):
         first = routed[np.searchsorted(routed, start)]  # the first routing at or after the batch's start

@@ -1,15 +1,16 @@
 #!/usr/bin/python3
-"""Table and plots for results/trace-replay from each run's summary.json and results.h5."""
-import json
+"""Table and plots for results/trace-replay from each run's results.h5 (tables and summary)."""
 import pathlib
 import sys
 
-import h5py
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
+import coesim_results  # noqa: E402
 
 out = pathlib.Path(sys.argv[1])
 here = pathlib.Path("results/trace-replay")
@@ -19,13 +20,12 @@ print("| experts | platform | requests | finished | rejected | TTFT p50 / p99, m
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
 for case, platform in runs:
-    d = out / f"{case}-{platform}"
-    s = json.loads((d / "summary.json").read_text())
-    m = s["summary"]
-    with h5py.File(d / "results.h5") as f:
-        ttft = (f["requests/prefill_end_s"][:] - f["requests/arrival_s"][:])[f["requests/outcome"][:] == 1]
-        used = len(set(f["requests/expert"][:].tolist()))
-        sw = np.sort(f["switches/start_s"][:])
+    run = coesim_results.load_run(out / f"{case}-{platform}")
+    m = run.summary["summary"]
+    finished = run.requests[run.requests["outcome"] == coesim_results.FINISHED]
+    ttft = (finished["prefill_end_s"] - finished["arrival_s"]).to_numpy()
+    used = run.requests["expert"].nunique()
+    sw = np.sort(run.switches["start_s"].to_numpy())
     print(f"| {'150 x Llama-2-7B' if case == '150' else 'CoE five (MILP, 100 B)'} | {platform} | {m['requests']} | "
           f"{m['finished']} | {m['rejected']} | {m['ttft_s']['p50'] * 1e3:.0f} / {m['ttft_s']['p99'] * 1e3:.0f} | "
           f"{m['tpot_s']['p50'] * 1e3:.2f} | {m['e2e_s']['mean']:.2f} | {m['switches']} | {m['fast_tier_hit_rate']:.3f} | {used} |")
