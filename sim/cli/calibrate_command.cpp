@@ -60,14 +60,11 @@ std::map<std::string, double> parse_fixed(const std::vector<std::string>& items)
 }
 
 int run(const CalibrateOptions& o) {
-  const std::string map_file =
-      o.map_file.empty() ? (shipped_dir("hw-configs") / "measurements" / "validation-map.yaml").string() : o.map_file;
   validation::FitOptions options;
   options.fixed = parse_fixed(o.fixed);
-  std::vector<validation::MeasuredRuns> runs;
-  for (const std::string& file : o.datasets) runs.push_back(validation::read_measured_runs(file));
+  const std::vector<validation::MeasuredRuns> runs = validation::read_measured_runs(o.datasets);
   const std::string datasets = fmt::format("{}", fmt::join(o.datasets, " "));
-  const validation::ValidationMap map = validation::load_validation_map(map_file);
+  const validation::ValidationMap map = validation::load_validation_map(validation_map_or_default(o.map_file));
   const validation::MeasuredCases cases(runs, map);
   std::vector<const validation::MeasuredCase*> used;
   std::map<std::string, int> skipped;  // reason -> rows
@@ -82,15 +79,11 @@ int run(const CalibrateOptions& o) {
     throw config::UsageError(fmt::format("no row of {} can be predicted for hardware '{}' with framework '{}'{}",
                                          datasets, o.hardware, o.framework,
                                          skipped.empty() ? " (no such rows)" : fmt::format(" ({} skipped)", skipped.size())));
-  std::vector<validation::BatchRunTerms> terms;
-  terms.reserve(used.size());
-  std::vector<validation::FitRow> rows;
+  const validation::CaseFitRows fit_rows(used);
+  const std::vector<validation::FitRow>& rows = fit_rows.rows;
   std::vector<std::string> models;
-  for (const auto* c : used) terms.push_back(validation::BatchRunTerms::of(c->hardware, *c->step_model, c->shape));
-  for (std::size_t i = 0; i < used.size(); ++i) {
-    rows.push_back({&terms[i], used[i]->row->latency_s, used[i]->row->model});
-    if (std::find(models.begin(), models.end(), used[i]->row->model) == models.end()) models.push_back(used[i]->row->model);
-  }
+  for (const auto* c : used)
+    if (std::find(models.begin(), models.end(), c->row->model) == models.end()) models.push_back(c->row->model);
   // The mapped profile (or the platform's) gives the KV memory settings, which
   // are documented settings of the stack and fixed the rows' waves.
   const hw::RuntimeProfile& start = *used.front()->profile;

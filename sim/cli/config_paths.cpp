@@ -31,4 +31,9 @@ std::filesystem::path shipped_dir(std::string_view name) {
   return std::filesystem::path(COESIM_SOURCE_DIR) / name;
 }
 
+std::string validation_map_or_default(const std::string& map_file) {
+  if (!map_file.empty()) return map_file;
+  return (shipped_dir("hw-configs") / "measurements" / "validation-map.yaml").string();
+}
+
 }  // namespace coesim::cli

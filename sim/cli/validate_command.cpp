@@ -24,11 +24,8 @@ struct ValidateOptions {
 };
 
 int run(const ValidateOptions& o) {
-  const std::string map_file =
-      o.map_file.empty() ? (shipped_dir("hw-configs") / "measurements" / "validation-map.yaml").string() : o.map_file;
-  std::vector<validation::MeasuredRuns> runs;
-  for (const std::string& file : o.datasets) runs.push_back(validation::read_measured_runs(file));
-  const validation::ValidationMap map = validation::load_validation_map(map_file);
+  const std::vector<validation::MeasuredRuns> runs = validation::read_measured_runs(o.datasets);
+  const validation::ValidationMap map = validation::load_validation_map(validation_map_or_default(o.map_file));
   const validation::MeasuredCases cases(runs, map);
   const validation::ValidationReport report = validation::validate_cases(cases, o.datasets, o.lomo);
   if (o.json) {

@@ -16,6 +16,12 @@ std::string group_name(const std::string& hardware, const std::string& framework
   return hardware + " / " + framework;
 }
 
+CaseFitRows::CaseFitRows(const std::vector<const MeasuredCase*>& cases) {
+  terms.reserve(cases.size());
+  for (const MeasuredCase* c : cases) terms.push_back(BatchRunTerms::of(c->hardware, *c->step_model, c->shape));
+  for (std::size_t i = 0; i < cases.size(); ++i) rows.push_back({&terms[i], cases[i]->row->latency_s, cases[i]->row->model});
+}
+
 double MeasuredCase::predict_s(const hw::RuntimeProfile& p) const {
   return predict_batch_run(serving::ExecutionModel(hardware, p), *step_model, shape).total_s();
 }

@@ -17,6 +17,7 @@
 #include "sim/serving/execution_model.h"
 #include "sim/validation/batch_run.h"
 #include "sim/validation/measured_runs.h"
+#include "sim/validation/profile_fit.h"
 #include "sim/validation/validation_map.h"
 
 namespace coesim::validation {
@@ -61,5 +62,15 @@ class MeasuredCases {
 };
 
 std::string group_name(const std::string& hardware, const std::string& framework);
+
+// Predicted cases as rows to fit a profile to: each one's terms, measured
+// latency and model. The rows point into `terms`, so the object stays put.
+struct CaseFitRows {
+  std::vector<BatchRunTerms> terms;
+  std::vector<FitRow> rows;
+  explicit CaseFitRows(const std::vector<const MeasuredCase*>& cases);
+  CaseFitRows(const CaseFitRows&) = delete;
+  CaseFitRows& operator=(const CaseFitRows&) = delete;
+};
 
 }  // namespace coesim::validation

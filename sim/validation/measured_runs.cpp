@@ -92,6 +92,12 @@ MeasuredRuns read_measured_runs(const std::filesystem::path& path) {
   return parse_measured_runs(in, path.string());
 }
 
+std::vector<MeasuredRuns> read_measured_runs(const std::vector<std::string>& files) {
+  std::vector<MeasuredRuns> runs;
+  for (const std::string& file : files) runs.push_back(read_measured_runs(std::filesystem::path(file)));
+  return runs;
+}
+
 MeasuredRuns parse_measured_runs(std::istream& in, const std::string& name) {
   MeasuredRuns runs;
   runs.file = name;

@@ -44,6 +44,8 @@ struct MeasuredRuns {
 // non-finite or out-of-range number throws config::ConfigError naming the
 // file, line and column.
 MeasuredRuns read_measured_runs(const std::filesystem::path& file);
+// Every file, in order (a run may combine batch runs and TTFT rows).
+std::vector<MeasuredRuns> read_measured_runs(const std::vector<std::string>& files);
 // The same from a stream; `name` stands for the file in errors.
 MeasuredRuns parse_measured_runs(std::istream& in, const std::string& name);
 

@@ -71,18 +71,10 @@ ValidationReport validate_cases(const MeasuredCases& cases, std::vector<std::str
     for (const std::size_t i : members[gi]) g.error.add(*report.rows[i].relative_error());
     g.error.finish();
     if (!lomo || g.models.size() < 2) continue;
-    std::vector<BatchRunTerms> terms;
-    terms.reserve(members[gi].size());
-    std::vector<FitRow> fit_rows;
-    for (const std::size_t i : members[gi]) {
-      const MeasuredCase& c = *report.rows[i].source;
-      terms.push_back(BatchRunTerms::of(c.hardware, *c.step_model, c.shape));
-    }
-    for (std::size_t k = 0; k < members[gi].size(); ++k) {
-      const MeasuredCase& c = *report.rows[members[gi][k]].source;
-      fit_rows.push_back({&terms[k], c.row->latency_s, c.row->model});
-    }
-    const std::vector<double> predicted = leave_one_model_out(fit_rows, *report.rows[members[gi].front()].source->profile);
+    std::vector<const MeasuredCase*> group_cases;
+    for (const std::size_t i : members[gi]) group_cases.push_back(report.rows[i].source);
+    const CaseFitRows fit(group_cases);
+    const std::vector<double> predicted = leave_one_model_out(fit.rows, *group_cases.front()->profile);
     ErrorStats e;
     for (std::size_t k = 0; k < members[gi].size(); ++k) {
       RowResult& r = report.rows[members[gi][k]];
