@@ -23,10 +23,10 @@ RunProgress::RunProgress(bool show, int experts)
 
 void RunProgress::on_start(std::int64_t total_requests) { total_ = total_requests; }
 
-void RunProgress::on_request(const serving::Request& r, TimePs now_ps) {
+void RunProgress::on_request(const serving::Request& r) {
   ++seen_;
   if (first_arrival_ps_ < 0) first_arrival_ps_ = r.arrival_ps;
-  last_arrival_ps_ = now_ps;
+  last_arrival_ps_ = r.arrival_ps;
   if (r.expert >= 0 && static_cast<std::size_t>(r.expert) < expert_used_.size())
     expert_used_[static_cast<std::size_t>(r.expert)] = true;
   if (!r.category.empty()) {

@@ -19,7 +19,7 @@ class RunProgress : public experiment::RunObserver {
   // `show`: print progress at all (false under --quiet).
   RunProgress(bool show, int experts);
   void on_start(std::int64_t total_requests) override;
-  void on_request(const serving::Request& request, TimePs now_ps) override;
+  void on_request(const serving::Request& request) override;
   // Ends the progress line, if one was printed.
   void finish();
 

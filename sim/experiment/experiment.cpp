@@ -449,10 +449,8 @@ serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& 
   serving::ServingRun run(setup, sink);
   if (observer != nullptr) observer->on_start(trace ? trace->requests() : static_cast<std::int64_t>(listed.size()));
   for_each_request([&](Request r) {
-    if (observer == nullptr) return run.add(std::move(r));
-    const Request seen = r;
+    if (observer != nullptr) observer->on_request(r);
     run.add(std::move(r));
-    observer->on_request(seen, seen.arrival_ps);
   });
   serving::ServingResult result = run.finish();
   if (trace && trace->zero_input_tokens() > 0)

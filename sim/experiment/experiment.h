@@ -87,8 +87,8 @@ class RunObserver {
   virtual ~RunObserver() = default;
   // Once, before the first request: how many the workload will yield.
   virtual void on_start(std::int64_t total_requests) = 0;
-  // After each request has entered the run; `now_ps` is simulated time.
-  virtual void on_request(const Request& request, TimePs now_ps) = 0;
+  // Each request as it enters the run (simulated time is its arrival).
+  virtual void on_request(const Request& request) = 0;
 };
 
 serving::ServingResult run_experiment(const Experiment& experiment, serving::ResultSink& sink,
