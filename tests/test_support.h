@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "sim/config/config_error.h"
@@ -18,6 +20,15 @@ inline std::filesystem::path source_path(const std::string& relative) {
 
 inline std::filesystem::path data_path(const std::string& relative) {
   return std::filesystem::path(COESIM_TEST_DATA_DIR) / relative;
+}
+
+// Writes `bytes` to `name` in this process's own temporary folder (ctest
+// runs tests in parallel processes) and returns the file's path.
+inline std::filesystem::path write_temp_file(const std::string& name, const std::string& bytes) {
+  const auto dir = std::filesystem::temp_directory_path() / ("coesim-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / name, std::ios::binary) << bytes;
+  return dir / name;
 }
 
 // 1-based line of the first line containing `marker`, 0 if none.

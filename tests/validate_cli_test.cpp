@@ -21,30 +21,24 @@ namespace {
 namespace fs = std::filesystem;
 using testing::run_cli;
 using testing::source_path;
-
-fs::path temp_file(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("coesim-validate-cli-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / name) << text;
-  return dir / name;
-}
+using testing::write_temp_file;
 
 const std::string kHeader = "Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,Throughput\n";
 
 TEST(ValidateCli, AMalformedNumberExitsTwoNamingFileLineAndField) {
-  const fs::path f = temp_file("bad.csv", kHeader + "Nvidia H100 GPU,1,vLLM,m,128,1,0.5,512\nNvidia H100 GPU,1,vLLM,m,12x8,1,0.5,512\n");
+  const fs::path f = write_temp_file("bad.csv", kHeader + "Nvidia H100 GPU,1,vLLM,m,128,1,0.5,512\nNvidia H100 GPU,1,vLLM,m,12x8,1,0.5,512\n");
   const auto r = run_cli("validate " + f.string());
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(f.string() + ":3:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Input Output Length"), std::string::npos) << r.err;
-  const fs::path g = temp_file("missing.csv", "Hardware,Framework,Model,Latency\n");
+  const fs::path g = write_temp_file("missing.csv", "Hardware,Framework,Model,Latency\n");
   const auto m = run_cli("validate " + g.string());
   EXPECT_EQ(m.exit_code, 2);
   EXPECT_NE(m.err.find(":1:"), std::string::npos) << m.err;
 }
 
 TEST(ValidateCli, UnknownHardwareOrModelIsASkippedRowNotAnError) {
-  const fs::path f = temp_file("unknown.csv", kHeader + "Imaginary X1,1,vLLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
+  const fs::path f = write_temp_file("unknown.csv", kHeader + "Imaginary X1,1,vLLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
                                                         "Nvidia H100 GPU,1,vLLM,someone/unknown,128,1,0.9,284\n"
                                                         "Nvidia H100 GPU,1,vLLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n");
   const auto r = run_cli("validate " + f.string() + " --json");
@@ -60,7 +54,7 @@ TEST(ValidateCli, UnknownHardwareOrModelIsASkippedRowNotAnError) {
 }
 
 TEST(ValidateCli, CalibrateWritesAProfileAPlatformCanName) {
-  const fs::path dir = temp_file("x", "").parent_path();
+  const fs::path dir = write_temp_file("x", "").parent_path();
   const fs::path out = dir / "profiles" / "gh200-test.yaml";
   fs::create_directories(out.parent_path());
   const auto r = run_cli("calibrate hw-configs/measurements/llm-inference-bench/all-results.csv --hardware 'Nvidia GH200 GPU' "

@@ -31,16 +31,9 @@ namespace fs = std::filesystem;
 using testing::data_path;
 using testing::expect_config_error;
 using testing::source_path;
+using testing::write_temp_file;
 
 const std::string kHeader = "Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,Throughput";
-
-fs::path write_temp(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / "coesim-validation-test";
-  fs::create_directories(dir);
-  const fs::path file = dir / name;
-  std::ofstream(file) << text;
-  return file;
-}
 
 hw::RuntimeProfile some_profile() {
   hw::RuntimeProfile p;
@@ -82,7 +75,7 @@ TEST(MeasuredRuns, ReadsTheShippedDatasetAndTheNemoTable) {
 }
 
 TEST(MeasuredRuns, AMissingColumnIsAnErrorAtTheHeader) {
-  const fs::path f = write_temp("missing.csv", "Hardware,Num of Hardware,Framework,Model,Batch Size,Latency,Throughput\n");
+  const fs::path f = write_temp_file("missing.csv", "Hardware,Num of Hardware,Framework,Model,Batch Size,Latency,Throughput\n");
   const config::ConfigError e = expect_config_error([&] { read_measured_runs(f); });
   EXPECT_EQ(e.file(), f.string());
   EXPECT_EQ(e.line(), 1);
@@ -91,7 +84,7 @@ TEST(MeasuredRuns, AMissingColumnIsAnErrorAtTheHeader) {
 }
 
 TEST(MeasuredRuns, AMalformedNumberNamesItsLineColumnAndField) {
-  const fs::path f = write_temp("bad-number.csv", kHeader + "\n" +
+  const fs::path f = write_temp_file("bad-number.csv", kHeader + "\n" +
                                                       "Nvidia H100 GPU,1,vLLM,m,128,1,0.5,512\n"
                                                       "Nvidia H100 GPU,1,vLLM,m,128,1,0.5x,512\n");
   const config::ConfigError e = expect_config_error([&] { read_measured_runs(f); });
@@ -105,12 +98,12 @@ TEST(MeasuredRuns, AMalformedNumberNamesItsLineColumnAndField) {
            {"Nvidia H100 GPU,1,vLLM,m,128,1,inf,512", "Latency"},
            {"Nvidia H100 GPU,1,vLLM,m,128,99999999999999999999,0.5,512", "Batch Size"},
            {",1,vLLM,m,128,1,0.5,512", "Hardware"}}) {
-    const fs::path g = write_temp("bad-field.csv", kHeader + "\n" + text + "\n");
+    const fs::path g = write_temp_file("bad-field.csv", kHeader + "\n" + text + "\n");
     const config::ConfigError e2 = expect_config_error([&] { read_measured_runs(g); });
     EXPECT_EQ(e2.line(), 2) << text;
     EXPECT_EQ(e2.field(), field) << text << ": " << e2.what();
   }
-  const fs::path short_row = write_temp("short.csv", kHeader + "\nNvidia H100 GPU,1,vLLM,m,128,1,0.5\n");
+  const fs::path short_row = write_temp_file("short.csv", kHeader + "\nNvidia H100 GPU,1,vLLM,m,128,1,0.5\n");
   EXPECT_EQ(expect_config_error([&] { read_measured_runs(short_row); }).line(), 2);
 }
 
@@ -256,7 +249,7 @@ TEST(ProfileFit, ACostNoRowPaysIsUnconstrainedAndZero) {
 // ---- rows that cannot be predicted -----------------------------------------------
 
 TEST(Validation, UnknownHardwareAndModelsAreSkippedWithTheirReason) {
-  const fs::path f = write_temp("unknown.csv", kHeader + "\n" +
+  const fs::path f = write_temp_file("unknown.csv", kHeader + "\n" +
                                                    "Nvidia H100 GPU,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
                                                    "Imaginary X1,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
                                                    "Nvidia H100 GPU,1,TensorRT-LLM,someone/unknown-7b,128,1,0.9,284\n"
@@ -287,7 +280,7 @@ TEST(Validation, EveryShippedProfileLoadsAndCitesItsFit) {
     EXPECT_TRUE(p.sources.contains("fit"));
     EXPECT_TRUE(p.sources.contains("kv_memory"));
     // Writing and reading back gives the same profile.
-    const fs::path copy = write_temp("copy.yaml", hw::runtime_profile_yaml(p));
+    const fs::path copy = write_temp_file("copy.yaml", hw::runtime_profile_yaml(p));
     const hw::RuntimeProfile q = hw::load_runtime_profile(copy);
     for (const hw::ProfileParameter& param : hw::profile_parameters())
       EXPECT_NEAR(q.*param.value, p.*param.value, 1e-5 * std::max(1e-9, p.*param.value)) << param.name;
