@@ -5,10 +5,12 @@
 // run streams: requests come from the workload as it goes, and rows go to
 // the summary and to results.h5 as they become final, so memory does not
 // grow with the length of the trace. The files hold no wall time: the same
-// inputs give the same bytes.
+// inputs give the same bytes, which `--reproduce SUMMARY.json` checks by
+// rerunning a run from the resolved experiment its summary recorded.
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,6 +21,7 @@
 #include "sim/config/input_files.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/provenance.h"
+#include "sim/experiment/recorded_run.h"
 #include "sim/serving/hdf5_results.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/serving_metrics.h"
@@ -29,6 +32,7 @@ namespace {
 
 struct RunOptions {
   std::string experiment_file;
+  std::string reproduce;  // a summary.json to rerun
   std::vector<std::string> overrides;
   std::string out_dir;
   bool json = false;
@@ -63,9 +67,27 @@ std::string line(const char* name, const serving::Distribution& d, double scale,
                      d.mean * scale, d.p50 * scale, d.p90 * scale, d.p99 * scale, d.max * scale, unit);
 }
 
+// The rerun's summary against the recorded one: the first JSON path where
+// they differ, or nothing when the bytes are the same.
+std::optional<std::string> first_difference(const std::string& recorded_text, const std::string& rerun_text) {
+  if (recorded_text == rerun_text) return std::nullopt;
+  const nlohmann::json patch = nlohmann::json::diff(nlohmann::json::parse(recorded_text), nlohmann::json::parse(rerun_text));
+  return patch.empty() ? std::string("(formatting only)") : patch[0].value("path", std::string("/"));
+}
+
 int run(const RunOptions& o) {
+  if (o.experiment_file.empty() == o.reproduce.empty())
+    throw config::UsageError("run needs an experiment file, or --reproduce SUMMARY.json instead");
   const config::InputFileLog inputs;  // every file loaded from here on, hashed into the result
-  config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
+  std::optional<experiment::RecordedRun> recorded;
+  config::ConfigDoc doc;
+  if (!o.reproduce.empty()) {
+    recorded = experiment::read_recorded_run(o.reproduce);
+    for (const std::string& file : recorded->input_files) config::InputFileLog::record(file);  // checked unchanged
+    doc = config::ConfigDoc::parse(recorded->experiment_yaml, recorded->experiment_file);
+  } else {
+    doc = config::ConfigDoc::load(o.experiment_file);
+  }
   experiment::ExperimentOverrides below;
   for (const std::string& s : o.overrides) {
     if (s.starts_with("platform."))
@@ -77,7 +99,8 @@ int run(const RunOptions& o) {
   }
   const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
   if (o.print_config) {
-    fmt::print("# experiment {} as run (files merged, every --set applied)\n{}\n", x->file, x->resolved_yaml);
+    fmt::print("# experiment {} as run: files merged, every --set folded in, paths relative to its directory\n{}\n",
+               x->file, x->resolved_yaml);
     return kExitOk;
   }
   if (!o.out_dir.empty()) std::filesystem::create_directories(o.out_dir);
@@ -113,15 +136,27 @@ int run(const RunOptions& o) {
                      {"events", result.events},
                      {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
                      {"notes", result.notes},
-                     {"provenance", experiment::to_json(experiment::provenance_of(*x, inputs, command_line()))}};
+                     {"provenance", experiment::to_json(experiment::provenance_of(
+                                        *x, inputs, recorded ? recorded->command_line : command_line()))}};
+  const std::string summary_text = out.dump(2) + "\n";
   if (!o.out_dir.empty()) {
     sink.writer->finish(result, out.dump());
-    io::write_text_atomically(std::filesystem::path(o.out_dir) / "summary.json", out.dump(2) + "\n");
+    io::write_text_atomically(std::filesystem::path(o.out_dir) / "summary.json", summary_text);
   }
+  std::optional<std::string> difference;
+  if (recorded) {
+    difference = first_difference(recorded->summary_text, summary_text);
+    if (difference)
+      fmt::print(stderr, "coesim: the rerun differs from {} at {} (recorded by coesim {}, this is coesim {})\n",
+                 recorded->summary_file, *difference, recorded->coesim_version, experiment::coesim_version());
+    else if (!o.quiet)
+      fmt::print(stderr, "coesim: reproduced {}: the rerun's summary.json is byte-identical\n", recorded->summary_file);
+  }
+  const int exit_code = difference ? kExitSimulationError : kExitOk;
   out["wall_s"] = wall_s;
   if (o.json) {
     fmt::print("{}\n", out.dump(2));
-    return kExitOk;
+    return exit_code;
   }
   fmt::print("experiment {} on {}: {} experts ({}), scheduler {} (batch {}), eviction {}{}\n", x->name,
              x->platform.name, x->expert_names.size(), fmt::join(expert_model_names(*x), ", "), x->setup.scheduler.kind,
@@ -143,7 +178,7 @@ int run(const RunOptions& o) {
   fmt::print("{}", line("batch latency", s.batch_latency_s, 1e3, "ms"));
   for (const std::string& n : result.notes) fmt::print("note: {}\n", n);
   fmt::print("{} events, trace hash {:016x}, {:.3f} s wall\n", result.events, result.trace_hash, wall_s);
-  return kExitOk;
+  return exit_code;
 }
 
 }  // namespace
@@ -151,12 +186,20 @@ int run(const RunOptions& o) {
 RunFunction add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "run one serving simulation from an experiment file");
-  cmd->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)")->required();
-  cmd->add_option("--set", o->overrides,
+  CLI::Option* experiment =
+      cmd->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)");
+  CLI::Option* sets = cmd->add_option("--set", o->overrides,
                   "override a field, repeatable: an experiment field (--set scheduler.batch_size=8), a field of "
                   "its platform file (--set \"platform.links.ddr_to_hbm.bandwidth_bytes_per_s=2 TB/s\", applied "
                   "after the experiment's platform_set) or of every expert's model file (--set "
                   "model.max_context_tokens=8192)");
+  cmd->add_option("--reproduce", o->reproduce,
+                  "rerun the run a summary.json describes, from its resolved experiment (provenance.experiment_yaml), "
+                  "in the directory the run was made in; every input's sha256 is checked first (exit 2 if one "
+                  "changed), and the rerun's summary.json is compared with it: byte-identical, or exit 1 naming the "
+                  "first difference")
+      ->excludes(experiment)
+      ->excludes(sets);
   cmd->add_option("--out", o->out_dir, "write DIR/summary.json and DIR/results.h5 (each atomically)");
   cmd->add_flag("--json", o->json,
                 "print the summary as one JSON object (with `provenance`: coesim version, command line, the "

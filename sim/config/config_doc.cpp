@@ -93,6 +93,7 @@ ConfigDoc load_chain(const std::filesystem::path& file, std::set<std::filesystem
 ConfigDoc ConfigDoc::parse(const std::string& text, const std::string& source) {
   ConfigDoc doc;
   doc.file_ = source;
+  doc.base_file_ = source;
   doc.root_ = parse_yaml(text, source);
   if (!doc.root_.IsDefined() || doc.root_.IsNull()) doc.root_ = YAML::Node(YAML::NodeType::Map);
   return doc;
@@ -100,7 +101,9 @@ ConfigDoc ConfigDoc::parse(const std::string& text, const std::string& source) {
 
 ConfigDoc ConfigDoc::load(const std::filesystem::path& file) {
   std::set<std::filesystem::path> seen;
-  return load_chain(file, seen);
+  ConfigDoc doc = load_chain(file, seen);
+  doc.file_ = file.string();
+  return doc;
 }
 
 void ConfigDoc::set(const std::string& dotted_path, const YAML::Node& value, const std::string& source) {
@@ -151,7 +154,13 @@ const std::string& ConfigDoc::file_for(const std::string& dotted_path) const {
         (dotted_path.size() > prefix.size() && dotted_path.starts_with(prefix) && dotted_path[prefix.size()] == '.'))
       return it->second;
   }
-  return file_;
+  return base_file_;
+}
+
+ConfigDoc ConfigDoc::clone() const {
+  ConfigDoc copy = *this;
+  copy.root_ = YAML::Clone(root_);
+  return copy;
 }
 
 std::filesystem::path ConfigDoc::resolve_path(const std::string& dotted_path, const std::string& path) const {

@@ -27,7 +27,11 @@ class ConfigDoc {
   // `--set path=value` from a command line: the value is parsed as YAML.
   void set_from_text(const std::string& assignment, const std::string& source = "--set");
 
+  // A deep copy: setting fields of the copy leaves this document as it is.
+  ConfigDoc clone() const;
+
   const YAML::Node& root() const { return root_; }
+  // The file that was loaded (the derived one, for an `extends` chain).
   const std::string& file() const { return file_; }
   // The file (or "--set") that wrote the node at this dotted path.
   const std::string& file_for(const std::string& dotted_path) const;
@@ -38,6 +42,7 @@ class ConfigDoc {
  private:
   YAML::Node root_;
   std::string file_;
+  std::string base_file_;  // where fields no file or --set overrode come from: the chain's last base
   std::vector<std::pair<std::string, std::string>> overrides_;  // path prefix -> source
 };
 

@@ -1,4 +1,5 @@
 #include "sim/experiment/experiment.h"
+#include "sim/experiment/resolved_experiment.h"
 #include "sim/kernel/split_mix64.h"
 
 #include <algorithm>
@@ -185,7 +186,11 @@ const Schema& build() {
       {required(field("name", FieldKind::String, "experiment name")),
        field("description", FieldKind::String, "one line"),
        required(field("platform", FieldKind::String, "platform file (hw-configs/*.yaml), relative to this file")),
-       field("platform_set", FieldKind::StringMap, "overrides of platform fields: dotted path -> value"),
+       field("platform_set", FieldKind::StringMap,
+             "overrides of platform fields: dotted path -> value (--set platform.PATH=VALUE adds to it)"),
+       field("model_set", FieldKind::StringMap,
+             "overrides of every expert model file's fields, not the router's: dotted path -> value (--set "
+             "model.PATH=VALUE adds to it)"),
        field("host_link_mode", FieldKind::String, "host-link mode for expert copies (default: the platform's)"),
        at_least(field("tensor_parallel", FieldKind::Integer,
                       "devices an expert is sharded over (default: the platform's); accelerators / TP engines run"),
@@ -243,18 +248,24 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   auto x = std::make_unique<Experiment>();
   x->name = s.text("name");
   x->file = doc.file();
-  x->resolved_yaml = YAML::Dump(doc.root());
+  std::vector<FileField> files;  // every field naming a file, for the resolved YAML
+  const auto existing_file = [&](const Section& section, std::string_view field) {
+    files.push_back({section.field_path(field), section.existing_file(field)});
+    return files.back().file;
+  };
 
-  ConfigDoc platform_doc =
-      ConfigDoc::load(s.existing_file("platform"));
+  ConfigDoc platform_doc = ConfigDoc::load(existing_file(s, "platform"));
   if (s.has("platform_set"))
     for (const auto& [path, value] : s.string_map("platform_set"))
-      platform_doc.set(path, YAML::Load(value), doc.file_for("platform_set"));
+      platform_doc.set_from_text(path + "=" + value, doc.file_for("platform_set"));
   for (const std::string& assignment : overrides.platform) platform_doc.set_from_text(assignment, "--set platform");
   x->platform = hw::load_platform(platform_doc);
   x->platform_yaml = YAML::Dump(platform_doc.root());
   const auto load_expert_model = [&](const std::filesystem::path& file) {
     ConfigDoc model_doc = ConfigDoc::load(file);
+    if (s.has("model_set"))
+      for (const auto& [path, value] : s.string_map("model_set"))
+        model_doc.set_from_text(path + "=" + value, doc.file_for("model_set"));
     for (const std::string& assignment : overrides.model) model_doc.set_from_text(assignment, "--set model");
     return llm::load_model(model_doc);
   };
@@ -264,7 +275,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   if (experts.has("model") == experts.has("list"))
     experts.fail(experts.has("model") ? "list" : "model", "give either model (and count) or list, not both");
   if (experts.has("model")) {
-    x->models.push_back(load_expert_model(experts.existing_file("model")));
+    x->models.push_back(load_expert_model(existing_file(experts, "model")));
     for (std::int64_t i = 0; i < experts.integer("count"); ++i) {
       x->expert_names.push_back(experts.text("name_prefix") + std::to_string(i));
       model_of.push_back(0);
@@ -275,7 +286,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
       const std::string name = e.text("name");
       if (std::find(x->expert_names.begin(), x->expert_names.end(), name) != x->expert_names.end())
         e.fail("name", fmt::format("expert '{}' listed twice", name));
-      const std::filesystem::path file = e.existing_file("model");
+      const std::filesystem::path file = existing_file(e, "model");
       const auto [it, fresh] = loaded.emplace(file.string(), static_cast<int>(x->models.size()));
       if (fresh) x->models.push_back(load_expert_model(file));
       x->expert_names.push_back(name);
@@ -285,7 +296,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   }
   if (s.has("router")) {
     const Section r = s.child("router");
-    x->router_model = llm::load_model(r.existing_file("model"));
+    x->router_model = llm::load_model(existing_file(r, "model"));
   }
 
   ServingSetup& setup = x->setup;
@@ -367,29 +378,30 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   if (spec.kind == "trace") {
     TraceWorkload& t = x->trace;
     if (!w.has("trace")) w.fail("trace", "kind trace needs the trace file");
-    t.trace = w.existing_file("trace");
+    t.trace = existing_file(w, "trace");
     if (w.has("max_requests")) t.max_requests = w.integer("max_requests");
     if (w.has("prompts") != w.has("routing"))
       w.fail(w.has("prompts") ? "routing" : "prompts", "prompts and routing go together");
     if (w.has("prompts")) {
       const Section p = w.child("prompts");
-      t.prompts_file = p.existing_file("file");
+      t.prompts_file = existing_file(p, "file");
       if (p.has("id_field")) t.prompt_fields.id = p.text("id_field");
       if (p.has("text_field")) t.prompt_fields.text = p.text("text_field");
       t.prompt_fields.category = "-";
       t.seed = static_cast<std::uint64_t>(p.integer("seed"));
       t.match_input_length = p.flag("match_input_length");
       const Section r = w.child("routing");
-      t.router_file = r.existing_file("router");
+      t.router_file = existing_file(r, "router");
       t.mapping = r.text("mapping");
       if (t.mapping == "milp") {
         if (!r.has("experts_file")) r.fail("experts_file", "mapping milp needs the experts file");
         if (!r.has("budget_b")) r.fail("budget_b", "mapping milp needs a budget");
-        t.experts_file = r.existing_file("experts_file");
+        t.experts_file = existing_file(r, "experts_file");
         t.budget_b = r.number("budget_b");
       }
     }
   }
+  x->resolved_yaml = resolved_experiment_yaml(doc, files, overrides.platform, overrides.model);
   return x;
 }
 

@@ -43,7 +43,7 @@ struct WorkloadSpec {
 struct Experiment {
   std::string name;
   std::string file;
-  std::string resolved_yaml;  // the experiment as run: files merged, every --set applied
+  std::string resolved_yaml;  // the experiment as run, runnable on its own (resolved_experiment.h)
   std::string platform_yaml;  // its platform the same way
   hw::Platform platform;
   std::vector<llm::ModelSpec> models;  // distinct expert models; filled before setup points into it
@@ -63,8 +63,9 @@ const config::Schema& experiment_schema();
 // Throws config::ConfigError (file, line, field) for anything the schema or
 // the cross-field checks reject, including a missing platform or model file.
 // `--set platform.PATH=VALUE` and `--set model.PATH=VALUE` from the command
-// line: applied after the file's own platform_set (the later one wins per
-// field), and to every expert model file (not the router's).
+// line: applied after the file's own platform_set / model_set (the later one
+// wins per field), the model ones to every expert model file (not the
+// router's).
 struct ExperimentOverrides {
   std::vector<std::string> platform;  // "PATH=VALUE", PATH inside the platform file
   std::vector<std::string> model;     // "PATH=VALUE", PATH inside a model file
