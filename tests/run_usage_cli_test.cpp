@@ -76,6 +76,11 @@ TEST(RunCli, AnOverloadedRunSaysSo) {
   EXPECT_TRUE(noted);
   const auto fine = run_cli("run results/samba-coe/sn40l-node.yaml --set workload.requests=40");
   EXPECT_EQ(fine.err.find("overloaded"), std::string::npos) << fine.err;
+  // 400 requests at one instant queue for a minute by design: not an overload.
+  const auto burst = run_cli("run results/samba-coe/dgx-h100-paper.yaml --set scheduler.batch_size=4 --json");
+  ASSERT_EQ(burst.exit_code, 0) << burst.err;
+  EXPECT_GT(nlohmann::json::parse(burst.out)["summary"]["queueing_s"]["mean"].get<double>(), 10.0);
+  EXPECT_EQ(burst.err.find("overloaded"), std::string::npos) << burst.err;
 }
 
 // A routed replay says where routing sent the requests.

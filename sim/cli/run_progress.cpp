@@ -70,7 +70,9 @@ std::optional<std::string> RunProgress::routing_summary() const {
 }
 
 std::optional<std::string> RunProgress::overload_warning(const serving::ServingSummary& s) const {
-  if (seen_ == 0) return std::nullopt;
+  // A burst (every request at one instant) has no arrival rate to keep up
+  // with: its queueing is the workload's design, not an overload.
+  if (seen_ == 0 || last_arrival_ps_ == first_arrival_ps_) return std::nullopt;
   const double span_s = to_seconds(last_arrival_ps_ - first_arrival_ps_);
   const double late_s = s.makespan_s - to_seconds(last_arrival_ps_);
   // Requests that waited over a minute on average, or a backlog that takes
