@@ -159,7 +159,9 @@ const std::string& ConfigDoc::file_for(const std::string& dotted_path) const {
 
 ConfigDoc ConfigDoc::clone() const {
   ConfigDoc copy = *this;
-  copy.root_ = YAML::Clone(root_);
+  // reset, not assignment: assigning to a node handle rewrites the node it
+  // shares with this document.
+  copy.root_.reset(YAML::Clone(root_));
   return copy;
 }
 

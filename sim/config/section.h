@@ -52,13 +52,14 @@ class Section {
   // Throws ConfigError at the field's node (or at this mapping if absent).
   [[noreturn]] void fail(std::string_view field, const std::string& reason) const;
   const std::string& path() const { return path_; }
-  // The dotted path of one of this mapping's fields in the document.
-  std::string field_path(std::string_view field) const;
+  // The field's YAML node as written (undefined when absent).
+  YAML::Node node(std::string_view field) const { return node_[std::string(field)]; }
   const ConfigDoc& doc() const { return *doc_; }
 
  private:
   const Field& declared(std::string_view field) const;
   YAML::Node value_or_default(const Field& f) const;
+  std::string field_path(std::string_view field) const;
   void validate() const;
   void validate_field(const Field& f, const YAML::Node& value) const;
 

@@ -250,7 +250,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   x->file = doc.file();
   std::vector<FileField> files;  // every field naming a file, for the resolved YAML
   const auto existing_file = [&](const Section& section, std::string_view field) {
-    files.push_back({section.field_path(field), section.existing_file(field)});
+    files.push_back({section.node(field), section.existing_file(field)});
     return files.back().file;
   };
 

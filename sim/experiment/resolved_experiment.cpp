@@ -30,6 +30,21 @@ std::string relative_to_dir(const std::filesystem::path& file, const std::filesy
   return std::filesystem::absolute(file).lexically_normal().lexically_relative(base.lexically_normal()).string();
 }
 
+// Walks the document and its clone together, writing each file field's
+// rebased path into the clone (matched by node identity: a list entry's
+// name may hold dots, so a dotted path could not address it).
+void rebase_files(const YAML::Node& original, YAML::Node copy, const std::vector<FileField>& files,
+                  const std::filesystem::path& dir) {
+  if (original.IsScalar()) {
+    for (const FileField& f : files)
+      if (original.is(f.node)) copy = relative_to_dir(f.file, dir);
+  } else if (original.IsMap()) {
+    for (const auto& kv : original) rebase_files(kv.second, copy[kv.first.Scalar()], files, dir);
+  } else if (original.IsSequence()) {
+    for (std::size_t i = 0; i < original.size(); ++i) rebase_files(original[i], copy[i], files, dir);
+  }
+}
+
 }  // namespace
 
 std::string resolved_experiment_yaml(const config::ConfigDoc& doc, const std::vector<FileField>& files,
@@ -37,7 +52,7 @@ std::string resolved_experiment_yaml(const config::ConfigDoc& doc, const std::ve
                                      const std::vector<std::string>& model_sets) {
   config::ConfigDoc resolved = doc.clone();
   const std::filesystem::path dir = std::filesystem::path(doc.file()).parent_path();
-  for (const FileField& f : files) resolved.set(f.path, YAML::Node(relative_to_dir(f.file, dir)), "resolved");
+  rebase_files(doc.root(), resolved.root(), files, dir);
   if (!platform_sets.empty())
     resolved.set("platform_set", folded_set_map(doc.root()["platform_set"], platform_sets), "--set platform");
   if (!model_sets.empty())

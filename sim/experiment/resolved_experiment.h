@@ -12,9 +12,9 @@
 
 namespace coesim::experiment {
 
-// A field that names a file: its dotted path and the file as resolved.
+// A field that names a file: its node in the document and the file as resolved.
 struct FileField {
-  std::string path;
+  YAML::Node node;
   std::filesystem::path file;
 };
 
