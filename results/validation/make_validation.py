@@ -181,10 +181,94 @@ for r in nemo["rows"]:
 say("")
 within = sum(1 for e in nemo_errors if e <= 0.10)
 say(f"{within} of {len(nemo_errors)} rows within 10%; mean absolute error {pct(sum(nemo_errors) / len(nemo_errors), False)}. "
-    "The simulator is faster than NeMo's table on most rows: the table is from an earlier TensorRT-LLM release "
-    "inside NeMo's serving pipeline, and with 20 output tokens a fixed cost per request weighs 6-10x more than "
-    "in the fitted rows (128 to 2,048 outputs), where such a cost cannot be told apart from the per-step one "
-    "(the fits put it at 0).")
+    "The simulator is faster than NeMo's table on most rows; why:")
+say("")
+
+
+def map_with_profile(src, tmp, hardware, framework, profile):
+    """The map `src` with absolute paths and (hardware, framework)'s profile replaced, written to `tmp`."""
+    import yaml
+    base = os.path.dirname(os.path.join(ROOT, src))
+    with open(os.path.join(ROOT, src)) as f:
+        d = yaml.safe_load(f)
+    for h in d["hardware"]:
+        for k in ("platform", "profile"):
+            if k in h:
+                h[k] = os.path.normpath(os.path.join(base, h[k]))
+        if h["hardware"] == hardware and h["framework"] == framework:
+            h["profile"] = profile
+    for m in d["models"]:
+        if "model" in m:
+            m["model"] = os.path.normpath(os.path.join(base, m["model"]))
+    path = os.path.join(tmp, os.path.basename(src))
+    with open(path, "w") as f:
+        yaml.safe_dump(d, f)
+    return path
+
+
+def group_error(result, hardware, framework):
+    errors = [abs(r["relative_error"]) for r in result["rows"]
+              if r["hardware"] == hardware and r["framework"] == framework and r["relative_error"] is not None]
+    return sum(errors) / len(errors), max(errors)
+
+
+# Could any profile of this execution model match both measurements of
+# TensorRT-LLM on H100? Two diagnostic fits answer it; they are written to a
+# temporary directory, never shipped, and no figure elsewhere uses them.
+import tempfile
+H100, TRT = "Nvidia H100 GPU", "TensorRT-LLM"
+VALIDATION_MAP, NEMO_MAP = "hw-configs/measurements/validation-map.yaml", "hw-configs/measurements/nemo-map.yaml"
+with tempfile.TemporaryDirectory() as tmp:
+    fits = [("LLM-Inference-Bench only (the shipped trtllm-h100)", None),
+            ("LLM-Inference-Bench and NeMo together", [LIB, TTFT, NEMO]),
+            ("NeMo only", [NEMO])]
+    diagnostic = []
+    for label, files in fits:
+        if files is None:
+            profile = os.path.join(ROOT, "hw-configs/profiles/trtllm-h100.yaml")
+        else:
+            profile = os.path.join(tmp, "diagnostic.yaml")
+            coesim("calibrate", *files, "--hardware", H100, "--framework", TRT, "--out", profile, "--json")
+        on_lib = coesim("validate", LIB, TTFT, "--map", map_with_profile(VALIDATION_MAP, tmp, H100, TRT, profile),
+                        "--json")
+        on_nemo = coesim("validate", NEMO, "--map", map_with_profile(NEMO_MAP, tmp, H100, TRT, profile), "--json")
+        diagnostic.append((label, group_error(on_lib, H100, TRT), group_error(on_nemo, H100, TRT)))
+say("Is the miss the model's, or do the two measurements disagree? Two diagnostic fits of the H100 "
+    "TensorRT-LLM profile, made here and never shipped (`coesim calibrate ... --hardware 'Nvidia H100 GPU' "
+    "--framework TensorRT-LLM` on the files named), each then predicting both datasets in sample:")
+say("")
+say("| profile fitted on | LLM-Inference-Bench H100 TensorRT-LLM mean / max | NeMo H100 mean / max |")
+say("|---|---|---|")
+for label, (lib_mean, lib_max), (nem_mean, nem_max) in diagnostic:
+    say(f"| {label} | {pct(lib_mean, False)} / {pct(lib_max, False)} | {pct(nem_mean, False)} / {pct(nem_max, False)} |")
+say("")
+
+
+def per_output_token_ms(path, model, devices=1, batch=1, tokens=None):
+    """Latency / output tokens of the H100 TensorRT-LLM row of `model` (prefill included)."""
+    with open(os.path.join(ROOT, path)) as f:
+        for row in csv.DictReader(f):
+            out = int(row.get("Output Length") or row["Input Output Length"])
+            if (row["Hardware"] == H100 and row["Framework"] == TRT and row["Model"] == model
+                    and int(row["Num of Hardware"]) == devices and int(row["Batch Size"]) == batch
+                    and (tokens is None or out == tokens)):
+                return 1e3 * float(row["Latency"]) / out
+    sys.exit(f"no H100 TensorRT-LLM row of {model} in {path}")
+
+
+nemo_token_ms = per_output_token_ms(NEMO, "meta-llama/Llama-2-7b-hf")
+weight_ratio = (coesim("switch", "--hw", "hw-configs/dgx-h100.yaml", "--model", "models/llama-3-8b.yaml", "--json")["weight_bytes"]
+                / coesim("switch", "--hw", "hw-configs/dgx-h100.yaml", "--model", "models/llama-2-7b.yaml", "--json")["weight_bytes"])
+lib_token_ms = per_output_token_ms(LIB, "meta-llama/Meta-Llama-3-8B", tokens=128)
+say("The best compromise a fit finds still misses NeMo: fitted to both datasets at once, the profile "
+    f"misses NeMo by {pct(diagnostic[1][2][0], False)} on average; fitted to NeMo alone it matches NeMo but misses "
+    f"the LLM-Inference-Bench rows by {pct(diagnostic[2][1][0], False)} on average (up to "
+    f"{pct(diagnostic[2][1][1], False)}). The NeMo fit needs larger fixed costs per step and per sequence than the "
+    "benchmark's 128- to 2,048-token runs allow. The raw rows say the same: on one H100 at batch 1, NeMo's "
+    f"Llama-2-7B takes {nemo_token_ms:.2f} ms per output token (128 in / 20 out) and the benchmark's Llama-3-8B, "
+    f"with {100 * (weight_ratio - 1):.0f}% more weight bytes to read per step, {lib_token_ms:.2f} ms (128 in / 128 out), prefill included in "
+    "both. The two tables measure different TensorRT-LLM releases. Meeting the 10% target on NeMo without fitting "
+    "to it needs measurements of NeMo's release; the shipped profile stays fitted to the benchmark alone.")
 say("")
 recorded["NeMo Llama-2-7B"] = {"rows_predicted": len(nemo_errors),
                                 "mean_abs_relative_error": round(sum(nemo_errors) / len(nemo_errors), 4),
