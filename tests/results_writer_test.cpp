@@ -16,6 +16,7 @@
 
 #include "sim/serving/hdf5_results.h"
 #include "tests/cli_runner.h"
+#include "tests/test_support.h"
 
 namespace coesim::serving {
 namespace {
@@ -265,21 +266,20 @@ TEST(ResultsWriter, IdenticalWritesGiveIdenticalBytesWithNoObjectTimes) {
 
 TEST(ResultsWriter, UnfinishedOrFailedWriterLeavesTheEarlierFile) {
   const auto file = temp("r.h5");
-  const auto tmp = std::filesystem::path(file.string() + ".tmp");
   write_results_hdf5(file, sample_run(), "earlier");
   const std::string earlier = slurp(file);
   {
     ResultsWriter w(file);
     w.append(part_of(sample_run(), true));
-    EXPECT_TRUE(std::filesystem::exists(tmp));
+    EXPECT_EQ(testing::temporaries_of(file), 1);
   }
-  EXPECT_FALSE(std::filesystem::exists(tmp));
+  EXPECT_EQ(testing::temporaries_of(file), 0);
   EXPECT_EQ(slurp(file), earlier);
   {
     ResultsWriter w(file);
     EXPECT_THROW(w.append(part_of(sample_run(), false)), std::logic_error);  // buckets from 2, none before
   }
-  EXPECT_FALSE(std::filesystem::exists(tmp));
+  EXPECT_EQ(testing::temporaries_of(file), 0);
   EXPECT_EQ(slurp(file), earlier);
   std::filesystem::remove(file);
 }

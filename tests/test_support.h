@@ -22,6 +22,20 @@ inline std::filesystem::path data_path(const std::string& relative) {
   return std::filesystem::path(COESIM_TEST_DATA_DIR) / relative;
 }
 
+// The temporaries (io::PendingFile: `.NAME.XXXXXX.tmp` beside it) that a
+// writer of `file` has left in its directory.
+inline int temporaries_of(const std::filesystem::path& file) {
+  std::string prefix = ".";
+  prefix += file.filename().string();
+  prefix += '.';
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(file.parent_path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(prefix) && name.ends_with(".tmp")) ++n;
+  }
+  return n;
+}
+
 // Writes `bytes` to `name` in this process's own temporary folder (ctest
 // runs tests in parallel processes) and returns the file's path.
 inline std::filesystem::path write_temp_file(const std::string& name, const std::string& bytes) {

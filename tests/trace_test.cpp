@@ -195,7 +195,7 @@ TEST(TraceFile, SameRecordsGiveSameBytesAndAnUnclosedWriterKeepsTheEarlierFile) 
       w->write({0.0, 1, 1, "other", "", 0, -1});
     }  // no close(): nothing replaces `a`
     EXPECT_EQ(testing::slurp(a), bytes);
-    EXPECT_FALSE(std::filesystem::exists(a.string() + ".tmp"));
+    EXPECT_EQ(testing::temporaries_of(a), 0);
     std::filesystem::remove(a);
     std::filesystem::remove(b);
   }

@@ -1,7 +1,12 @@
 // coesim: discrete-event simulator of tiered-memory AI hardware serving a
 // Composition of Experts. Subcommands live in one file each under sim/cli.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <stdexcept>
+
+#include <H5Cpp.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -10,6 +15,15 @@
 
 #include "sim/cli/command.h"
 #include "sim/config/config_error.h"
+#include "sim/experiment/provenance.h"
+
+namespace {
+
+constexpr const char* kReportBug =
+    "This is a bug in coesim, not in your input: please report it with the command line, the input files and the "
+    "output of `coesim --version` (README, Reporting problems).\n";
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace coesim;
@@ -18,6 +32,7 @@ int main(int argc, char** argv) {
       "coesim: simulate expert switching and serving of a Composition of Experts on tiered-memory hardware\n"
       "(SambaNova SN40L vs GPU systems). Exit codes: 0 ok, 1 simulation error, 2 bad usage or input file."};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("coesim ") + experiment::coesim_version());
   std::string log_level = "warn";
   app.add_option("--log-level", log_level, "log detail on stderr (debug shows files loaded and copy routes)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
@@ -42,18 +57,40 @@ int main(int argc, char** argv) {
   }
   spdlog::set_default_logger(spdlog::stderr_color_mt("coesim"));
   spdlog::set_level(spdlog::level::from_str(log_level));
+  int code = cli::kExitOk;
   try {
     for (const auto& run : commands)
-      if (const int code = run(); code >= 0) return code;
-    return cli::kExitOk;
+      if (const int c = run(); c >= 0) {
+        code = c;
+        break;
+      }
   } catch (const config::ConfigError& e) {
     fmt::print(stderr, "coesim: error: {}\n", e.what());
-    return cli::kExitBadInput;
+    code = cli::kExitBadInput;
   } catch (const config::UsageError& e) {
     fmt::print(stderr, "coesim: error: {}\n", e.what());
-    return cli::kExitBadInput;
+    code = cli::kExitBadInput;
+  } catch (const std::overflow_error& e) {
+    fmt::print(stderr, "coesim: error: {}: an input value is too large for the quantities derived from it\n",
+               e.what());
+    code = cli::kExitBadInput;
+  } catch (const H5::Exception& e) {  // not a std::exception; the writers and readers name their file first
+    fmt::print(stderr, "coesim: error: HDF5: {}: {}\n", e.getFuncName(), e.getDetailMsg());
+    code = cli::kExitBadInput;
+  } catch (const std::logic_error& e) {
+    fmt::print(stderr, "coesim: internal error: {}\n{}", e.what(), kReportBug);
+    code = cli::kExitSimulationError;
   } catch (const std::exception& e) {
     fmt::print(stderr, "coesim: simulation error: {}\n", e.what());
-    return cli::kExitSimulationError;
+    code = cli::kExitSimulationError;
+  } catch (...) {
+    fmt::print(stderr, "coesim: internal error: an unknown exception\n{}", kReportBug);
+    code = cli::kExitSimulationError;
   }
+  // Output that did not reach stdout (a full disk, a closed pipe) is an error, not a silent loss.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    fmt::print(stderr, "coesim: error: cannot write to standard output: {}\n", std::strerror(errno));
+    if (code == cli::kExitOk) code = cli::kExitBadInput;
+  }
+  return code;
 }

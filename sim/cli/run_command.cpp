@@ -103,7 +103,8 @@ int run(const RunOptions& o) {
                x->file, x->resolved_yaml);
     return kExitOk;
   }
-  if (!o.out_dir.empty()) std::filesystem::create_directories(o.out_dir);
+  if (std::error_code ec; !o.out_dir.empty() && !std::filesystem::create_directories(o.out_dir, ec) && ec)
+    throw config::UsageError(fmt::format("--out {}: cannot create the directory: {}", o.out_dir, ec.message()));
   RunSink sink(o.out_dir);
   const auto start = std::chrono::steady_clock::now();
   RunProgress progress(!o.quiet, static_cast<int>(x->expert_names.size()));
@@ -139,9 +140,11 @@ int run(const RunOptions& o) {
                      {"provenance", experiment::to_json(experiment::provenance_of(
                                         *x, inputs, recorded ? recorded->command_line : command_line()))}};
   const std::string summary_text = out.dump(2) + "\n";
-  if (!o.out_dir.empty()) {
+  if (!o.out_dir.empty()) {  // both written whole before either is renamed into place, summary.json last
+    io::PendingFile summary_file(std::filesystem::path(o.out_dir) / "summary.json");
+    io::write_text(summary_file, summary_text);
     sink.writer->finish(result, out.dump());
-    io::write_text_atomically(std::filesystem::path(o.out_dir) / "summary.json", summary_text);
+    summary_file.commit();
   }
   std::optional<std::string> difference;
   if (recorded) {

@@ -90,11 +90,11 @@ RouterConfig load_router_config(const ConfigDoc& doc) {
   c.embedder_kind = e.text("kind");
   if (c.embedder_kind == "hashed-tfidf") {
     if (e.has("files")) e.fail("files", "only for kind hdf5");
-    c.tfidf.dimension = e.has("dimension") ? static_cast<int>(e.integer("dimension")) : 512;
-    c.tfidf.word_ngram_min = static_cast<int>(e.integer("word_ngram_min"));
-    c.tfidf.word_ngram_max = static_cast<int>(e.integer("word_ngram_max"));
-    c.tfidf.char_ngram_min = static_cast<int>(e.integer("char_ngram_min"));
-    c.tfidf.char_ngram_max = static_cast<int>(e.integer("char_ngram_max"));
+    c.tfidf.dimension = e.has("dimension") ? e.integer_as<int>("dimension") : 512;
+    c.tfidf.word_ngram_min = e.integer_as<int>("word_ngram_min");
+    c.tfidf.word_ngram_max = e.integer_as<int>("word_ngram_max");
+    c.tfidf.char_ngram_min = e.integer_as<int>("char_ngram_min");
+    c.tfidf.char_ngram_max = e.integer_as<int>("char_ngram_max");
     c.tfidf.seed = static_cast<std::uint64_t>(e.integer("seed"));
     if (c.tfidf.word_ngram_max < c.tfidf.word_ngram_min) e.fail("word_ngram_max", "below word_ngram_min");
     if (c.tfidf.char_ngram_min > 0 && c.tfidf.char_ngram_max < c.tfidf.char_ngram_min)
@@ -103,9 +103,9 @@ RouterConfig load_router_config(const ConfigDoc& doc) {
     if (!e.has("files")) e.fail("files", "kind hdf5 needs at least one file");
     for (const std::string& f : e.strings("files")) c.hdf5_files.push_back(doc.resolve_path("embedder.files", f));
     if (c.hdf5_files.empty()) e.fail("files", "kind hdf5 needs at least one file");
-    c.hdf5_dimension = e.has("dimension") ? static_cast<int>(e.integer("dimension")) : 0;
+    c.hdf5_dimension = e.has("dimension") ? e.integer_as<int>("dimension") : 0;
   }
-  c.knn.k = static_cast<int>(s.integer("k"));
+  c.knn.k = s.integer_as<int>("k");
   c.knn.weighting = s.text("weighting") == "distance" ? NeighbourWeighting::Distance : NeighbourWeighting::Uniform;
   if (const auto t = s.optional_number("entropy_threshold_bits")) {
     c.knn.entropy_threshold_bits = *t;

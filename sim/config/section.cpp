@@ -174,6 +174,12 @@ std::optional<double> Section::optional_number(std::string_view field) const {
   return number(field);
 }
 
+void Section::fail_out_of_range(std::string_view field, std::int64_t value, int bits, const std::string& min,
+                                const std::string& max) const {
+  fail(field, fmt::format("value {} out of range: it is held in a {}-bit integer, so it must be between {} and {}", value,
+                          bits, min, max));
+}
+
 std::int64_t Section::integer(std::string_view field) const {
   return *parse_integer(value_or_default(declared(field)).Scalar());
 }

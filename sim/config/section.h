@@ -3,12 +3,15 @@
 // the whole subtree (unknown keys, kinds, units, ranges, required fields) and
 // throws ConfigError naming file, line and field; accessors then read typed
 // values and may only ask for declared fields.
+#include <concepts>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -38,6 +41,16 @@ class Section {
   double number(std::string_view field) const;
   std::optional<double> optional_number(std::string_view field) const;
   std::int64_t integer(std::string_view field) const;
+  // An integer field that must fit in T (e.g. int): a larger value fails at
+  // the field instead of wrapping (nodes=4294967297 must not run as 1).
+  template <std::integral T>
+  T integer_as(std::string_view field) const {
+    const std::int64_t v = integer(field);
+    if (!std::in_range<T>(v))
+      fail_out_of_range(field, v, static_cast<int>(8 * sizeof(T)), std::to_string(std::numeric_limits<T>::min()),
+                        std::to_string(std::numeric_limits<T>::max()));
+    return static_cast<T>(v);
+  }
   bool flag(std::string_view field) const;
   Section child(std::string_view field) const;
   std::vector<Section> items(std::string_view field) const;
@@ -51,6 +64,8 @@ class Section {
   Location location(std::string_view field) const;
   // Throws ConfigError at the field's node (or at this mapping if absent).
   [[noreturn]] void fail(std::string_view field, const std::string& reason) const;
+  [[noreturn]] void fail_out_of_range(std::string_view field, std::int64_t value, int bits, const std::string& min,
+                                      const std::string& max) const;
   const std::string& path() const { return path_; }
   // The field's YAML node as written (undefined when absent).
   YAML::Node node(std::string_view field) const { return node_[std::string(field)]; }

@@ -309,13 +309,13 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
                                            setup.host_link_mode));
   }
   if (s.has("tensor_parallel")) {
-    setup.tensor_parallel = static_cast<int>(s.integer("tensor_parallel"));
+    setup.tensor_parallel = s.integer_as<int>("tensor_parallel");
     if (setup.tensor_parallel > static_cast<int>(x->platform.accelerators().size()))
       s.fail("tensor_parallel", fmt::format("exceeds the {} accelerators of '{}'", x->platform.accelerators().size(),
                                             x->platform.name));
   }
   setup.dispatcher = s.text("dispatcher");
-  setup.nodes = static_cast<int>(s.integer("nodes"));
+  setup.nodes = s.integer_as<int>("nodes");
   setup.placement = s.text("placement");
   setup.context_limit = s.text("context_limit");
   setup.expert_names = x->expert_names;
@@ -324,7 +324,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
 
   const Section memory = child_or_defaults(s, doc, "memory", memory_schema());
   setup.workspace_bytes_per_device = memory.number("workspace_bytes");
-  setup.kv_block_tokens = static_cast<int>(memory.integer("kv_block_tokens"));
+  setup.kv_block_tokens = memory.integer_as<int>("kv_block_tokens");
   setup.kv_preemption = memory.text("kv_preemption");
 
   const Section residency = child_or_defaults(s, doc, "residency", residency_schema());
@@ -343,7 +343,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
 
   const Section scheduler = child_or_defaults(s, doc, "scheduler", scheduler_schema());
   setup.scheduler.kind = scheduler.text("kind");
-  setup.scheduler.batch_size = static_cast<int>(scheduler.integer("batch_size"));
+  setup.scheduler.batch_size = scheduler.integer_as<int>("batch_size");
   setup.scheduler.max_batch_tokens = scheduler.integer("max_batch_tokens");
   setup.scheduler.max_wait_s = scheduler.number("max_wait_s");
   setup.scheduler.route = true;

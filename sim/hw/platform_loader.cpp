@@ -81,7 +81,7 @@ class Builder {
     const std::string name = l.text("name");
     if (link_groups_.count(name)) l.fail("name", fmt::format("link '{}' declared twice", name));
     LinkGroup g;
-    g.devices_per_instance = static_cast<int>(l.integer("devices_per_instance"));
+    g.devices_per_instance = l.integer_as<int>("devices_per_instance");
     size_t instances = 1;
     if (l.has("per_device")) {
       g.per_device = l.text("per_device");
@@ -193,7 +193,7 @@ class Builder {
     roles.fast_tier = s.text("fast_tier");
     roles.slow_tier = s.text("slow_tier");
     const int n = static_cast<int>(it->second.devices.size());
-    roles.tensor_parallel = s.has("tensor_parallel") ? static_cast<int>(s.integer("tensor_parallel")) : n;
+    roles.tensor_parallel = s.has("tensor_parallel") ? s.integer_as<int>("tensor_parallel") : n;
     if (roles.tensor_parallel > n)
       s.fail("tensor_parallel", fmt::format("{} exceeds the {} '{}' devices", roles.tensor_parallel, n, roles.accelerator));
     roles.execution_model = s.text("execution_model");

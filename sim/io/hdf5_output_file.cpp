@@ -1,5 +1,9 @@
 #include "sim/io/hdf5_output_file.h"
 
+#include <fmt/format.h>
+
+#include "sim/config/config_error.h"
+
 namespace coesim::io {
 namespace {
 
@@ -11,13 +15,27 @@ H5::FileAccPropList strong_close() {
   return fapl;
 }
 
+// The unique temporary, created (empty) by PendingFile, opened by HDF5.
+H5::H5File create(const PendingFile& pending) {
+  H5::Exception::dontPrint();  // errors are reported once, as UsageError
+  try {
+    return H5::H5File(pending.tmp().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, strong_close());
+  } catch (const H5::Exception& e) {
+    throw config::UsageError(fmt::format("cannot write {}: HDF5: {}", pending.file().string(), e.getDetailMsg()));
+  }
+}
+
 }  // namespace
 
-Hdf5OutputFile::Hdf5OutputFile(const std::filesystem::path& file)
-    : pending_(file), h5_(pending_.tmp().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, strong_close()) {}
+Hdf5OutputFile::Hdf5OutputFile(const std::filesystem::path& file) : pending_(file), h5_(create(pending_)) {}
 
 void Hdf5OutputFile::commit() {
-  h5_.close();
+  try {
+    h5_.close();
+  } catch (const H5::Exception& e) {
+    throw config::UsageError(
+        fmt::format("cannot write {}: HDF5: {} (disk full?)", pending_.file().string(), e.getDetailMsg()));
+  }
   pending_.commit();
 }
 

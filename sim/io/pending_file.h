@@ -1,7 +1,12 @@
 #pragma once
-// A file written under a temporary name (`file` + ".tmp") and renamed over
-// `file` only once complete, so a failed or interrupted writer leaves any
-// earlier file intact and never a half-written one under the real name.
+// A file written under a temporary name and renamed over `file` only once
+// complete, so a failed or interrupted writer leaves any earlier file intact
+// and never a half-written one under the real name. The temporary is unique
+// (mkstemp, in the target's directory: `.NAME.XXXXXX.tmp`), so two writers
+// of one path never share it: each commits a complete file and the last
+// rename wins. commit() syncs the data and the directory before and after
+// the rename. A temporary is removed by the destructor, and on SIGINT,
+// SIGTERM or SIGHUP (temporary_files.h), so no failure leaves one behind.
 #include <filesystem>
 #include <string_view>
 
@@ -9,6 +14,8 @@ namespace coesim::io {
 
 class PendingFile {
  public:
+  // Creates the temporary; throws config::UsageError (exit 2) naming `file`
+  // when its directory is missing or not writable.
   explicit PendingFile(std::filesystem::path file);
   PendingFile(const PendingFile&) = delete;
   PendingFile& operator=(const PendingFile&) = delete;
@@ -17,7 +24,9 @@ class PendingFile {
 
   // Where to write until commit().
   const std::filesystem::path& tmp() const { return tmp_; }
-  // Renames the temporary file over `file`; close it first.
+  const std::filesystem::path& file() const { return file_; }
+  // Syncs the temporary and renames it over `file`; close it first. Throws
+  // config::UsageError naming `file` when either step fails.
   void commit();
 
  private:
@@ -25,6 +34,10 @@ class PendingFile {
   std::filesystem::path tmp_;
   bool committed_ = false;
 };
+
+// Writes `text` to the temporary of `pending` (not yet committed). Throws
+// config::UsageError (exit 2) when it cannot be written.
+void write_text(const PendingFile& pending, std::string_view text);
 
 // Writes `text` to `file` through a PendingFile. Throws config::UsageError
 // (exit 2) when it cannot be written; an earlier `file` is then intact.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/kernel/checked_math.h"
 #include "sim/llm/model_cost_terms.h"
 
 namespace coesim::llm {
@@ -15,9 +16,12 @@ std::int64_t kv_bytes_for_context(const ModelSpec& m, std::int64_t tokens) {
 }
 
 std::int64_t kv_bytes_for_context(const ModelCostTerms& t, std::int64_t tokens) {
-  const std::int64_t held_tokens = (t.num_layers - t.windowed_layers) * tokens +
-                                   (t.windowed_layers > 0 ? t.windowed_layers * std::min(tokens, *t.window_tokens) : 0);
-  return held_tokens * t.layer_kv_bytes_per_token;
+  constexpr const char* what = "a sequence's KV cache bytes";
+  const std::int64_t held_tokens =
+      checked_add(checked_mul(t.num_layers - t.windowed_layers, tokens, what),
+                  t.windowed_layers > 0 ? checked_mul(t.windowed_layers, std::min(tokens, *t.window_tokens), what) : 0,
+                  what);
+  return checked_mul(held_tokens, t.layer_kv_bytes_per_token, what);
 }
 
 }  // namespace coesim::llm

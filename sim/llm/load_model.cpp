@@ -1,8 +1,12 @@
 #include "sim/llm/load_model.h"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "sim/config/section.h"
+#include "sim/llm/kv_cache_size.h"
+#include "sim/llm/model_cost_terms.h"
 #include "sim/llm/model_schema.h"
 
 namespace coesim::llm {
@@ -46,6 +50,11 @@ ModelSpec load_model(const config::ConfigDoc& doc) {
   m.max_context_tokens = s.integer("max_context_tokens");
   m.published_parameter_count = s.number("published_parameter_count");
   check_consistency(s, m);
+  try {  // every size derived from the fields, at the longest context, must fit in 64 bits
+    kv_bytes_for_context(ModelCostTerms::of(m), m.max_context_tokens);
+  } catch (const std::overflow_error& e) {
+    s.fail("num_layers", fmt::format("too large to simulate: {}", e.what()));
+  }
   return m;
 }
 

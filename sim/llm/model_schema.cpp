@@ -9,8 +9,10 @@ namespace {
 
 using namespace config;
 
+// At most 2^31 - 1, so that doubling one never overflows; the sizes derived
+// from them are computed with overflow checks (load_model).
 Field positive_integer(std::string name, std::string help) {
-  return required(positive(field(std::move(name), FieldKind::Integer, std::move(help))));
+  return required(at_most(positive(field(std::move(name), FieldKind::Integer, std::move(help))), 2147483647.0));
 }
 
 Field flag(std::string name, std::string default_text, std::string help) {
@@ -37,15 +39,17 @@ config::Schema build() {
       flag("tied_embeddings", "false", "LM head shares the input embedding matrix"),
       flag("has_lm_head", "true", "false for embedding models: no LM head weights or FLOPs"),
       flag("attention_bias", "false", "q/k/v projections carry biases (Qwen2)"),
-      non_negative(with_default(field("norms_per_layer", FieldKind::Integer,
-                                      "RMSNorm weight vectors of hidden_size per layer (Llama 2, Gemma-2 4)"),
-                                "2")),
+      at_most(non_negative(with_default(field("norms_per_layer", FieldKind::Integer,
+                                              "RMSNorm weight vectors of hidden_size per layer (Llama 2, Gemma-2 4)"),
+                                        "2")),
+              2147483647.0),
       one_of(with_default(field("dtype", FieldKind::String, "weight element type; bytes per parameter derive from it"),
                           "bf16"),
              dtypes),
       one_of(field("kv_dtype", FieldKind::String, "KV cache element type; default: dtype"), dtypes),
-      positive(field("sliding_window_tokens", FieldKind::Integer,
-                     "attention window of windowed layers; absent: global attention everywhere")),
+      at_most(positive(field("sliding_window_tokens", FieldKind::Integer,
+                             "attention window of windowed layers; absent: global attention everywhere")),
+              2147483647.0),
       one_of(with_default(field("sliding_window_layers", FieldKind::String,
                                 "layers with the window: all, or even (0, 2, 4, ...; Gemma-2 alternates "
                                 "local and global)"),

@@ -54,7 +54,7 @@ LatencyTable load_latency_table(const std::filesystem::path& file) {
   t.input_tokens = s.integer("input_tokens");
   t.output_tokens = s.integer("output_tokens");
   for (const Section& e : s.items("entries")) {
-    LatencyEntry entry{static_cast<int>(e.integer("tensor_parallel")), static_cast<int>(e.integer("batch")),
+    LatencyEntry entry{e.integer_as<int>("tensor_parallel"), e.integer_as<int>("batch"),
                        e.number("latency_s")};
     for (const LatencyEntry& seen : t.entries)
       if (seen.tensor_parallel == entry.tensor_parallel && seen.batch == entry.batch)

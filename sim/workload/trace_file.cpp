@@ -3,6 +3,8 @@
 #include <H5Cpp.h>
 
 #include <charconv>
+#include <optional>
+#include <utility>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -27,6 +29,24 @@ constexpr std::size_t kBlockRows = 65536;
 
 // prompt_id and category are left out of a file while every value is empty.
 const char* const kRequiredColumns[] = {"arrival_time_s", "input_tokens", "output_tokens", "expert", "session_id"};
+
+// What is wrong with a record read from a native trace, if anything: the
+// readers check what `trace convert` checks, since a file may come from
+// elsewhere. `previous_s` is the arrival of the record before.
+std::optional<std::pair<const char*, std::string>> record_problem(const TraceRecord& r, double previous_s) {
+  if (!std::isfinite(r.arrival_time_s) || r.arrival_time_s < 0)
+    return std::pair{"arrival_time_s", fmt::format("{} is not a time >= 0 in seconds", r.arrival_time_s)};
+  if (r.arrival_time_s < previous_s)
+    return std::pair{"arrival_time_s",
+                     fmt::format("{} s is before the previous row's {} s: a trace is in arrival order", r.arrival_time_s,
+                                 previous_s)};
+  if (r.input_tokens < 0) return std::pair{"input_tokens", fmt::format("{} is negative", r.input_tokens)};
+  if (r.output_tokens < 0) return std::pair{"output_tokens", fmt::format("{} is negative", r.output_tokens)};
+  if (r.expert < -1) return std::pair{"expert", fmt::format("{} is neither an expert index nor -1 (none)", r.expert)};
+  if (r.session_id < -1)
+    return std::pair{"session_id", fmt::format("{} is neither a session id nor -1 (none)", r.session_id)};
+  return std::nullopt;
+}
 
 // ---- HDF5 -------------------------------------------------------------
 
@@ -100,22 +120,32 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
     for (const char* c : kRequiredColumns)
       if (!g.nameExists(c)) throw ConfigError(name, 0, 0, std::string("trace/") + c, "column missing");
     const bool has_prompt = g.nameExists("prompt_id"), has_category = g.nameExists("category");
+    // Rows of a column, which must be 1-D (a 2-D one would not fit `rows`).
+    const auto column_rows = [&](const H5::DataSet& ds) {
+      const H5::DataSpace space = ds.getSpace();
+      const int dims = space.getSimpleExtentNdims();
+      if (dims != 1)
+        throw ConfigError(name, 0, 0, ds.getObjName().substr(1),
+                          fmt::format("a trace column is 1-D; this one has {} dimensions", dims));
+      hsize_t rows = 0;
+      space.getSimpleExtentDims(&rows);
+      return rows;
+    };
     const H5::DataSet arrival = g.openDataSet("arrival_time_s");
-    hsize_t total = 0;
-    arrival.getSpace().getSimpleExtentDims(&total);
+    const hsize_t total = column_rows(arrival);
     const H5::DataSet input = g.openDataSet("input_tokens"), output = g.openDataSet("output_tokens"),
                       expert = g.openDataSet("expert"), session = g.openDataSet("session_id");
     const H5::DataSet prompt = has_prompt ? g.openDataSet("prompt_id") : H5::DataSet();
     const H5::DataSet category = has_category ? g.openDataSet("category") : H5::DataSet();
     const H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+    double previous_s = 0;
     for (hsize_t at = 0; at < total; at += kBlockRows) {
       const hsize_t n = std::min<hsize_t>(kBlockRows, total - at);
       const H5::DataSpace mem(1, &n);
       const auto read = [&](const H5::DataSet& ds, void* out, const H5::DataType& type) {
+        if (column_rows(ds) != total)
+          throw ConfigError(name, 0, 0, ds.getObjName().substr(1), "column length differs from arrival_time_s");
         H5::DataSpace space = ds.getSpace();
-        hsize_t size = 0;
-        space.getSimpleExtentDims(&size);
-        if (size != total) throw ConfigError(name, 0, 0, ds.getObjName(), "column length differs from arrival_time_s");
         space.selectHyperslab(H5S_SELECT_SET, &n, &at);
         ds.read(out, type, mem, space);
       };
@@ -131,8 +161,17 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
       read(expert, ex.data(), H5::PredType::NATIVE_INT32);
       read(session, sess.data(), H5::PredType::NATIVE_INT64);
       bool go = true;
-      for (hsize_t i = 0; i < n && go; ++i)
-        go = visit(TraceRecord{a[i], in[i], out[i], pr[i] ? pr[i] : "", ca[i] ? ca[i] : "", ex[i], sess[i]});
+      for (hsize_t i = 0; i < n && go; ++i) {
+        const TraceRecord r{a[i], in[i], out[i], pr[i] ? pr[i] : "", ca[i] ? ca[i] : "", ex[i], sess[i]};
+        if (const auto problem = record_problem(r, previous_s)) {
+          if (has_prompt) H5::DataSet::vlenReclaim(pr.data(), str, mem);
+          if (has_category) H5::DataSet::vlenReclaim(ca.data(), str, mem);
+          throw ConfigError(name, 0, 0, std::string("trace/") + problem->first,
+                            fmt::format("row {}: {}", at + i, problem->second));
+        }
+        previous_s = r.arrival_time_s;
+        go = visit(r);
+      }
       if (has_prompt) H5::DataSet::vlenReclaim(pr.data(), str, mem);
       if (has_category) H5::DataSet::vlenReclaim(ca.data(), str, mem);
       if (!go) return;
@@ -147,7 +186,7 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
 class CsvTraceWriter : public TraceWriter {
  public:
   explicit CsvTraceWriter(const std::filesystem::path& file) : pending_(file), out_(pending_.tmp(), std::ios::binary) {
-    if (!out_) throw ConfigError(pending_.tmp().string(), 0, 0, "", "cannot write");
+    if (!out_) throw config::UsageError(fmt::format("cannot write {}", pending_.file().string()));
     out_ << native_csv_header() << '\n';
   }
   void write(const TraceRecord& r) override {
@@ -160,7 +199,7 @@ class CsvTraceWriter : public TraceWriter {
   }
   void close() override {
     out_.close();
-    if (!out_) throw ConfigError(pending_.tmp().string(), 0, 0, "", "cannot write");
+    if (!out_) throw config::UsageError(fmt::format("cannot write {} (disk full?)", pending_.file().string()));
     pending_.commit();
   }
 
@@ -185,6 +224,7 @@ void read_csv(const std::filesystem::path& file, const std::function<bool(const 
   std::string line;
   if (!std::getline(in, line) || line != native_csv_header())
     throw ConfigError(name, 1, 0, "", fmt::format("expected the header '{}'", native_csv_header()));
+  double previous_s = 0;
   for (int n = 2; std::getline(in, line); ++n) {
     if (line.empty()) continue;
     std::vector<std::string_view> f;
@@ -200,6 +240,8 @@ void read_csv(const std::filesystem::path& file, const std::function<bool(const 
                   std::string(f[4]),
                   parse_number<std::int32_t>(f[5], name, n, "expert"),
                   parse_number<std::int64_t>(f[6], name, n, "session_id")};
+    if (const auto problem = record_problem(r, previous_s)) throw ConfigError(name, n, 0, problem->first, problem->second);
+    previous_s = r.arrival_time_s;
     if (!visit(r)) return;
   }
 }
