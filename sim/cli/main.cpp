@@ -1,6 +1,8 @@
 // coesim: discrete-event simulator of tiered-memory AI hardware serving a
 // Composition of Experts. Subcommands live in one file each under sim/cli.
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -22,6 +24,21 @@ namespace {
 constexpr const char* kReportBug =
     "This is a bug in coesim, not in your input: please report it with the command line, the input files and the "
     "output of `coesim --version` (README, Reporting problems).\n";
+
+// Every floating-point option of every subcommand refuses NaN and infinities
+// (CLI11 parses "nan" as a number, and a range check lets NaN through).
+void require_finite_numbers(CLI::App& app) {
+  static const CLI::Validator finite(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        return std::isfinite(v) ? std::string() : "'" + text + "' is not a finite number";
+      },
+      "", "finite");
+  for (CLI::Option* option : app.get_options())
+    if (option->get_type_name() == "FLOAT") option->check(finite);
+  for (CLI::App* sub : app.get_subcommands({})) require_finite_numbers(*sub);
+}
 
 }  // namespace
 
@@ -49,6 +66,7 @@ int main(int argc, char** argv) {
       cli::add_validate_command(app),
       cli::add_calibrate_command(app),
   };
+  require_finite_numbers(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,8 +89,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "coesim: error: {}\n", e.what());
     code = cli::kExitBadInput;
   } catch (const std::overflow_error& e) {
-    fmt::print(stderr, "coesim: error: {}: an input value is too large for the quantities derived from it\n",
-               e.what());
+    fmt::print(stderr, "coesim: error: {}\n", e.what());  // from an input too large for what derives from it
     code = cli::kExitBadInput;
   } catch (const H5::Exception& e) {  // not a std::exception; the writers and readers name their file first
     fmt::print(stderr, "coesim: error: HDF5: {}: {}\n", e.getFuncName(), e.getDetailMsg());

@@ -65,6 +65,8 @@ ExpertEntry read_expert(const config::Section& s) {
   return e;
 }
 
+constexpr double kMaxAbsScore = 1e6;
+
 double read_score(const config::ConfigDoc& doc, const YAML::Node& value, const std::string& path) {
   double v = 0;
   try {
@@ -73,6 +75,13 @@ double read_score(const config::ConfigDoc& doc, const YAML::Node& value, const s
     fail_at(doc, value, path, fmt::format("score '{}' is not a number", value.Scalar()));
   }
   if (!std::isfinite(v)) fail_at(doc, value, path, fmt::format("score '{}' is not a finite number", value.Scalar()));
+  // CLP (double precision) asserts on objective coefficients far from 1:
+  // |score| = 1e9 beside scores near 5 already aborts a solve.
+  if (std::abs(v) > kMaxAbsScore)
+    fail_at(doc, value, path,
+            fmt::format("score {} is outside +-{:g}: the MILP solver cannot rank scores of that magnitude reliably; "
+                        "rescale the scores",
+                        value.Scalar(), kMaxAbsScore));
   return v;
 }
 

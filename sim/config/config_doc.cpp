@@ -1,6 +1,7 @@
 #include "sim/config/config_doc.h"
 
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -38,19 +39,54 @@ std::optional<size_t> find_entry(const YAML::Node& list, const std::string& key)
   return std::nullopt;
 }
 
+// yaml-cpp keeps both entries of a key written twice in one mapping and
+// reads the first, so the second would be silently ignored: refuse it.
+// Walks the tree with an explicit stack (its depth comes from the input).
+void reject_duplicate_keys(const YAML::Node& root, const std::string& source) {
+  std::vector<YAML::Node> pending{root};
+  while (!pending.empty()) {
+    const YAML::Node node = pending.back();
+    pending.pop_back();
+    if (node.IsSequence()) {
+      for (const auto& item : node) pending.push_back(item);
+    } else if (node.IsMap()) {
+      std::map<std::string, int> first_line;
+      for (const auto& kv : node) {
+        if (kv.first.IsScalar()) {
+          const auto [at, fresh] = first_line.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
+          if (!fresh)
+            throw ConfigError(source, kv.first.Mark().line + 1, kv.first.Mark().column + 1, kv.first.Scalar(),
+                              fmt::format("key '{}' given twice in one mapping (first on line {})", kv.first.Scalar(),
+                                          at->second));
+        }
+        pending.push_back(kv.second);
+      }
+    }
+  }
+}
+
 YAML::Node parse_yaml(const std::string& text, const std::string& source) {
+  YAML::Node root;
   try {
-    return YAML::Load(text);
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(source, e.mark.line + 1, e.mark.column + 1, "", e.msg);
   }
+  reject_duplicate_keys(root, source);
+  return root;
 }
+
+// Files in one `extends` chain at most, the file itself included.
+constexpr std::size_t kMaxExtendsDepth = 16;
 
 ConfigDoc load_chain(const std::filesystem::path& file, std::set<std::filesystem::path>& seen) {
   std::error_code ec;
   const auto canonical = std::filesystem::weakly_canonical(file, ec);
   if (!seen.insert(canonical).second)
     throw ConfigError(file.string(), 0, 0, "extends", "circular 'extends' chain");
+  if (seen.size() > kMaxExtendsDepth)
+    throw ConfigError(file.string(), 0, 0, "extends",
+                      fmt::format("'extends' chain longer than {} files", kMaxExtendsDepth));
   std::ifstream in(file);
   if (!in) throw ConfigError(file.string(), 0, 0, "", "cannot open file");
   InputFileLog::record(file);

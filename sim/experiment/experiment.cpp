@@ -223,8 +223,10 @@ const Schema& build() {
        nested("scheduler", FieldKind::Map, scheduler_schema(), "scheduler"),
        required(nested("workload", FieldKind::Map, workload_schema(), "workload")),
        with_default(field("record_token_times", FieldKind::Bool, "keep every token's time per request"), "false"),
-       with_default(positive(quantity("link_bucket_s", Unit::Seconds,
-                                      "time bucket of the per-link utilisation series in results.h5")),
+       with_default(at_least(quantity("link_bucket_s", Unit::Seconds,
+                                      "time bucket of the per-link utilisation series in results.h5 (at least 1 "
+                                      "us; a run may hold at most 1e8 values: resources x buckets)"),
+                             1e-6),
                     "0.1")}};
   return s;
 }

@@ -191,6 +191,20 @@ void FlowNetwork::schedule_next_completion() {
   completion_event_ = sim_.schedule_at(next, [this] { complete_due(); });
 }
 
+void FlowNetwork::check_all_finished() const {
+  if (active_.empty()) return;
+  const Flow* slowest = nullptr;
+  for (const std::uint32_t slot : active_)
+    if (slowest == nullptr || flows_[slot].remaining / flows_[slot].rate > slowest->remaining / slowest->rate)
+      slowest = &flows_[slot];
+  const std::string link = slowest->bottleneck == kNoLink ? "?" : link_name(slowest->bottleneck);
+  const double bandwidth = slowest->bottleneck == kNoLink ? 0.0 : link_bandwidth_bytes_per_s(slowest->bottleneck);
+  throw std::overflow_error(fmt::format(
+      "{} transfer(s) would end past the simulated time range (about 106 days): the slowest moves {} bytes at {:.4g} "
+      "B/s through '{}' ({:.4g} B/s); is a bandwidth mistyped?",
+      active_.size(), slowest->bytes, slowest->rate, link, bandwidth));
+}
+
 void FlowNetwork::complete_due() {
   const TimePs now = sim_.now();
   completion_ps_ = -1;

@@ -55,6 +55,10 @@ class FlowNetwork {
 
   std::size_t active_flow_count() const { return active_.size(); }
   std::size_t unfinished_flow_count() const { return unfinished_; }
+  // After the simulation ran out of events: throws std::overflow_error when
+  // flows are still moving, i.e. would end past the simulated time range
+  // (a duration past it is an error, never a silent 0), naming the slowest.
+  void check_all_finished() const;
   bool running(FlowId id) const;
   double flow_rate_bytes_per_s(FlowId id);
   double flow_remaining_bytes(FlowId id);

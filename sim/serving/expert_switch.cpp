@@ -84,6 +84,7 @@ ExpertSwitchResult simulate_expert_switch(const hw::Platform& platform, const Ex
     if (static_cast<double>(bytes) > slow.capacity_bytes) does_not_fit(slow, input.model_name, bytes, "its weights");
   }
   sim.run();
+  network.check_all_finished();
   spdlog::debug("switch {} on {}: {} events, {} re-shares", input.model_name, platform.name, sim.events_executed(),
                 network.reshare_count());
 

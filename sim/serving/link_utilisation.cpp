@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace coesim::serving {
 
 LinkUtilisation::LinkUtilisation(FlowNetwork& network, std::vector<LinkId> resources, double bucket_s)
@@ -25,6 +27,15 @@ void LinkUtilisation::sample(TimePs now_ps) {
   }
 }
 
+void LinkUtilisation::check_bucket_limit(TimePs until_ps) const {
+  const std::size_t links = std::max<std::size_t>(resources_.size(), 1);
+  if (static_cast<std::size_t>(until_ps / bucket_ps_) >= kMaxValues / links)
+    throw std::overflow_error(fmt::format(
+        "the per-link utilisation series would hold more than {} values ({} resources x buckets of link_bucket_s = "
+        "{} s) to reach {} s of simulated time: raise link_bucket_s",
+        kMaxValues, links, bucket_s_, to_seconds(until_ps)));
+}
+
 void LinkUtilisation::accumulate(std::size_t k, TimePs until_ps) {
   std::vector<double>& buckets = rows_[k];
   TimePs t = last_change_[k];
@@ -32,6 +43,7 @@ void LinkUtilisation::accumulate(std::size_t k, TimePs until_ps) {
   if (last_load_[k] == 0.0) return;
   const double per_ps =
       last_load_[k] / network_.link_bandwidth_bytes_per_s(resources_[k]) / static_cast<double>(bucket_ps_);
+  check_bucket_limit(until_ps);
   while (t < until_ps) {
     const auto b = static_cast<std::size_t>(t / bucket_ps_);
     const TimePs end = std::min(until_ps, static_cast<TimePs>(b + 1) * bucket_ps_);
@@ -43,6 +55,7 @@ void LinkUtilisation::accumulate(std::size_t k, TimePs until_ps) {
 }
 
 void LinkUtilisation::take_finished(TimePs now_ps, ServingResult& part) {
+  check_bucket_limit(now_ps);
   const auto done = static_cast<std::size_t>(now_ps / bucket_ps_);  // buckets before now's
   part.link_bucket_s = bucket_s_;
   part.link_first_bucket = first_bucket_;
@@ -63,6 +76,7 @@ void LinkUtilisation::take_finished(TimePs now_ps, ServingResult& part) {
 }
 
 void LinkUtilisation::take_rest(TimePs end_ps, ServingResult& part) {
+  check_bucket_limit(end_ps);
   for (std::size_t k = 0; k < rows_.size(); ++k) accumulate(k, end_ps);
   const std::size_t buckets = static_cast<std::size_t>(end_ps / bucket_ps_) + 1 - first_bucket_;
   part.link_bucket_s = bucket_s_;

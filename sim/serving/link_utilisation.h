@@ -36,6 +36,11 @@ class LinkUtilisation {
   std::vector<LinkId> resources_;
   double bucket_s_;
   TimePs bucket_ps_;
+  // The series' stated limit (resources x buckets, 800 MB of doubles): past
+  // it a run fails (std::overflow_error) instead of allocating without bound
+  // (a 1 us bucket over a day's trace).
+  static constexpr std::size_t kMaxValues = 100'000'000;
+  void check_bucket_limit(TimePs until_ps) const;
   std::size_t first_bucket_ = 0;              // bucket index of rows_[k][0]
   std::vector<std::vector<double>> rows_;     // [resource][bucket - first_bucket_]
   std::vector<double> last_load_;             // bytes/s since last_change_

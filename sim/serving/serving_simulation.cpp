@@ -76,6 +76,7 @@ class Cluster {
     if (finished_) throw std::logic_error("serving: the run finished twice");
     finished_ = true;
     context_.sim.run();
+    context_.network.check_all_finished();
     const TimePs end_ps = context_.sim.now();
     context_.finish(end_ps);
     ServingResult& result = context_.result;
