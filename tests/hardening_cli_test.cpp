@@ -1,0 +1,230 @@
+// Bad or extreme input never crashes, hangs or gives a wrong number, and
+// outputs cannot be corrupted: one regression test per defect class of the
+// hardening issue (each named after what it guards), driven through the CLI
+// as a user meets it.
+#include <H5Cpp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "sim/workload/trace_file.h"
+#include "tests/cli_runner.h"
+#include "tests/test_support.h"
+
+namespace coesim {
+namespace {
+
+using testing::run_cli;
+
+std::filesystem::path fresh_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("coesim-hardening-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+bool says(const testing::CliResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
+
+// ---- outputs ----------------------------------------------------------------
+
+TEST(Hardening, ConcurrentWritersOfOnePathLeaveOneWholeFile) {
+  const auto dir = fresh_dir("concurrent");
+  const auto out = (dir / "same.h5").string();
+  const std::string generate = "'" + std::string(COESIM_BINARY) + "' trace generate --requests 1000000 --out '" + out + "'";
+  // Two writers half overlapping, as in the report (it used to commit an unreadable file).
+  const std::string both = "(" + generate + " --seed 1 >/dev/null & " + generate + " --seed 2 >/dev/null; wait)";
+  ASSERT_EQ(std::system(both.c_str()), 0);
+  const auto stats = run_cli("trace stats '" + out + "'");
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_NE(stats.out.find("1000000"), std::string::npos) << stats.out;
+  EXPECT_EQ(testing::temporaries_of(out), 0);
+}
+
+TEST(Hardening, AnUnwritableOutputIsBadInputNamingThePath) {
+  const auto h5 = run_cli("trace generate --requests 10 --out /nonexistent-dir/t.h5");
+  EXPECT_EQ(h5.exit_code, 2);
+  EXPECT_TRUE(says(h5, "cannot write /nonexistent-dir/t.h5")) << h5.err;
+  const auto run = run_cli("run results/samba-coe/sn40l-node.yaml --quiet --out /dev/null/run");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(says(run, "/dev/null/run")) << run.err;
+}
+
+TEST(Hardening, AFailedWriteToStandardOutputIsAnError) {
+  const std::string cmd = "cd '" + std::string(COESIM_SOURCE_DIR) + "' && '" + COESIM_BINARY +
+                          "' switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml > /dev/full 2>/dev/null";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+}
+
+TEST(Hardening, AnInterruptedWriterLeavesTheEarlierFileAndNoTemporary) {
+  const auto dir = fresh_dir("interrupted");
+  const auto out = dir / "t.h5";
+  ASSERT_EQ(run_cli("trace generate --requests 10 --out '" + out.string() + "'").exit_code, 0);
+  const std::string earlier = testing::slurp(out);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::execl(COESIM_BINARY, COESIM_BINARY, "trace", "generate", "--requests", "100000000", "--out", out.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until the writer has its temporary, then interrupt it.
+  for (int i = 0; i < 500 && testing::temporaries_of(out) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(testing::temporaries_of(out), 1);
+  ::kill(child, SIGINT);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+  EXPECT_EQ(testing::temporaries_of(out), 0);
+  EXPECT_EQ(testing::slurp(out), earlier);
+}
+
+// ---- numbers ----------------------------------------------------------------
+
+TEST(Hardening, ACopyPastTheTimeRangeIsAnErrorNotZero) {
+  const auto r = run_cli("switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml "
+                         "--set 'links.ddr_to_hbm.bandwidth_bytes_per_s=125 B/s'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(says(r, "past the simulated time range")) << r.err;
+  EXPECT_TRUE(says(r, "ddr_to_hbm")) << r.err;
+  const auto run = run_cli("run results/samba-coe/sn40l-node.yaml --quiet "
+                           "--set 'platform.links.ddr_to_hbm.bandwidth_bytes_per_s=125 B/s'");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(says(run, "past the simulated time range")) << run.err;
+}
+
+TEST(Hardening, IntegersWiderThanTheirFieldFailAtTheField) {
+  for (const std::string field : {"nodes", "scheduler.batch_size", "tensor_parallel"}) {
+    const auto r = run_cli("run results/samba-coe/sn40l-node.yaml --quiet --set " + field + "=4294967297");
+    EXPECT_EQ(r.exit_code, 2) << field;
+    EXPECT_TRUE(says(r, "32-bit")) << r.err;
+  }
+}
+
+TEST(Hardening, NonFiniteNumbersOnTheCommandLineAreRefused) {
+  for (const std::string value : {"nan", "inf", "-inf"}) {
+    const auto r = run_cli("trace generate --requests 10 --out /tmp/never.h5 --zipf-alpha " + value);
+    EXPECT_EQ(r.exit_code, 2) << value;
+    EXPECT_TRUE(says(r, "not a finite number")) << r.err;
+  }
+}
+
+TEST(Hardening, AModelTooLargeToSimulateFailsAtLoad) {
+  const auto model = testing::write_temp_file(
+      "huge-model.yaml",
+      "name: huge\nsources: {t: test}\nnum_layers: 2147483647\nhidden_size: 2147483647\nnum_attention_heads: 1\n"
+      "num_kv_heads: 1\nhead_dim: 2147483647\nffn_intermediate_size: 2147483647\nvocab_size: 2\n"
+      "max_context_tokens: 2147483647\npublished_parameter_count: 1\n");
+  const auto r = run_cli("switch --hw hw-configs/sn40l-node.yaml --model '" + model.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(says(r, "too large to simulate")) << r.err;
+}
+
+TEST(Hardening, AMilpScoreTheSolverCannotHandleIsRefusedAtItsLine) {
+  std::ifstream in(testing::source_path("workloads/coe/experts.yaml"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = text.find("3.829457364341085");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 17, "1e30");
+  const auto file = testing::source_path("workloads/coe") / (".hardening-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(file) << text;  // beside the original, so its relative paths resolve
+  const auto r = run_cli("map --experts '" + file.string() + "' --budget-b 100");
+  std::filesystem::remove(file);
+  EXPECT_EQ(r.exit_code, 2);  // CLP used to abort (SIGABRT)
+  EXPECT_TRUE(says(r, "MILP solver")) << r.err;
+  EXPECT_TRUE(says(r, ":" + std::to_string(testing::line_of(testing::source_path("workloads/coe/experts.yaml"),
+                                                             "3.829457364341085")) +
+                          ":"))
+      << r.err;
+}
+
+// ---- bounded work and YAML ----------------------------------------------------
+
+TEST(Hardening, ATinyUtilisationBucketIsRefusedBeforeItAllocates) {
+  const auto low = run_cli("run results/samba-coe/sn40l-node.yaml --quiet --set link_bucket_s=1e-15");
+  EXPECT_EQ(low.exit_code, 2);
+  EXPECT_TRUE(says(low, "link_bucket_s")) << low.err;
+  const auto many = run_cli("run results/samba-coe/sn40l-node.yaml --quiet --set link_bucket_s=1e-6");
+  EXPECT_EQ(many.exit_code, 2);
+  EXPECT_TRUE(says(many, "raise link_bucket_s")) << many.err;
+}
+
+TEST(Hardening, ADeepExtendsChainIsRefused) {
+  const auto dir = fresh_dir("extends");
+  std::ofstream(dir / "f0.yaml") << "name: base\n";
+  for (int i = 1; i <= 40; ++i)
+    std::ofstream(dir / ("f" + std::to_string(i) + ".yaml")) << "extends: f" << i - 1 << ".yaml\n";
+  const auto r = run_cli("run '" + (dir / "f40.yaml").string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(says(r, "longer than 16 files")) << r.err;
+}
+
+TEST(Hardening, AKeyWrittenTwiceIsAnErrorAtItsSecondLine) {
+  const auto file = testing::write_temp_file("twice.yaml", "name: a\nplatform: x.yaml\nname: b\n");
+  const auto r = run_cli("run '" + file.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(says(r, "twice.yaml:3:1")) << r.err;
+  EXPECT_TRUE(says(r, "given twice")) << r.err;
+}
+
+// ---- native trace reader ------------------------------------------------------
+
+TEST(Hardening, NativeTraceRowsAreCheckedAsConvertChecksThem) {
+  const std::string header = std::string(workload::native_csv_header()) + "\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"0,10,5,,,-1,-1\n0,-3,5,,,-1,-1\n", "input_tokens"},
+      {"nan,10,5,,,-1,-1\n", "arrival_time_s"},
+      {"2,10,5,,,-1,-1\n1,10,5,,,-1,-1\n", "arrival_time_s"},
+      {"0,10,5,,,-7,-1\n", "expert"},
+  };
+  int n = 0;
+  for (const auto& [rows, field] : cases) {
+    const auto file = testing::write_temp_file("bad-" + std::to_string(n++) + ".csv", header + rows);
+    try {
+      workload::read_trace(file, [](const workload::TraceRecord&) { return true; });
+      ADD_FAILURE() << rows << " was accepted";
+    } catch (const config::ConfigError& e) {
+      EXPECT_EQ(e.field(), field) << e.what();
+      EXPECT_GT(e.line(), 1) << e.what();
+    }
+  }
+}
+
+TEST(Hardening, ATwoDimensionalTraceColumnIsRefusedNotOverflowed) {
+  const auto file = testing::write_temp_file("two-d.h5", "");
+  {
+    H5::H5File h5(file.string(), H5F_ACC_TRUNC);
+    H5::Group g = h5.createGroup("trace");
+    const hsize_t dims[2] = {4, 3};
+    const H5::DataSpace space(2, dims);
+    const double zeros[12] = {};
+    g.createDataSet("arrival_time_s", H5::PredType::NATIVE_DOUBLE, space).write(zeros, H5::PredType::NATIVE_DOUBLE);
+    const hsize_t n = 4;
+    const H5::DataSpace one(1, &n);
+    const std::int64_t ints[4] = {};
+    for (const char* c : {"input_tokens", "output_tokens", "session_id"})
+      g.createDataSet(c, H5::PredType::NATIVE_INT64, one).write(ints, H5::PredType::NATIVE_INT64);
+    const std::int32_t experts[4] = {};
+    g.createDataSet("expert", H5::PredType::NATIVE_INT32, one).write(experts, H5::PredType::NATIVE_INT32);
+  }
+  try {
+    workload::read_trace(file, [](const workload::TraceRecord&) { return true; });
+    ADD_FAILURE() << "a 2-D column was accepted";
+  } catch (const config::ConfigError& e) {
+    EXPECT_EQ(e.field(), "trace/arrival_time_s");
+    EXPECT_NE(std::string(e.what()).find("1-D"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace coesim
