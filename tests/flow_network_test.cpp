@@ -128,8 +128,8 @@ TEST(FlowNetwork, RejectsBadLinksAndPaths) {
   EXPECT_THROW(net.add_link("negative", -1.0), std::invalid_argument);
   const LinkId l = net.add_link("l", 1.0);
   EXPECT_THROW(net.start({l, l}, 10), std::invalid_argument);
-  EXPECT_THROW(net.start({}, 10), std::invalid_argument);
-  EXPECT_THROW(net.start({l + 1}, 10), std::invalid_argument);
+  EXPECT_THROW(net.start({}, 10), std::logic_error);
+  EXPECT_THROW(net.start({l + 1}, 10), std::logic_error);
 }
 
 // A reproducible pseudo-random scenario: `links` links, `flows` flows with

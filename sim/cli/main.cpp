@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
   } catch (const H5::Exception& e) {  // not a std::exception; the writers and readers name their file first
     fmt::print(stderr, "coesim: error: HDF5: {}: {}\n", e.getFuncName(), e.getDetailMsg());
     code = cli::kExitBadInput;
+  } catch (const std::invalid_argument& e) {  // a value the library refused: from the input
+    fmt::print(stderr, "coesim: error: {}\n", e.what());
+    code = cli::kExitBadInput;
   } catch (const std::logic_error& e) {
     fmt::print(stderr, "coesim: internal error: {}\n{}", e.what(), kReportBug);
     code = cli::kExitSimulationError;

@@ -10,7 +10,7 @@ namespace {
 constexpr int kSequenceBits = 56;
 
 std::uint64_t pack_order(int priority, std::uint64_t sequence) {
-  if (priority < -128 || priority > 127) throw std::invalid_argument("event priority must be in [-128, 127]");
+  if (priority < -128 || priority > 127) throw std::logic_error("event priority must be in [-128, 127]");
   return (static_cast<std::uint64_t>(priority + 128) << kSequenceBits) | sequence;
 }
 

@@ -29,10 +29,10 @@ LinkId FlowNetwork::add_link(std::string name, double bandwidth_bytes_per_s, Tim
 }
 
 FlowId FlowNetwork::start(std::vector<LinkId> path, std::uint64_t bytes, DoneCallback on_done) {
-  if (path.empty()) throw std::invalid_argument("a flow needs at least one link");
+  if (path.empty()) throw std::logic_error("a flow needs at least one link");
   TimePs latency_ps = 0;
   for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i] >= links_.size()) throw std::invalid_argument(fmt::format("unknown link id {}", path[i]));
+    if (path[i] >= links_.size()) throw std::logic_error(fmt::format("unknown link id {}", path[i]));
     for (std::size_t j = 0; j < i; ++j)
       if (path[j] == path[i])
         throw std::invalid_argument(fmt::format("link '{}' appears twice in a flow's path", links_[path[i]].name));
@@ -279,7 +279,7 @@ double FlowNetwork::link_load_bytes_per_s(LinkId id) {
 }
 
 const FlowNetwork::Flow& FlowNetwork::flow(FlowId id) const {
-  if (!running(id)) throw std::invalid_argument("flow is not running");
+  if (!running(id)) throw std::logic_error("flow is not running");
   return flows_[id.slot];
 }
 

@@ -10,7 +10,7 @@ namespace coesim {
 
 LogHistogram::LogHistogram(int significant_bits) : bits_(significant_bits) {
   if (significant_bits < 1 || significant_bits > 24)
-    throw std::invalid_argument("LogHistogram: significant bits must be in [1, 24], not " +
+    throw std::logic_error("LogHistogram: significant bits must be in [1, 24], not " +
                                 std::to_string(significant_bits));
 }
 
@@ -38,7 +38,7 @@ std::int64_t LogHistogram::bucket_midpoint(std::size_t bucket) const {
 }
 
 void LogHistogram::add(std::int64_t value) {
-  if (value < 0) throw std::invalid_argument("LogHistogram: negative value " + std::to_string(value));
+  if (value < 0) throw std::logic_error("LogHistogram: negative value " + std::to_string(value));
   const std::size_t bucket = bucket_of(static_cast<std::uint64_t>(value));
   if (bucket >= counts_.size()) counts_.resize(bucket + 1, 0);
   ++counts_[bucket];
@@ -50,7 +50,7 @@ void LogHistogram::add(std::int64_t value) {
 
 void LogHistogram::merge(const LogHistogram& other) {
   if (other.bits_ != bits_)
-    throw std::invalid_argument("LogHistogram: cannot merge " + std::to_string(other.bits_) + " significant bits into " +
+    throw std::logic_error("LogHistogram: cannot merge " + std::to_string(other.bits_) + " significant bits into " +
                                 std::to_string(bits_));
   if (other.count_ == 0) return;
   if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
@@ -71,7 +71,7 @@ double LogHistogram::mean() const {
 }
 
 std::int64_t LogHistogram::value_at_quantile(double p) const {
-  if (!(p >= 0.0 && p <= 1.0)) throw std::invalid_argument("LogHistogram: quantile must be in [0, 1]");
+  if (!(p >= 0.0 && p <= 1.0)) throw std::logic_error("LogHistogram: quantile must be in [0, 1]");
   if (count_ == 0) return 0;
   const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(count_))));
   if (rank == 1) return min_;

@@ -11,7 +11,7 @@ namespace coesim::serving {
 RunContext::RunContext(const hw::Platform& platform, int nodes, double link_bucket_s, ResultSink& sink,
                        std::int64_t part_requests)
     : network(sim), sink_(sink), flush_every_requests_(part_requests) {
-  if (part_requests < 1) throw std::invalid_argument("serving: part_requests must be >= 1");
+  if (part_requests < 1) throw std::logic_error("serving: part_requests must be >= 1");
   std::vector<LinkId> ids;
   for (int n = 0; n < nodes; ++n) {
     node_resources.push_back(std::make_unique<hw::PlatformNetwork>(platform, network));
