@@ -24,19 +24,13 @@ namespace {
 
 using testing::run_cli;
 
-std::filesystem::path fresh_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("coesim-hardening-" + std::to_string(::getpid())) / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 bool says(const testing::CliResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
 
 // ---- outputs ----------------------------------------------------------------
 
 TEST(Hardening, ConcurrentWritersOfOnePathLeaveOneWholeFile) {
-  const auto dir = fresh_dir("concurrent");
+  const auto dir = testing::fresh_temp_dir("concurrent");
   const auto out = (dir / "same.h5").string();
   const std::string generate = "'" + std::string(COESIM_BINARY) + "' trace generate --requests 1000000 --out '" + out + "'";
   // Two writers half overlapping, as in the report (it used to commit an unreadable file).
@@ -66,7 +60,7 @@ TEST(Hardening, AFailedWriteToStandardOutputIsAnError) {
 }
 
 TEST(Hardening, AnInterruptedWriterLeavesTheEarlierFileAndNoTemporary) {
-  const auto dir = fresh_dir("interrupted");
+  const auto dir = testing::fresh_temp_dir("interrupted");
   const auto out = dir / "t.h5";
   ASSERT_EQ(run_cli("trace generate --requests 10 --out '" + out.string() + "'").exit_code, 0);
   const std::string earlier = testing::slurp(out);
@@ -160,7 +154,7 @@ TEST(Hardening, ATinyUtilisationBucketIsRefusedBeforeItAllocates) {
 }
 
 TEST(Hardening, ADeepExtendsChainIsRefused) {
-  const auto dir = fresh_dir("extends");
+  const auto dir = testing::fresh_temp_dir("extends");
   std::ofstream(dir / "f0.yaml") << "name: base\n";
   for (int i = 1; i <= 40; ++i)
     std::ofstream(dir / ("f" + std::to_string(i) + ".yaml")) << "extends: f" << i - 1 << ".yaml\n";

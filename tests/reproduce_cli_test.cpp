@@ -18,12 +18,6 @@ namespace {
 using testing::run_cli;
 using testing::slurp;
 
-std::filesystem::path fresh_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("coesim-reproduce-" + std::to_string(::getpid())) / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 // The experiment extends a base file, and --set reaches the experiment, the
 // platform and the models: everything the resolved experiment must carry.
@@ -32,7 +26,7 @@ const std::string kSetsOnEveryLevel =
     "--set model.max_context_tokens=140 --set workload.requests=60";
 
 TEST(ReproduceCli, TheResolvedConfigGivesAByteIdenticalSummary) {
-  const auto dir = fresh_dir("identical");
+  const auto dir = testing::fresh_temp_dir("identical");
   const auto first = run_cli("run results/samba-coe/dgx-h100-paper.yaml " + kSetsOnEveryLevel + " --quiet --out '" +
                              (dir / "first").string() + "'");
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -52,7 +46,7 @@ TEST(ReproduceCli, TheResolvedConfigGivesAByteIdenticalSummary) {
 }
 
 TEST(ReproduceCli, AChangedResultIsReportedWithItsPath) {
-  const auto dir = fresh_dir("changed-result");
+  const auto dir = testing::fresh_temp_dir("changed-result");
   ASSERT_EQ(run_cli("run results/samba-coe/sn40l-node.yaml --set workload.requests=20 --quiet --out '" +
                     (dir / "first").string() + "'")
                 .exit_code,
@@ -68,7 +62,7 @@ TEST(ReproduceCli, AChangedResultIsReportedWithItsPath) {
 TEST(ReproduceCli, ThePrintedConfigRunsFromAnotherDirectory) {
   // An experiment in a temporary directory extending one under results/: its
   // base's paths are relative to results/samba-coe, the resolved ones to here.
-  const auto dir = fresh_dir("elsewhere");
+  const auto dir = testing::fresh_temp_dir("elsewhere");
   const auto base = std::filesystem::absolute(std::filesystem::path(COESIM_SOURCE_DIR) / "results/samba-coe/dgx-h100-paper.yaml");
   std::ofstream(dir / "derived.yaml") << "extends: " << base.string() << "\nset:\n  workload.requests: 30\n";
   const auto printed = run_cli("run '" + (dir / "derived.yaml").string() + "' --print-config " + kSetsOnEveryLevel);
@@ -86,7 +80,7 @@ TEST(ReproduceCli, ThePrintedConfigRunsFromAnotherDirectory) {
 }
 
 TEST(ReproduceCli, AChangedInputIsRefusedNamingIt) {
-  const auto dir = fresh_dir("changed-input");
+  const auto dir = testing::fresh_temp_dir("changed-input");
   const auto experiment = dir / "experiment.yaml";
   const auto source = std::filesystem::absolute(COESIM_SOURCE_DIR);
   std::filesystem::copy_file(source / "tests/data/experiments/small_model.yaml", dir / "model.yaml");

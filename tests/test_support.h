@@ -36,6 +36,15 @@ inline int temporaries_of(const std::filesystem::path& file) {
   return n;
 }
 
+// An empty folder `name` in this process's own temporary folder, for a test
+// that writes several files (removed and made afresh on each call).
+inline std::filesystem::path fresh_temp_dir(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("coesim-test-" + std::to_string(::getpid())) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 // Writes `bytes` to `name` in this process's own temporary folder (ctest
 // runs tests in parallel processes) and returns the file's path.
 inline std::filesystem::path write_temp_file(const std::string& name, const std::string& bytes) {

@@ -110,6 +110,29 @@ class Hdf5TraceWriter : public TraceWriter {
   Block block_;
 };
 
+// A block of variable-length strings HDF5 allocates on read, freed however
+// the block ends (a later column read may throw).
+class VlenStrings {
+ public:
+  VlenStrings(hsize_t n, const H5::StrType& type, const H5::DataSpace& space)
+      : strings_(n, nullptr), type_(type), space_(space) {}
+  VlenStrings(const VlenStrings&) = delete;
+  VlenStrings& operator=(const VlenStrings&) = delete;
+  ~VlenStrings() {
+    try {
+      H5::DataSet::vlenReclaim(strings_.data(), type_, space_);
+    } catch (const H5::Exception&) {  // a destructor must not throw; a leak is the worst outcome
+    }
+  }
+  char** data() { return strings_.data(); }
+  const char* operator[](hsize_t i) const { return strings_[i] ? strings_[i] : ""; }
+
+ private:
+  std::vector<char*> strings_;
+  const H5::StrType& type_;
+  const H5::DataSpace& space_;
+};
+
 void read_hdf5(const std::filesystem::path& file, const std::function<bool(const TraceRecord&)>& visit) {
   const std::string name = file.string();
   try {
@@ -152,7 +175,7 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
       std::vector<double> a(n);
       std::vector<std::int64_t> in(n), out(n), sess(n);
       std::vector<std::int32_t> ex(n);
-      std::vector<char*> pr(n, nullptr), ca(n, nullptr);
+      VlenStrings pr(n, str, mem), ca(n, str, mem);
       read(arrival, a.data(), H5::PredType::NATIVE_DOUBLE);
       read(input, in.data(), H5::PredType::NATIVE_INT64);
       read(output, out.data(), H5::PredType::NATIVE_INT64);
@@ -162,18 +185,13 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
       read(session, sess.data(), H5::PredType::NATIVE_INT64);
       bool go = true;
       for (hsize_t i = 0; i < n && go; ++i) {
-        const TraceRecord r{a[i], in[i], out[i], pr[i] ? pr[i] : "", ca[i] ? ca[i] : "", ex[i], sess[i]};
-        if (const auto problem = record_problem(r, previous_s)) {
-          if (has_prompt) H5::DataSet::vlenReclaim(pr.data(), str, mem);
-          if (has_category) H5::DataSet::vlenReclaim(ca.data(), str, mem);
+        const TraceRecord r{a[i], in[i], out[i], pr[i], ca[i], ex[i], sess[i]};
+        if (const auto problem = record_problem(r, previous_s))
           throw ConfigError(name, 0, 0, std::string("trace/") + problem->first,
                             fmt::format("row {}: {}", at + i, problem->second));
-        }
         previous_s = r.arrival_time_s;
         go = visit(r);
       }
-      if (has_prompt) H5::DataSet::vlenReclaim(pr.data(), str, mem);
-      if (has_category) H5::DataSet::vlenReclaim(ca.data(), str, mem);
       if (!go) return;
     }
   } catch (const H5::Exception& e) {
