@@ -26,7 +26,8 @@ std::filesystem::path installed_dir(std::string_view name) {
 
 std::filesystem::path shipped_dir(std::string_view name) {
   const std::filesystem::path local(name);
-  if (std::filesystem::is_directory(local)) return local;
+  std::error_code ec;  // a name the OS refuses (too long, no permission) is "not found", not a throw
+  if (std::filesystem::is_directory(local, ec)) return local;
   if (auto installed = installed_dir(name); !installed.empty()) return installed;
   return std::filesystem::path(COESIM_SOURCE_DIR) / name;
 }

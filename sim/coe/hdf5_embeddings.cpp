@@ -51,7 +51,8 @@ std::vector<std::string> read_strings(const H5::DataSet& ds, const std::string& 
 
 FileContents read_file(const std::filesystem::path& path) {
   const std::string file = path.string();
-  if (!std::filesystem::exists(path)) throw ConfigError(file, 0, 0, "", "embeddings file not found");
+  std::error_code ec;  // a name the OS refuses (too long, no permission) is "not found", not a throw
+  if (!std::filesystem::exists(path, ec)) throw ConfigError(file, 0, 0, "", "embeddings file not found");
   try {
     H5::Exception::dontPrint();
     const H5::H5File h5(file, H5F_ACC_RDONLY);

@@ -58,7 +58,8 @@ std::string Section::field_path(std::string_view field) const { return join_path
 
 std::filesystem::path Section::existing_file(std::string_view field) const {
   const std::filesystem::path file = doc_->resolve_path(field_path(field), text(field));
-  if (!std::filesystem::is_regular_file(file))
+  std::error_code ec;  // a name the OS refuses (too long, no permission) is "not found", not a throw
+  if (!std::filesystem::is_regular_file(file, ec))
     fail(field, fmt::format("file not found: {} (paths are relative to the file that wrote them)", file.string()));
   InputFileLog::record(file);
   return file;

@@ -68,7 +68,8 @@ RecordedRun read_recorded_run(const std::filesystem::path& summary_file) {
     const std::string at = fmt::format("/provenance/inputs/{}", i);
     const std::string input = text_at(j, file, at + "/file");
     const std::string recorded = text_at(j, file, at + "/sha256");
-    if (!std::filesystem::is_regular_file(input))
+    std::error_code ec;  // a name the OS refuses (too long, no permission) is "not found", not a throw
+    if (!std::filesystem::is_regular_file(input, ec))
       throw ConfigError(file, 0, 0, "provenance.inputs",
                         fmt::format("input {} is missing (paths are relative to the directory the run was made in; "
                                     "its command line was: {})",

@@ -285,7 +285,8 @@ std::unique_ptr<TraceWriter> open_trace_writer(const std::filesystem::path& file
 }
 
 void read_trace(const std::filesystem::path& file, const std::function<bool(const TraceRecord&)>& visit) {
-  if (!std::filesystem::exists(file)) throw ConfigError(file.string(), 0, 0, "", "trace file not found");
+  std::error_code ec;  // a name the OS refuses (too long, no permission) is "not found", not a throw
+  if (!std::filesystem::exists(file, ec)) throw ConfigError(file.string(), 0, 0, "", "trace file not found");
   if (file.extension() == ".h5") return read_hdf5(file, visit);
   if (file.extension() == ".csv") return read_csv(file, visit);
   throw config::UsageError(fmt::format("trace file '{}': use .h5 or .csv", file.string()));
