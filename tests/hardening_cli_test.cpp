@@ -111,6 +111,11 @@ TEST(Hardening, NonFiniteNumbersOnTheCommandLineAreRefused) {
     EXPECT_EQ(r.exit_code, 2) << value;
     EXPECT_TRUE(says(r, "not a finite number")) << r.err;
   }
+  // Out-of-range numbers say the rule, not the largest double.
+  const auto negative = run_cli("map --experts workloads/coe/experts.yaml --budget-b -1");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_TRUE(says(negative, "--budget-b: '-1' is not > 0")) << negative.err;
+  EXPECT_FALSE(says(negative, "179769")) << negative.err;
 }
 
 TEST(Hardening, AModelTooLargeToSimulateFailsAtLoad) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/cli/number_checks.h"
 #include "sim/coe/category_router.h"
 #include "sim/coe/labeling.h"
 #include "sim/coe/router_config.h"
@@ -71,7 +72,7 @@ RunFunction add_label_command(CLI::App& app) {
   cmd->add_option("--entropy-threshold-bits", o->entropy_threshold_bits,
                   "keep a prompt when its class-probability entropy is at most this")
       ->required()
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->add_option("--out", o->out_file, "new labelled bank (JSONL: prompt_id, category, prompt)")->required();
   cmd->add_flag("--json", o->json, "print the counts as one JSON object");
   return [cmd, o]() -> int { return cmd->parsed() ? run(*o) : -1; };

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "sim/cli/command.h"
+#include "sim/cli/number_checks.h"
 #include "sim/config/config_error.h"
 #include "sim/experiment/provenance.h"
 
@@ -25,18 +26,10 @@ constexpr const char* kReportBug =
     "This is a bug in coesim, not in your input: please report it with the command line, the input files and the "
     "output of `coesim --version` (README, Reporting problems).\n";
 
-// Every floating-point option of every subcommand refuses NaN and infinities
-// (CLI11 parses "nan" as a number, and a range check lets NaN through).
+// Every floating-point option of every subcommand refuses NaN and infinities.
 void require_finite_numbers(CLI::App& app) {
-  static const CLI::Validator finite(
-      [](std::string& text) -> std::string {
-        char* end = nullptr;
-        const double v = std::strtod(text.c_str(), &end);
-        return std::isfinite(v) ? std::string() : "'" + text + "' is not a finite number";
-      },
-      "", "finite");
   for (CLI::Option* option : app.get_options())
-    if (option->get_type_name() == "FLOAT") option->check(finite);
+    if (option->get_type_name() == "FLOAT") option->check(coesim::cli::finite_number());
   for (CLI::App* sub : app.get_subcommands({})) require_finite_numbers(*sub);
 }
 

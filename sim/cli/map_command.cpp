@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/cli/number_checks.h"
 #include "sim/coe/expert_mapping.h"
 #include "sim/coe/experts_config.h"
 #include "sim/coe/mapping_sweep.h"
@@ -153,10 +154,10 @@ RunFunction add_map_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--budget-b", o->budget_b, "budget for the chosen experts' total params, in billions (1e9)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   cmd->add_option("--budgets-b", o->budgets_b, "a table at these budgets, in billions of params (comma-separated)")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   cmd->add_flag("--sweep-budget", o->sweep,
                 "the Pareto table: every budget at which the optimal CoE changes (budget -> experts, expected\n"
                 "score, average active params), from the smallest expert up to the best CoE");

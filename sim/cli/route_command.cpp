@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/cli/number_checks.h"
 #include "sim/coe/category_router.h"
 #include "sim/coe/cross_validation.h"
 #include "sim/coe/expert_mapping.h"
@@ -265,7 +266,7 @@ RunFunction add_route_command(CLI::App& app) {
                   "label field to compare with (default: 'category' if present; '-' for none)");
   cmd->add_option("--entropy-threshold-bits", o->entropy_threshold_bits,
                   "override the router's threshold: above it a prompt goes to 'general'")
-      ->check(CLI::NonNegativeNumber);
+      ->check(non_negative_number());
   cmd->add_option("--cross-validate", o->cross_validate,
                   "K: stratified K-fold cross-validation of the router's bank, with an entropy-threshold sweep")
       ->check(CLI::Range(2, 1000));
@@ -275,7 +276,7 @@ RunFunction add_route_command(CLI::App& app) {
   cmd->add_option("--experts", o->experts_file,
                   "experts file (workloads/coe/experts*.yaml): map categories to experts by the MILP");
   cmd->add_option("--budget-b", o->budget_b, "with --experts: parameter budget in billions")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   cmd->add_flag("!--no-per-prompt", o->per_prompt, "print only the summary");
   cmd->add_flag("--json", o->json, "print one JSON object on stdout");
   return [cmd, o]() -> int {

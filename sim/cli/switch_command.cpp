@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/cli/number_checks.h"
 #include "sim/cli/config_paths.h"
 #include "sim/config/config_error.h"
 #include "sim/config/yaml_files.h"
@@ -231,7 +232,7 @@ RunFunction add_switch_command(CLI::App& app) {
                   "(each GPU loads its shard over its own link, sharing host memory bandwidth); default: the\n"
                   "platform's default_host_link_mode. With --all: only this mode for platforms that have modes.");
   cmd->add_option("--tp", o->tensor_parallel, "tensor-parallel degree (default: the platform's serving.tensor_parallel)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   cmd->add_option("--set", o->hw_overrides,
                   "override a platform field, e.g. --set links.ddr_to_hbm.bandwidth_bytes_per_s='200 GB/s'\n"
                   "(dotted path; list entries by name; repeatable)");
