@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/config_error.h"
 #include "sim/io/pending_file.h"
 
 namespace coesim::io {
@@ -26,6 +27,18 @@ class Hdf5OutputFile {
   PendingFile pending_;  // declared first: removes the temporary after h5_ closes it
   H5::H5File h5_;
 };
+
+// Runs `write`, turning an HDF5 error (a full disk, a failed write) into
+// config::UsageError naming `file` (exit 2); H5::Exception is no
+// std::exception, so unconverted it would end the process.
+template <typename Write>
+void hdf5_writing(const std::filesystem::path& file, Write&& write) {
+  try {
+    write();
+  } catch (const H5::Exception& e) {
+    throw config::UsageError("cannot write " + file.string() + ": HDF5: " + e.getFuncName() + ": " + e.getDetailMsg());
+  }
+}
 
 // A group without a modification time.
 H5::Group create_group(const H5::Group& parent, const std::string& name);

@@ -335,12 +335,18 @@ struct ResultsWriter::Tables {
   std::optional<LinkUtilisationTable> link_utilisation;  // its resource count comes with the first buckets
 };
 
-ResultsWriter::ResultsWriter(const std::filesystem::path& file) : tables_(std::make_unique<Tables>(file)) {}
+ResultsWriter::ResultsWriter(const std::filesystem::path& file) : file_(file) {
+  io::hdf5_writing(file_, [&] { tables_ = std::make_unique<Tables>(file); });
+}
 
 ResultsWriter::~ResultsWriter() = default;
 
 void ResultsWriter::append(const ServingResult& part) {
   if (!tables_) throw std::logic_error("ResultsWriter::append after finish");
+  io::hdf5_writing(file_, [&] { append_rows(part); });
+}
+
+void ResultsWriter::append_rows(const ServingResult& part) {
   Tables& t = *tables_;
   if (!part.link_utilisation.empty()) {  // first: a part that does not continue the buckets adds no row
     if (!t.link_utilisation) t.link_utilisation.emplace(t.timeseries, part.link_utilisation.size());
@@ -359,6 +365,11 @@ void ResultsWriter::append(const ServingResult& part) {
 
 void ResultsWriter::finish(const ServingResult& whole_run, const std::string& summary_json) {
   if (!tables_) throw std::logic_error("ResultsWriter::finish called twice");
+  io::hdf5_writing(file_, [&] { write_whole_run(whole_run, summary_json); });
+  tables_.reset();
+}
+
+void ResultsWriter::write_whole_run(const ServingResult& whole_run, const std::string& summary_json) {
   Tables& t = *tables_;
   if (!t.link_utilisation) t.link_utilisation.emplace(t.timeseries, whole_run.resources.size());
   if (t.link_utilisation->resources() != whole_run.resources.size())
@@ -370,7 +381,6 @@ void ResultsWriter::finish(const ServingResult& whole_run, const std::string& su
   const H5::StrType str(H5::PredType::C_S1, summary_json.size() + 1);
   t.file.root().createAttribute("summary_json", str, H5::DataSpace(H5S_SCALAR)).write(str, summary_json.c_str());
   t.file.commit();
-  tables_.reset();
 }
 
 void write_results_hdf5(const std::filesystem::path& file, const ServingResult& result, const std::string& summary_json) {

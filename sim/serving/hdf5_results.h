@@ -31,7 +31,8 @@ namespace coesim::serving {
 
 class ResultsWriter final : public ResultSink {
  public:
-  // Creates `file`.tmp with every table empty.
+  // Creates a temporary beside `file` with every table empty. HDF5 errors
+  // here and in append / finish are config::UsageError naming `file`.
   explicit ResultsWriter(const std::filesystem::path& file);
   // Without finish(): removes the temporary file; an earlier `file` stays.
   ~ResultsWriter() override;
@@ -45,7 +46,11 @@ class ResultsWriter final : public ResultSink {
   void finish(const ServingResult& whole_run, const std::string& summary_json);
 
  private:
+  void append_rows(const ServingResult& part);
+  void write_whole_run(const ServingResult& whole_run, const std::string& summary_json);
+
   struct Tables;
+  std::filesystem::path file_;
   std::unique_ptr<Tables> tables_;
 };
 

@@ -53,7 +53,8 @@ std::optional<std::pair<const char*, std::string>> record_problem(const TraceRec
 class Hdf5TraceWriter : public TraceWriter {
  public:
   explicit Hdf5TraceWriter(const std::filesystem::path& file)
-      : file_(file),
+      : path_(file),
+        file_(file),
         trace_(create_group(file_.root(), "trace")),
         arrival_(trace_, "arrival_time_s"),
         input_(trace_, "input_tokens"),
@@ -72,12 +73,14 @@ class Hdf5TraceWriter : public TraceWriter {
     block_.category.push_back(r.category);
     block_.expert.push_back(r.expert);
     block_.session.push_back(r.session_id);
-    if (block_.arrival.size() == kBlockRows) flush();
+    if (block_.arrival.size() == kBlockRows) io::hdf5_writing(path_, [&] { flush(); });
   }
 
   void close() override {
-    flush();
-    file_.commit();
+    io::hdf5_writing(path_, [&] {
+      flush();
+      file_.commit();
+    });
   }
 
  private:
@@ -100,6 +103,7 @@ class Hdf5TraceWriter : public TraceWriter {
     block_ = Block{};
   }
 
+  std::filesystem::path path_;
   Hdf5OutputFile file_;
   H5::Group trace_;
   Hdf5Column<double> arrival_;
