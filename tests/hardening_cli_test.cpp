@@ -105,12 +105,31 @@ TEST(Hardening, IntegersWiderThanTheirFieldFailAtTheField) {
   }
 }
 
+TEST(Hardening, RouterIntegersWiderThanTheirFieldFailAtTheField) {
+  std::ifstream in(testing::source_path("workloads/coe/router-mt-bench.yaml"));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& [from, to] : {std::pair{"k: 5", "k: 4294967297"}, std::pair{"dimension: 512", "dimension: 4294967808"}}) {
+    std::string edited = text;
+    edited.replace(edited.find(from), std::string(from).size(), to);
+    const auto file = testing::source_path("workloads/coe") / (".hardening-router-" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(file) << edited;  // beside the original, so its relative paths resolve
+    const auto r = run_cli("route --router '" + file.string() + "' --prompts workloads/prompts/mt-bench-questions.jsonl");
+    std::filesystem::remove(file);
+    EXPECT_EQ(r.exit_code, 2) << to;
+    EXPECT_TRUE(says(r, "32-bit")) << r.err;
+  }
+}
+
 TEST(Hardening, NonFiniteNumbersOnTheCommandLineAreRefused) {
   for (const std::string value : {"nan", "inf", "-inf"}) {
     const auto r = run_cli("trace generate --requests 10 --out /tmp/never.h5 --zipf-alpha " + value);
     EXPECT_EQ(r.exit_code, 2) << value;
     EXPECT_TRUE(says(r, "not a finite number")) << r.err;
   }
+  const auto entropy = run_cli("label --entropy-threshold-bits nan --router workloads/coe/router-mt-bench.yaml "
+                               "--pool workloads/prompts/mt-bench-questions.jsonl --out /tmp/never.jsonl");
+  EXPECT_EQ(entropy.exit_code, 2);
+  EXPECT_TRUE(says(entropy, "not a finite number")) << entropy.err;
   // Out-of-range numbers say the rule, not the largest double.
   const auto negative = run_cli("map --experts workloads/coe/experts.yaml --budget-b -1");
   EXPECT_EQ(negative.exit_code, 2);
