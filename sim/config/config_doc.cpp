@@ -29,6 +29,7 @@ bool is_index(const std::string& s) {
 // Position of the list entry named `key` (by its `name` field), or by index.
 std::optional<size_t> find_entry(const YAML::Node& list, const std::string& key) {
   for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].IsMap()) continue;  // a scalar or list entry has no name (and [] on a scalar throws)
     const YAML::Node name = list[i]["name"];
     if (name && name.IsScalar() && name.Scalar() == key) return i;
   }
