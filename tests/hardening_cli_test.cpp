@@ -244,5 +244,63 @@ TEST(Hardening, ATwoDimensionalTraceColumnIsRefusedNotOverflowed) {
   }
 }
 
+// A trace written as h5py writes one (contiguous datasets, variable-length
+// strings): the numbers columns hold rows 0..3, the strings `strings`.
+std::filesystem::path write_contiguous_trace(const std::string& name, const std::vector<std::string>& strings) {
+  const auto file = testing::write_temp_file(name, "");
+  H5::H5File h5(file.string(), H5F_ACC_TRUNC);
+  H5::Group g = h5.createGroup("trace");
+  const hsize_t n = strings.size();
+  const H5::DataSpace one(1, &n);
+  std::vector<double> arrivals(n);
+  std::vector<std::int64_t> tokens(n, 8), sessions(n, -1);
+  std::vector<std::int32_t> experts(n, 0);
+  for (hsize_t i = 0; i < n; ++i) arrivals[i] = static_cast<double>(i);
+  g.createDataSet("arrival_time_s", H5::PredType::NATIVE_DOUBLE, one).write(arrivals.data(), H5::PredType::NATIVE_DOUBLE);
+  for (const char* c : {"input_tokens", "output_tokens"})
+    g.createDataSet(c, H5::PredType::NATIVE_INT64, one).write(tokens.data(), H5::PredType::NATIVE_INT64);
+  g.createDataSet("session_id", H5::PredType::NATIVE_INT64, one).write(sessions.data(), H5::PredType::NATIVE_INT64);
+  g.createDataSet("expert", H5::PredType::NATIVE_INT32, one).write(experts.data(), H5::PredType::NATIVE_INT32);
+  const H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+  std::vector<const char*> raw;
+  for (const std::string& s : strings) raw.push_back(s.c_str());
+  g.createDataSet("category", str, one).write(raw.data(), str);
+  return file;
+}
+
+// HDF5 allocates a string at the length its descriptor claims before reading
+// it: a corrupt length made a 4-row trace take 2 GB (fuzz trace_h5/oom-*,
+// now regression inputs). The descriptors are checked against the file first.
+TEST(Hardening, AStringLengthThatCannotFitInTheFileIsRefusedBeforeHdf5AllocatesIt) {
+  const auto file = write_contiguous_trace("vlen.h5", {"math", "code", "writing", "math"});
+  std::vector<workload::TraceRecord> rows;
+  workload::read_trace(file, [&](const workload::TraceRecord& r) {
+    rows.push_back(r);
+    return true;
+  });
+  ASSERT_EQ(rows.size(), 4u);  // an h5py-style contiguous file reads as before
+  EXPECT_EQ(rows[2].category, "writing");
+
+  haddr_t at = HADDR_UNDEF;
+  {
+    const H5::H5File h5(file.string(), H5F_ACC_RDONLY);
+    at = H5Dget_offset(h5.openDataSet("trace/category").getId());
+  }
+  ASSERT_NE(at, HADDR_UNDEF);
+  {
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(at));
+    const char huge_length[4] = {0, 0, 0, 0x7f};  // the first string claims 2 GB
+    f.write(huge_length, 4);
+  }
+  try {
+    workload::read_trace(file, [](const workload::TraceRecord&) { return true; });
+    ADD_FAILURE() << "a 2 GB string in a small file was accepted";
+  } catch (const config::ConfigError& e) {
+    EXPECT_EQ(e.field(), "trace/category");
+    EXPECT_NE(std::string(e.what()).find("claim 2130706447 bytes"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace coesim

@@ -8,6 +8,7 @@
 #include "sim/config/config_error.h"
 #include "sim/io/hdf5_column.h"
 #include "sim/io/hdf5_output_file.h"
+#include "sim/io/hdf5_vlen_strings.h"
 
 namespace coesim::coe {
 namespace {
@@ -33,10 +34,11 @@ std::vector<std::string> read_strings(const H5::DataSet& ds, const std::string& 
   const H5::StrType type = ds.getStrType();
   std::vector<std::string> out(dims[0]);
   if (type.isVariableStr()) {
-    std::vector<char*> raw(dims[0], nullptr);
+    io::check_vlen_string_lengths(ds, file, "prompt_ids");
+    const H5::DataSpace space = ds.getSpace();
+    io::VlenStrings raw(dims[0], type, space);
     ds.read(raw.data(), type);
-    for (std::size_t i = 0; i < raw.size(); ++i) out[i] = raw[i] != nullptr ? raw[i] : "";
-    H5::DataSet::vlenReclaim(raw.data(), type, ds.getSpace());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = raw[i];
   } else {
     const std::size_t width = type.getSize();
     std::vector<char> raw(width * dims[0]);

@@ -14,6 +14,7 @@
 #include "sim/config/config_error.h"
 #include "sim/io/hdf5_column.h"
 #include "sim/io/hdf5_output_file.h"
+#include "sim/io/hdf5_vlen_strings.h"
 #include "sim/io/pending_file.h"
 
 namespace coesim::workload {
@@ -114,29 +115,6 @@ class Hdf5TraceWriter : public TraceWriter {
   Block block_;
 };
 
-// A block of variable-length strings HDF5 allocates on read, freed however
-// the block ends (a later column read may throw).
-class VlenStrings {
- public:
-  VlenStrings(hsize_t n, const H5::StrType& type, const H5::DataSpace& space)
-      : strings_(n, nullptr), type_(type), space_(space) {}
-  VlenStrings(const VlenStrings&) = delete;
-  VlenStrings& operator=(const VlenStrings&) = delete;
-  ~VlenStrings() {
-    try {
-      H5::DataSet::vlenReclaim(strings_.data(), type_, space_);
-    } catch (const H5::Exception&) {  // a destructor must not throw; a leak is the worst outcome
-    }
-  }
-  char** data() { return strings_.data(); }
-  const char* operator[](hsize_t i) const { return strings_[i] ? strings_[i] : ""; }
-
- private:
-  std::vector<char*> strings_;
-  const H5::StrType& type_;
-  const H5::DataSpace& space_;
-};
-
 void read_hdf5(const std::filesystem::path& file, const std::function<bool(const TraceRecord&)>& visit) {
   const std::string name = file.string();
   try {
@@ -164,6 +142,8 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
                       expert = g.openDataSet("expert"), session = g.openDataSet("session_id");
     const H5::DataSet prompt = has_prompt ? g.openDataSet("prompt_id") : H5::DataSet();
     const H5::DataSet category = has_category ? g.openDataSet("category") : H5::DataSet();
+    if (has_prompt) io::check_vlen_string_lengths(prompt, name, "trace/prompt_id");
+    if (has_category) io::check_vlen_string_lengths(category, name, "trace/category");
     const H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
     double previous_s = 0;
     for (hsize_t at = 0; at < total; at += kBlockRows) {
@@ -179,7 +159,7 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
       std::vector<double> a(n);
       std::vector<std::int64_t> in(n), out(n), sess(n);
       std::vector<std::int32_t> ex(n);
-      VlenStrings pr(n, str, mem), ca(n, str, mem);
+      io::VlenStrings pr(n, str, mem), ca(n, str, mem);
       read(arrival, a.data(), H5::PredType::NATIVE_DOUBLE);
       read(input, in.data(), H5::PredType::NATIVE_INT64);
       read(output, out.data(), H5::PredType::NATIVE_INT64);
