@@ -104,6 +104,11 @@ TEST(ReproduceCli, AFileThatIsNotASummaryIsBadInput) {
   EXPECT_NE(b.err.find("provenance.experiment_yaml"), std::string::npos) << b.err;
   const auto both = run_cli("run results/samba-coe/sn40l-node.yaml --reproduce '" + bare.string() + "'");
   EXPECT_EQ(both.exit_code, 2);
+  // Valid JSON syntax whose number no double holds (fuzz recorded_run/crash-3132, -8161, -d543).
+  const auto huge = testing::write_temp_file("huge-summary.json", "{\"file\": \"x.yaml\", \"n\": 9.14e588}\n");
+  const auto h = run_cli("run --reproduce '" + huge.string() + "'");
+  EXPECT_EQ(h.exit_code, 2) << h.err;
+  EXPECT_NE(h.err.find("huge-summary.json: not JSON: "), std::string::npos) << h.err;
   const auto neither = run_cli("run");
   EXPECT_EQ(neither.exit_code, 2);
   EXPECT_NE(neither.err.find("--reproduce"), std::string::npos) << neither.err;

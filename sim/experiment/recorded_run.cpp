@@ -56,6 +56,8 @@ RecordedRun read_recorded_run(const std::filesystem::path& summary_file) {
   } catch (const nlohmann::json::parse_error& e) {
     const auto [line, column] = line_column(r.summary_text, e.byte == 0 ? 0 : e.byte - 1);
     throw ConfigError(file, line, column, "", fmt::format("not JSON: {}", e.what()));
+  } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for a double
+    throw ConfigError(file, 0, 0, "", fmt::format("not JSON: {}", e.what()));
   }
   if (!j.is_object()) throw ConfigError(file, 1, 1, "", "expected a JSON object (a summary.json of coesim run)");
   r.experiment_file = text_at(j, file, "/file");
