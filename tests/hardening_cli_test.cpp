@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "sim/workload/trace_file.h"
@@ -181,7 +182,7 @@ TEST(Hardening, ADeepExtendsChainIsRefused) {
   const auto dir = testing::fresh_temp_dir("extends");
   std::ofstream(dir / "f0.yaml") << "name: base\n";
   for (int i = 1; i <= 40; ++i)
-    std::ofstream(dir / ("f" + std::to_string(i) + ".yaml")) << "extends: f" << i - 1 << ".yaml\n";
+    std::ofstream(dir / fmt::format("f{}.yaml", i)) << "extends: f" << i - 1 << ".yaml\n";
   const auto r = run_cli("run '" + (dir / "f40.yaml").string() + "'");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(says(r, "longer than 16 files")) << r.err;
@@ -299,6 +300,36 @@ TEST(Hardening, AStringLengthThatCannotFitInTheFileIsRefusedBeforeHdf5AllocatesI
   } catch (const config::ConfigError& e) {
     EXPECT_EQ(e.field(), "trace/category");
     EXPECT_NE(std::string(e.what()).find("claim 2130706447 bytes"), std::string::npos) << e.what();
+  }
+}
+
+// HDF5 1.10 parses a global heap collection in a loop that never ends when
+// an object's size is 0 (fuzz embeddings_h5/timeout-4e6f, now a regression
+// input): the reader walks the collections first and refuses a corrupt one.
+TEST(Hardening, AStringHeapThatWouldHangHdf5IsRefused) {
+  const auto file = write_contiguous_trace("heap.h5", {"math", "code"});
+  std::uint64_t heap = 0;
+  {
+    const H5::H5File h5(file.string(), H5F_ACC_RDONLY);
+    const haddr_t at = H5Dget_offset(h5.openDataSet("trace/category").getId());
+    std::ifstream f(file, std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(at + 4));  // the first string's heap address, after its length
+    f.read(reinterpret_cast<char*>(&heap), 8);
+  }
+  ASSERT_GT(heap, 0u);
+  {
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    const char zeros[16] = {};
+    f.seekp(static_cast<std::streamoff>(heap + 16));  // the first object: index 0 and size 0
+    f.write(zeros, 16);
+  }
+  try {
+    workload::read_trace(file, [](const workload::TraceRecord&) { return true; });
+    ADD_FAILURE() << "a heap object of size 0 was accepted";
+  } catch (const config::ConfigError& e) {
+    EXPECT_EQ(e.field(), "trace/category");
+    EXPECT_NE(std::string(e.what()).find("the string heap at address " + std::to_string(heap)), std::string::npos)
+        << e.what();
   }
 }
 

@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/io/hdf5_global_heap.h"
 
 namespace coesim::io {
 namespace {
@@ -37,29 +39,31 @@ struct Descriptors {
   std::size_t offset_bytes;
   std::uintmax_t file_bytes;
   std::uint64_t claimed_bytes = 0;
-  bool outside_file = false;  // a string whose heap collection starts past the file's end
+  bool outside_file = false;                 // a string whose heap collection starts past the file's end
+  std::set<std::uint64_t> heap_addresses;  // of the collections the strings are in (0: a null string)
 
   std::size_t descriptor_bytes() const { return 4 + offset_bytes + 4; }
 
   void add(const std::vector<unsigned char>& raw, hsize_t count) {
     const auto little_endian = [](const unsigned char* p, std::size_t n) {
       std::uint64_t v = 0;
-      for (std::size_t i = n; i-- > 0;) v = v << 8 | p[i];
+      for (std::size_t i = std::min<std::size_t>(n, 8); i-- > 0;) v = v << 8 | p[i];
       return v;
     };
     for (hsize_t i = 0; i < count; ++i) {
       const unsigned char* d = raw.data() + i * descriptor_bytes();
       const std::uint64_t length = little_endian(d, 4);
       claimed_bytes += length;
-      if (little_endian(d + 4, std::min<std::size_t>(offset_bytes, 8)) >= file_bytes)
-        outside_file = true;
+      const std::uint64_t heap = little_endian(d + 4, offset_bytes);
+      if (heap >= file_bytes) outside_file = true;
+      else if (heap != 0) heap_addresses.insert(heap);
     }
   }
 };
 
 }  // namespace
 
-void check_vlen_string_lengths(const H5::DataSet& ds, const std::string& file, const std::string& field) {
+void check_vlen_strings(const H5::DataSet& ds, const std::string& file, const std::string& field) {
   if (ds.getTypeClass() != H5T_STRING || !ds.getStrType().isVariableStr()) return;
   const auto fail = [&](const std::string& why) { throw ConfigError(file, 0, 0, field, why); };
   const H5::DataSpace space = ds.getSpace();
@@ -76,7 +80,7 @@ void check_vlen_string_lengths(const H5::DataSet& ds, const std::string& file, c
   std::size_t offset_bytes = 0, length_bytes = 0;
   if (file_id.id() < 0 || fcpl.id() < 0 || H5Pget_sizes(fcpl.id(), &offset_bytes, &length_bytes) < 0)
     fail("cannot read the file's address size");
-  Descriptors descriptors{offset_bytes, file_bytes};
+  Descriptors descriptors{offset_bytes, file_bytes, 0, false, {}};
   const std::uintmax_t descriptors_bytes = rows * descriptors.descriptor_bytes();
   if (rows > file_bytes || descriptors_bytes > file_bytes)
     fail(fmt::format("{} strings cannot fit in a file of {} bytes: the file is corrupt", rows, file_bytes));
@@ -125,6 +129,11 @@ void check_vlen_string_lengths(const H5::DataSet& ds, const std::string& file, c
   if (descriptors.claimed_bytes > file_bytes)
     fail(fmt::format("the strings claim {} bytes in a file of {} bytes: the file is corrupt", descriptors.claimed_bytes,
                      file_bytes));
+  hsize_t base_address = 0;
+  if (H5Pget_userblock(fcpl.id(), &base_address) < 0) fail("cannot read the file's user block size");
+  if (const auto problem =
+          global_heap_problem(file, file_bytes, base_address, length_bytes, descriptors.heap_addresses))
+    fail(*problem);
 }
 
 VlenStrings::~VlenStrings() {

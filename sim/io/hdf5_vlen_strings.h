@@ -15,10 +15,11 @@ namespace coesim::io {
 // Throws ConfigError(file, field) unless every variable-length string of `ds`
 // is stored contiguous or chunked without filters (how HDF5, h5py and coesim
 // write them), the lengths its descriptors claim sum to no more than the
-// file's size (each string is stored in the file, once) and every heap
-// address lies inside the file. Reads only the descriptors (16 bytes a
-// string), not the strings.
-void check_vlen_string_lengths(const H5::DataSet& ds, const std::string& file, const std::string& field);
+// file's size (each string is stored in the file, once), and every heap
+// collection they point to lies inside the file and parses
+// (global_heap_problem). Reads the descriptors (16 bytes a string) and each
+// collection once, before HDF5 reads anything.
+void check_vlen_strings(const H5::DataSet& ds, const std::string& file, const std::string& field);
 
 // A block of variable-length strings HDF5 allocates on read, reclaimed
 // however the block ends (a later column read may throw).
