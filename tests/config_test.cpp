@@ -135,6 +135,9 @@ TEST(ConfigDoc, SetOverridesAreTracedToTheirSource) {
   EXPECT_EQ(e.field(), "items.a.size_bytes");
   EXPECT_THROW(doc.set_from_text("items.b.size_bytes=3"), ConfigError);
   EXPECT_THROW(doc.set_from_text("no-equals-sign"), ConfigError);
+  EXPECT_NO_THROW(doc.set_from_text("items.0.size_bytes=2"));  // an entry by its index
+  // An index no size_t holds names no entry (fuzz runtime_profile/crash-fa2a: std::stoul threw out_of_range).
+  EXPECT_THROW(doc.set_from_text("items.99999999999999999999999999.size_bytes=3"), ConfigError);
 }
 
 TEST(ConfigDoc, MissingFileIsAConfigError) {

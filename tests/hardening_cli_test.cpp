@@ -333,5 +333,19 @@ TEST(Hardening, AStringHeapThatWouldHangHdf5IsRefused) {
   }
 }
 
+// A corrupt HDF5 file's error says HDF5's innermost cause, not only which
+// call failed ("H5Dopen2 failed").
+TEST(Hardening, AnHdf5ReadErrorSaysWhyNotOnlyWhichCallFailed) {
+  const auto file = testing::write_temp_file("layout.h5", testing::slurp(std::filesystem::path(COESIM_SOURCE_DIR) /
+                                                                         "tests/fuzz/corpus/trace_h5/hdf5-layout-leak"));
+  try {
+    workload::read_trace(file, [](const workload::TraceRecord&) { return true; });
+    ADD_FAILURE() << "a corrupt chunk layout was accepted";
+  } catch (const config::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("H5Dopen2 failed: chunk dimension must be positive"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace coesim

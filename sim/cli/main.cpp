@@ -19,6 +19,7 @@
 #include "sim/cli/number_checks.h"
 #include "sim/config/config_error.h"
 #include "sim/experiment/provenance.h"
+#include "sim/io/hdf5_errors.h"
 
 namespace {
 
@@ -85,7 +86,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "coesim: error: {}\n", e.what());  // from an input too large for what derives from it
     code = cli::kExitBadInput;
   } catch (const H5::Exception& e) {  // not a std::exception; the writers and readers name their file first
-    fmt::print(stderr, "coesim: error: HDF5: {}: {}\n", e.getFuncName(), e.getDetailMsg());
+    fmt::print(stderr, "coesim: error: HDF5: {}: {}\n", e.getFuncName(), io::hdf5_error_text(e));
     code = cli::kExitBadInput;
   } catch (const std::invalid_argument& e) {  // a value the library refused: from the input
     fmt::print(stderr, "coesim: error: {}\n", e.what());

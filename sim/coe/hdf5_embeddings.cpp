@@ -7,6 +7,7 @@
 
 #include "sim/config/config_error.h"
 #include "sim/io/hdf5_column.h"
+#include "sim/io/hdf5_errors.h"
 #include "sim/io/hdf5_output_file.h"
 #include "sim/io/hdf5_vlen_strings.h"
 
@@ -34,7 +35,7 @@ std::vector<std::string> read_strings(const H5::DataSet& ds, const std::string& 
   const H5::StrType type = ds.getStrType();
   std::vector<std::string> out(dims[0]);
   if (type.isVariableStr()) {
-    io::check_vlen_string_lengths(ds, file, "prompt_ids");
+    io::check_vlen_strings(ds, file, "prompt_ids");
     const H5::DataSpace space = ds.getSpace();
     io::VlenStrings raw(dims[0], type, space);
     ds.read(raw.data(), type);
@@ -56,7 +57,7 @@ FileContents read_file(const std::filesystem::path& path) {
   std::error_code ec;  // a name the OS refuses (too long, no permission) is "not found", not a throw
   if (!std::filesystem::exists(path, ec)) throw ConfigError(file, 0, 0, "", "embeddings file not found");
   try {
-    H5::Exception::dontPrint();
+    io::record_hdf5_errors();
     const H5::H5File h5(file, H5F_ACC_RDONLY);
     if (!h5.nameExists("embeddings")) throw ConfigError(file, 0, 0, "embeddings", "dataset missing");
     if (!h5.nameExists("prompt_ids")) throw ConfigError(file, 0, 0, "prompt_ids", "dataset missing");
@@ -74,7 +75,7 @@ FileContents read_file(const std::filesystem::path& path) {
     emb.read(c.rows.data(), H5::PredType::NATIVE_FLOAT);
     return c;
   } catch (const H5::Exception& e) {
-    throw ConfigError(file, 0, 0, "", fmt::format("cannot read HDF5 embeddings: {}", e.getDetailMsg()));
+    throw ConfigError(file, 0, 0, "", fmt::format("cannot read HDF5 embeddings: {}", io::hdf5_error_text(e)));
   }
 }
 

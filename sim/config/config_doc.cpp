@@ -1,5 +1,6 @@
 #include "sim/config/config_doc.h"
 
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -33,10 +34,9 @@ std::optional<size_t> find_entry(const YAML::Node& list, const std::string& key)
     const YAML::Node name = list[i]["name"];
     if (name && name.IsScalar() && name.Scalar() == key) return i;
   }
-  if (is_index(key)) {
-    const size_t i = std::stoul(key);
-    if (i < list.size()) return i;
-  }
+  size_t i = 0;  // an index too large for size_t (from_chars fails) is no entry either
+  if (is_index(key) && std::from_chars(key.data(), key.data() + key.size(), i).ec == std::errc() && i < list.size())
+    return i;
   return std::nullopt;
 }
 

@@ -17,11 +17,11 @@ H5::FileAccPropList strong_close() {
 
 // The unique temporary, created (empty) by PendingFile, opened by HDF5.
 H5::H5File create(const PendingFile& pending) {
-  H5::Exception::dontPrint();  // errors are reported once, as UsageError
+  record_hdf5_errors();  // errors are reported once, as UsageError
   try {
     return H5::H5File(pending.tmp().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, strong_close());
   } catch (const H5::Exception& e) {
-    throw config::UsageError(fmt::format("cannot write {}: HDF5: {}", pending.file().string(), e.getDetailMsg()));
+    throw config::UsageError(fmt::format("cannot write {}: HDF5: {}", pending.file().string(), hdf5_error_text(e)));
   }
 }
 
@@ -34,7 +34,7 @@ void Hdf5OutputFile::commit() {
     h5_.close();
   } catch (const H5::Exception& e) {
     throw config::UsageError(
-        fmt::format("cannot write {}: HDF5: {} (disk full?)", pending_.file().string(), e.getDetailMsg()));
+        fmt::format("cannot write {}: HDF5: {} (disk full?)", pending_.file().string(), hdf5_error_text(e)));
   }
   pending_.commit();
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/config/config_error.h"
+#include "sim/io/hdf5_errors.h"
 #include "sim/io/pending_file.h"
 
 namespace coesim::io {
@@ -36,7 +37,7 @@ void hdf5_writing(const std::filesystem::path& file, Write&& write) {
   try {
     write();
   } catch (const H5::Exception& e) {
-    throw config::UsageError("cannot write " + file.string() + ": HDF5: " + e.getFuncName() + ": " + e.getDetailMsg());
+    throw config::UsageError("cannot write " + file.string() + ": HDF5: " + e.getFuncName() + ": " + hdf5_error_text(e));
   }
 }
 

@@ -14,6 +14,7 @@
 #include "sim/config/config_error.h"
 #include "sim/io/hdf5_column.h"
 #include "sim/io/hdf5_output_file.h"
+#include "sim/io/hdf5_errors.h"
 #include "sim/io/hdf5_vlen_strings.h"
 #include "sim/io/pending_file.h"
 
@@ -118,7 +119,7 @@ class Hdf5TraceWriter : public TraceWriter {
 void read_hdf5(const std::filesystem::path& file, const std::function<bool(const TraceRecord&)>& visit) {
   const std::string name = file.string();
   try {
-    H5::Exception::dontPrint();
+    io::record_hdf5_errors();
     const H5::H5File h5(name, H5F_ACC_RDONLY);
     if (!h5.nameExists("trace")) throw ConfigError(name, 0, 0, "trace", "no /trace group: not a coesim trace");
     const H5::Group g = h5.openGroup("trace");
@@ -142,8 +143,8 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
                       expert = g.openDataSet("expert"), session = g.openDataSet("session_id");
     const H5::DataSet prompt = has_prompt ? g.openDataSet("prompt_id") : H5::DataSet();
     const H5::DataSet category = has_category ? g.openDataSet("category") : H5::DataSet();
-    if (has_prompt) io::check_vlen_string_lengths(prompt, name, "trace/prompt_id");
-    if (has_category) io::check_vlen_string_lengths(category, name, "trace/category");
+    if (has_prompt) io::check_vlen_strings(prompt, name, "trace/prompt_id");
+    if (has_category) io::check_vlen_strings(category, name, "trace/category");
     const H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
     double previous_s = 0;
     for (hsize_t at = 0; at < total; at += kBlockRows) {
@@ -179,7 +180,7 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
       if (!go) return;
     }
   } catch (const H5::Exception& e) {
-    throw ConfigError(name, 0, 0, "", fmt::format("cannot read HDF5 trace: {}", e.getDetailMsg()));
+    throw ConfigError(name, 0, 0, "", fmt::format("cannot read HDF5 trace: {}", io::hdf5_error_text(e)));
   }
 }
 
