@@ -83,7 +83,7 @@ struct CollectingRows : ResultSink {
 };
 
 Request request(std::int64_t id, int expert, std::int64_t in, std::int64_t out, TimePs arrival = 0) {
-  return {id, arrival, expert, in, out, ""};
+  return {id, arrival, expert, in, out, "", ""};
 }
 
 // What the engine should charge: each step rounded up to a picosecond.

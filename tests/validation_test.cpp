@@ -158,7 +158,7 @@ TEST(BatchRun, EqualsAServingRunOfTheSameRequests) {
   setup.scheduler.route = false;
   const std::int64_t in = 100, out = 30;
   std::vector<serving::Request> requests;
-  for (std::int64_t i = 0; i < 8; ++i) requests.push_back({i, 0, 0, in, out, ""});
+  for (std::int64_t i = 0; i < 8; ++i) requests.push_back({i, 0, 0, in, out, "", ""});
   const serving::ServingResult r = serving::run_serving(setup, requests);
   ASSERT_EQ(r.requests.size(), 8u);
   TimePs start = r.requests.front().prefill_start_ps, end = 0;
@@ -183,7 +183,7 @@ TEST(BatchRun, AServingRunKeepsTheProfilesKvMemorySetting) {
   setup.expert_names = {"e0", "e1"};
   setup.expert_models = {&model, &model};
   setup.scheduler.route = false;
-  const std::vector<serving::Request> one{{0, 0, 0, 10, 5, ""}};
+  const std::vector<serving::Request> one{{0, 0, 0, 10, 5, "", ""}};
   const serving::ServingResult whole = serving::run_serving(setup, one);
   hw::RuntimeProfile held = some_profile();
   held.kv_memory_fraction = 0.5;
