@@ -35,10 +35,9 @@ std::vector<std::string> read_strings(const H5::DataSet& ds, const std::string& 
   if (dims.size() != 1) throw ConfigError(file, 0, 0, "prompt_ids", "must be one-dimensional");
   std::error_code ec;  // every id is stored in the file: more ids than bytes is a corrupt dataspace
   const std::uintmax_t file_bytes = std::filesystem::file_size(file, ec);
-  if (ec || dims[0] > file_bytes)
-    throw ConfigError(file, 0, 0, "prompt_ids", fmt::format("{} ids cannot fit in this file: it is corrupt", dims[0]));
   const H5::StrType type = ds.getStrType();
-  if (!type.isVariableStr() && type.getSize() * dims[0] > file_bytes)
+  const std::uintmax_t id_bytes = type.isVariableStr() ? 1 : type.getSize();
+  if (ec || dims[0] > file_bytes || id_bytes * dims[0] > file_bytes)
     throw ConfigError(file, 0, 0, "prompt_ids", fmt::format("{} ids cannot fit in this file: it is corrupt", dims[0]));
   std::vector<std::string> out(dims[0]);
   if (type.isVariableStr()) {

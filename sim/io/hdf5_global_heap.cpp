@@ -9,12 +9,6 @@
 namespace coesim::io {
 namespace {
 
-std::uint64_t little_endian(const unsigned char* p, std::size_t n) {
-  std::uint64_t v = 0;
-  for (std::size_t i = std::min<std::size_t>(n, 8); i-- > 0;) v = v << 8 | p[i];
-  return v;
-}
-
 constexpr std::uint64_t align8(std::uint64_t n) { return (n + 7) / 8 * 8; }
 
 // The objects of one collection (its bytes after the header), as HDF5 walks

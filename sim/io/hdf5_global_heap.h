@@ -11,6 +11,14 @@
 
 namespace coesim::io {
 
+// The unsigned number in the first `n` bytes at `p` (at most 8 read), stored
+// little-endian as every HDF5 file stores its addresses and lengths.
+inline std::uint64_t little_endian(const unsigned char* p, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = n < 8 ? n : 8; i-- > 0;) v = v << 8 | p[i];
+  return v;
+}
+
 // Why the global heap collections at `addresses` (relative to `base_address`)
 // of `file` (`file_bytes` long, lengths of `length_bytes`) cannot be parsed,
 // or nothing when each is a "GCOL" collection inside the file, none overlaps

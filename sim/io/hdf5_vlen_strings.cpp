@@ -45,11 +45,6 @@ struct Descriptors {
   std::size_t descriptor_bytes() const { return 4 + offset_bytes + 4; }
 
   void add(const std::vector<unsigned char>& raw, hsize_t count) {
-    const auto little_endian = [](const unsigned char* p, std::size_t n) {
-      std::uint64_t v = 0;
-      for (std::size_t i = std::min<std::size_t>(n, 8); i-- > 0;) v = v << 8 | p[i];
-      return v;
-    };
     for (hsize_t i = 0; i < count; ++i) {
       const unsigned char* d = raw.data() + i * descriptor_bytes();
       const std::uint64_t length = little_endian(d, 4);
