@@ -39,23 +39,34 @@ std::vector<std::string> read_strings(const H5::DataSet& ds, const std::string& 
   const std::uintmax_t id_bytes = type.isVariableStr() ? 1 : type.getSize();
   if (ec || dims[0] > file_bytes || id_bytes * dims[0] > file_bytes)
     throw ConfigError(file, 0, 0, "prompt_ids", fmt::format("{} ids cannot fit in this file: it is corrupt", dims[0]));
+  if (type.isVariableStr()) return io::VlenStringColumn(ds, file, "prompt_ids").read(0, dims[0]);
   std::vector<std::string> out(dims[0]);
-  if (type.isVariableStr()) {
-    io::check_vlen_strings(ds, file, "prompt_ids");
-    const H5::DataSpace space = ds.getSpace();
-    io::VlenStrings raw(dims[0], type, space);
-    ds.read(raw.data(), type);
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = raw[i];
-  } else {
-    const std::size_t width = type.getSize();
-    std::vector<char> raw(width * dims[0]);
-    ds.read(raw.data(), type);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      const char* s = raw.data() + i * width;
-      out[i].assign(s, strnlen(s, width));
-    }
+  const std::size_t width = type.getSize();
+  std::vector<char> raw(width * dims[0]);
+  ds.read(raw.data(), type);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const char* s = raw.data() + i * width;
+    out[i].assign(s, strnlen(s, width));
   }
   return out;
+}
+
+// A corrupt dataspace can claim terabytes for a matrix whose file holds 48
+// bytes (fuzz embeddings_h5/crash-c270): the matrix must be stored in the file,
+// raw or compressed at most 1032:1 (deflate's limit, zlib's technical notes).
+void check_stored(const H5::DataSet& emb, const std::vector<hsize_t>& dims, const std::string& file) {
+  constexpr hsize_t kMaxCompressionRatio = 1032;
+  std::error_code ec;
+  const std::uintmax_t file_bytes = std::filesystem::file_size(file, ec);
+  const hsize_t stored_bytes = emb.getStorageSize();
+  const hsize_t max_ratio = emb.getCreatePlist().getNfilters() == 0 ? 1 : kMaxCompressionRatio;
+  hsize_t values = 0, bytes = 0;
+  if (ec || stored_bytes > file_bytes || __builtin_mul_overflow(dims[0], dims[1], &values) ||
+      __builtin_mul_overflow(values, emb.getDataType().getSize(), &bytes) || bytes / max_ratio > stored_bytes)
+    throw ConfigError(file, 0, 0, "embeddings",
+                      fmt::format("a {} x {} matrix cannot be stored in the {} bytes the file gives it: the file is "
+                                  "corrupt or incomplete",
+                                  dims[0], dims[1], stored_bytes));
 }
 
 FileContents read_file(const std::filesystem::path& path) {
@@ -77,6 +88,7 @@ FileContents read_file(const std::filesystem::path& path) {
     if (c.ids.size() != dims[0])
       throw ConfigError(file, 0, 0, "prompt_ids",
                         fmt::format("{} ids for {} embedding rows", c.ids.size(), dims[0]));
+    check_stored(emb, dims, file);
     c.rows.resize(static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
     emb.read(c.rows.data(), H5::PredType::NATIVE_FLOAT);
     return c;

@@ -1,13 +1,16 @@
 #pragma once
-// HDF5 1.10 parses a global heap collection (where variable-length strings
-// live) in a loop that never ends when an object's size is 0 (fuzz find
-// embeddings_h5/timeout-4e6f): the collections are walked here first, with
-// every step bounded, and a corrupt one is refused.
+// A global heap collection, where HDF5 keeps variable-length strings, read
+// by coesim rather than by HDF5: HDF5 1.10 parses one in a loop that never
+// ends when an object's size is 0 (fuzz find embeddings_h5/timeout-4e6f), so
+// here every step is bounded and a corrupt collection is refused.
 
 #include <cstdint>
+#include <istream>
+#include <map>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace coesim::io {
 
@@ -19,12 +22,20 @@ inline std::uint64_t little_endian(const unsigned char* p, std::size_t n) {
   return v;
 }
 
-// Why the global heap collections at `addresses` (relative to `base_address`)
-// of `file` (`file_bytes` long, lengths of `length_bytes`) cannot be parsed,
-// or nothing when each is a "GCOL" collection inside the file, none overlaps
-// the next, and its objects tile it exactly.
-std::optional<std::string> global_heap_problem(const std::string& file, std::uintmax_t file_bytes,
-                                               std::uint64_t base_address, std::size_t length_bytes,
-                                               const std::set<std::uint64_t>& addresses);
+struct GlobalHeapCollection {
+  std::string problem;  // why it cannot be used; empty when it parsed
+  std::vector<unsigned char> bytes;
+  std::map<std::uint64_t, std::pair<std::size_t, std::size_t>> objects;  // index -> (offset, size) in `bytes`
+
+  // The bytes of object `index`, if the collection holds one.
+  std::optional<std::string_view> object(std::uint64_t index) const;
+};
+
+// Reads the collection at file offset `at` of a file of `file_bytes` whose
+// lengths are `length_bytes` long: a "GCOL" version-1 header whose size lies
+// inside the file, then objects that tile it exactly (index, reference
+// count, reserved, size, data padded to 8 bytes; index 0 is the free space).
+GlobalHeapCollection read_global_heap(std::istream& in, std::uintmax_t file_bytes, std::uint64_t at,
+                                      std::size_t length_bytes);
 
 }  // namespace coesim::io

@@ -1,43 +1,53 @@
 #pragma once
-// Reading variable-length HDF5 strings safely. HDF5 allocates each string at
-// the length its on-disk descriptor claims before reading it, so a corrupt
-// descriptor in a 4-row file makes the read take gigabytes (fuzz finds
-// trace_h5/oom-*), and a wild heap address leaves HDF5 in a state that leaks
-// on the next read (leak-5f51); the descriptors are checked first.
+// Variable-length HDF5 strings, decoded by coesim rather than by HDF5. HDF5
+// 1.10.8 trusts a file's string descriptors and string type: a corrupt length
+// or character size makes it allocate gigabytes for a 4-row file (fuzz finds
+// trace_h5/oom-*, embeddings_h5/oom-6b90), a wild heap address leaves it in a
+// state that leaks, a zero-size heap object makes it loop forever. Here every
+// descriptor, heap collection and string is checked against the file first.
 
 #include <H5Cpp.h>
 
+#include <cstdint>
+#include <fstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+#include "sim/io/hdf5_global_heap.h"
 
 namespace coesim::io {
 
-// Throws ConfigError(file, field) unless every variable-length string of `ds`
-// is stored contiguous or chunked without filters (how HDF5, h5py and coesim
-// write them), the lengths its descriptors claim sum to no more than the
-// file's size (each string is stored in the file, once), and every heap
-// collection they point to lies inside the file and parses
-// (global_heap_problem). Reads the descriptors (16 bytes a string) and each
-// collection once, before HDF5 reads anything.
-void check_vlen_strings(const H5::DataSet& ds, const std::string& file, const std::string& field);
-
-// A block of variable-length strings HDF5 allocates on read, reclaimed
-// however the block ends (a later column read may throw).
-class VlenStrings {
+class VlenStringColumn {
  public:
-  VlenStrings(hsize_t n, const H5::StrType& type, const H5::DataSpace& space)
-      : strings_(n, nullptr), type_(type), space_(space) {}
-  VlenStrings(const VlenStrings&) = delete;
-  VlenStrings& operator=(const VlenStrings&) = delete;
-  ~VlenStrings();
-  char** data() { return strings_.data(); }
-  hsize_t size() const { return strings_.size(); }
-  const char* operator[](hsize_t i) const { return strings_[i] ? strings_[i] : ""; }
+  // Throws ConfigError(file, field) unless `ds` is a 1-D variable-length
+  // string dataset stored contiguous or chunked without filters (how HDF5,
+  // h5py and coesim write them) whose descriptors fit in the file.
+  VlenStringColumn(const H5::DataSet& ds, std::string file, std::string field);
+
+  hsize_t rows() const { return rows_; }
+  const std::string& field() const { return field_; }
+
+  // Rows [first, first + count): each string's heap collection must lie in
+  // the file and parse, and hold the string at the length its descriptor
+  // claims. A string ends at its first NUL, as a C string read by HDF5 does.
+  std::vector<std::string> read(hsize_t first, hsize_t count);
 
  private:
-  std::vector<char*> strings_;
-  const H5::StrType& type_;
-  const H5::DataSpace& space_;
+  [[noreturn]] void fail(const std::string& why) const;
+  std::vector<unsigned char> descriptors(hsize_t first, hsize_t count);
+  const GlobalHeapCollection& collection(std::uint64_t address, hsize_t row);
+
+  H5::DataSet ds_;
+  std::string file_, field_;
+  std::uintmax_t file_bytes_ = 0;
+  std::size_t offset_bytes_ = 0, length_bytes_ = 0;
+  std::uint64_t base_address_ = 0;  // the user block's size: addresses count from its end
+  hsize_t rows_ = 0;
+  haddr_t contiguous_at_ = HADDR_UNDEF;  // where the descriptors start when stored contiguous
+  hsize_t chunk_rows_ = 0;               // rows per chunk when chunked
+  std::ifstream in_;
+  std::unordered_map<std::uint64_t, GlobalHeapCollection> heaps_;  // the collections read lately, by address
 };
 
 }  // namespace coesim::io

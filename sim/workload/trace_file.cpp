@@ -141,11 +141,9 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
     const hsize_t total = column_rows(arrival);
     const H5::DataSet input = g.openDataSet("input_tokens"), output = g.openDataSet("output_tokens"),
                       expert = g.openDataSet("expert"), session = g.openDataSet("session_id");
-    const H5::DataSet prompt = has_prompt ? g.openDataSet("prompt_id") : H5::DataSet();
-    const H5::DataSet category = has_category ? g.openDataSet("category") : H5::DataSet();
-    if (has_prompt) io::check_vlen_strings(prompt, name, "trace/prompt_id");
-    if (has_category) io::check_vlen_strings(category, name, "trace/category");
-    const H5::StrType str(H5::PredType::C_S1, H5T_VARIABLE);
+    std::optional<io::VlenStringColumn> prompts, categories;
+    if (has_prompt) prompts.emplace(g.openDataSet("prompt_id"), name, "trace/prompt_id");
+    if (has_category) categories.emplace(g.openDataSet("category"), name, "trace/category");
     double previous_s = 0;
     for (hsize_t at = 0; at < total; at += kBlockRows) {
       const hsize_t n = std::min<hsize_t>(kBlockRows, total - at);
@@ -160,12 +158,16 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
       std::vector<double> a(n);
       std::vector<std::int64_t> in(n), out(n), sess(n);
       std::vector<std::int32_t> ex(n);
-      io::VlenStrings pr(n, str, mem), ca(n, str, mem);
+      const auto read_strings = [&](std::optional<io::VlenStringColumn>& column) {
+        if (!column) return std::vector<std::string>(n);
+        if (column->rows() != total)
+          throw ConfigError(name, 0, 0, column->field(), "column length differs from arrival_time_s");
+        return column->read(at, n);
+      };
       read(arrival, a.data(), H5::PredType::NATIVE_DOUBLE);
       read(input, in.data(), H5::PredType::NATIVE_INT64);
       read(output, out.data(), H5::PredType::NATIVE_INT64);
-      if (has_prompt) read(prompt, pr.data(), str);
-      if (has_category) read(category, ca.data(), str);
+      const std::vector<std::string> pr = read_strings(prompts), ca = read_strings(categories);
       read(expert, ex.data(), H5::PredType::NATIVE_INT32);
       read(session, sess.data(), H5::PredType::NATIVE_INT64);
       bool go = true;

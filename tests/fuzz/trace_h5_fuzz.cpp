@@ -9,6 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace coesim;
+  fuzz::free_hdf5_blocks_at_once();
   const auto file = fuzz::write_in_sandbox("traces/fuzz-input.h5", fuzz::as_text(data, size));
   fuzz::expect_clean_failure([&] { workload::read_trace(file, [](const workload::TraceRecord&) { return true; }); });
   return 0;
