@@ -149,7 +149,7 @@ RunFunction add_trace_command(CLI::App& app) {
                   "Zipf experts (streaming)");
   workload::SyntheticTraceOptions& g = o->synthetic;
   gen->add_option("--out", o->out, "native trace to write (.h5 or .csv)")->required();
-  gen->add_option("--requests", g.requests, "number of requests")->capture_default_str();
+  gen->add_option("--requests", g.requests, "number of requests (at most 1e9)")->capture_default_str();
   gen->add_option("--rate-per-s", g.rate_per_s, "mean arrival rate")->capture_default_str();
   gen->add_option("--arrivals", g.arrivals, "inter-arrival law")->check(CLI::IsMember({"poisson", "gamma"}))->capture_default_str();
   gen->add_option("--cv", g.cv, "gamma: inter-arrival coefficient of variation")->capture_default_str();

@@ -159,7 +159,13 @@ const Schema& workload_schema() {
                                  "with prompts attached and routed"),
                            {"burst", "poisson", "explicit", "trace"}),
                     "burst"),
-       with_default(at_least(field("requests", FieldKind::Integer, "burst, poisson: number of requests"), 1), "1"),
+       with_default(at_most(at_least(field("requests", FieldKind::Integer,
+                                           "burst, poisson: number of requests, at most 10,000,000 (they are held in "
+                                           "memory; for more, write a trace with `coesim trace generate` and replay "
+                                           "it: a trace streams)"),
+                                     1),
+                            1e7),
+                    "1"),
        positive(quantity("rate_per_s", Unit::None, "poisson: mean arrivals per second")),
        with_default(at_least(field("input_tokens", FieldKind::Integer, "burst, poisson: prompt tokens"), 1), "128"),
        with_default(at_least(field("output_tokens", FieldKind::Integer, "burst, poisson: tokens generated"), 1), "20"),

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace coesim::workload {
 namespace {
 
@@ -61,6 +63,10 @@ double wall_time(double tau, double a, double period, double guess) {
 
 void generate_trace(const SyntheticTraceOptions& o, TraceWriter& out) {
   if (o.requests < 0 || !(o.rate_per_s > 0)) throw std::invalid_argument("requests >= 0 and rate > 0 are needed");
+  if (o.requests > kMaxGeneratedRequests)
+    throw std::invalid_argument(fmt::format("--requests {} is more than one trace may hold ({}); write several and "
+                                            "join them with `coesim trace concat`",
+                                            o.requests, kMaxGeneratedRequests));
   if (o.arrivals != "poisson" && o.arrivals != "gamma") throw std::invalid_argument("arrivals: poisson or gamma");
   if (o.arrivals == "gamma" && !(o.cv > 0)) throw std::invalid_argument("gamma arrivals need cv > 0");
   if (!(o.diurnal_amplitude >= 0 && o.diurnal_amplitude < 1) || !(o.diurnal_period_s > 0))

@@ -12,6 +12,10 @@
 
 namespace coesim::workload {
 
+// A stated bound on one generated trace (about 40 GB of HDF5 at 1e9 rows),
+// checked before the first row is written.
+inline constexpr std::int64_t kMaxGeneratedRequests = 1'000'000'000;
+
 struct SyntheticTraceOptions {
   std::int64_t requests = 1000;
   double rate_per_s = 1;
