@@ -11,8 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include <H5public.h>
-
 namespace coesim::fuzz {
 namespace {
 
@@ -71,11 +69,6 @@ const std::filesystem::path& sandbox_root() {
 void report_outcome(const char* error) {
   static const bool verbose = std::getenv("COESIM_FUZZ_VERBOSE") != nullptr;
   if (verbose) std::fprintf(stderr, "%s\n", error == nullptr ? "parsed" : error);
-}
-
-void free_hdf5_blocks_at_once() {
-  static const bool done = H5set_free_list_limits(0, 0, 0, 0, 0, 0) >= 0;
-  if (!done) throw std::runtime_error("H5set_free_list_limits failed");
 }
 
 std::filesystem::path write_in_sandbox(const std::filesystem::path& relative, std::string_view bytes) {

@@ -42,11 +42,6 @@ void expect_clean_failure(Parse&& parse) {
   }
 }
 
-// HDF5 keeps freed blocks on free lists of its own and hands them out again,
-// so LeakSanitizer would name the call that first allocated a leaked block,
-// not the one that lost it. The HDF5 targets turn the lists off first.
-void free_hdf5_blocks_at_once();
-
 // The sandbox's root (created on first use).
 const std::filesystem::path& sandbox_root();
 

@@ -6,6 +6,7 @@
 
 #include "sim/workload/trace_file.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/fuzz/hdf5_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace coesim;
