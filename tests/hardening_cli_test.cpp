@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -342,6 +343,31 @@ TEST(Hardening, AStringHeapThatWouldHangHdf5IsRefused) {
   const config::ConfigError e = read_trace_error(file);
   EXPECT_EQ(e.field(), "trace/category");
   EXPECT_NE(std::string(e.what()).find("the string heap at address " + std::to_string(heap)), std::string::npos)
+      << e.what();
+}
+
+// HDF5 1.10.8 follows a local heap's free list until its end marker,
+// allocating as it goes: a list that loops took all memory (fuzz
+// trace_h5/timeout-685c, now a regression input). The heaps are walked first.
+TEST(Hardening, ALocalHeapWhoseFreeListLoopsIsRefused) {
+  const auto file = write_contiguous_trace("loop.h5", {"math", "code"});
+  const std::string bytes = testing::slurp(file);
+  std::uint64_t block_at = 0;  // the first free block of a heap that has one
+  for (std::size_t at = bytes.find("HEAP"); at != std::string::npos && block_at == 0; at = bytes.find("HEAP", at + 1)) {
+    std::uint64_t free_list = 0, data = 0;
+    std::memcpy(&free_list, bytes.data() + at + 16, 8);
+    std::memcpy(&data, bytes.data() + at + 24, 8);
+    if (free_list != 1) block_at = data + free_list;  // 1: an empty list
+  }
+  ASSERT_GT(block_at, 0u) << "no local heap with a free block in the test file";
+  const std::uint64_t offset = block_at - [&] {
+    std::uint64_t data = 0;
+    std::memcpy(&data, bytes.data() + bytes.rfind("HEAP", block_at) + 24, 8);
+    return data;
+  }();
+  overwrite(file, block_at, reinterpret_cast<const char*>(&offset), 8);  // the block's next is itself
+  const config::ConfigError e = read_trace_error(file);
+  EXPECT_NE(std::string(e.what()).find("its free list returns to offset " + std::to_string(offset)), std::string::npos)
       << e.what();
 }
 

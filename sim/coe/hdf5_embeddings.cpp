@@ -9,6 +9,7 @@
 #include "sim/config/config_error.h"
 #include "sim/io/hdf5_column.h"
 #include "sim/io/hdf5_errors.h"
+#include "sim/io/hdf5_local_heaps.h"
 #include "sim/io/hdf5_output_file.h"
 #include "sim/io/hdf5_vlen_strings.h"
 
@@ -76,6 +77,7 @@ FileContents read_file(const std::filesystem::path& path) {
   try {
     io::record_hdf5_errors();
     const H5::H5File h5(file, H5F_ACC_RDONLY);
+    io::check_local_heaps(h5, file);
     if (!h5.nameExists("embeddings")) throw ConfigError(file, 0, 0, "embeddings", "dataset missing");
     if (!h5.nameExists("prompt_ids")) throw ConfigError(file, 0, 0, "prompt_ids", "dataset missing");
     const H5::DataSet emb = h5.openDataSet("embeddings");

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/io/hdf5_addressing.h"
 
 namespace coesim::io {
 namespace {
@@ -43,13 +44,10 @@ VlenStringColumn::VlenStringColumn(const H5::DataSet& ds, std::string file, std:
   std::error_code ec;
   file_bytes_ = std::filesystem::file_size(file_, ec);
   if (ec) fail(fmt::format("cannot size the file: {}", ec.message()));
-  const Handle file_id(H5Iget_file_id(ds.getId()), H5Fclose);
-  const Handle fcpl(H5Fget_create_plist(file_id.id()), H5Pclose);
-  hsize_t user_block_bytes = 0;
-  if (file_id.id() < 0 || fcpl.id() < 0 || H5Pget_sizes(fcpl.id(), &offset_bytes_, &length_bytes_) < 0 ||
-      H5Pget_userblock(fcpl.id(), &user_block_bytes) < 0)
-    fail("cannot read the file's address sizes");
-  base_address_ = user_block_bytes;
+  const Hdf5Addressing addressing = addressing_of(ds.getId(), file_, field_);
+  offset_bytes_ = addressing.offset_bytes;
+  length_bytes_ = addressing.length_bytes;
+  base_address_ = addressing.base_address;
   const std::size_t descriptor_bytes = 4 + offset_bytes_ + 4;
   if (rows_ > file_bytes_ / descriptor_bytes)
     fail(fmt::format("{} strings cannot fit in a file of {} bytes: the file is corrupt", rows_, file_bytes_));

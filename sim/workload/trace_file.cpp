@@ -15,6 +15,7 @@
 #include "sim/io/hdf5_column.h"
 #include "sim/io/hdf5_output_file.h"
 #include "sim/io/hdf5_errors.h"
+#include "sim/io/hdf5_local_heaps.h"
 #include "sim/io/hdf5_vlen_strings.h"
 #include "sim/io/pending_file.h"
 
@@ -121,6 +122,7 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
   try {
     io::record_hdf5_errors();
     const H5::H5File h5(name, H5F_ACC_RDONLY);
+    io::check_local_heaps(h5, name);
     if (!h5.nameExists("trace")) throw ConfigError(name, 0, 0, "trace", "no /trace group: not a coesim trace");
     const H5::Group g = h5.openGroup("trace");
     for (const char* c : kRequiredColumns)
