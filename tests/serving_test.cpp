@@ -522,11 +522,11 @@ std::vector<Request> random_requests(int experts, int most) {
 // Any mix of arrivals, experts, lengths and capacity: every request ends
 // (finished, or rejected when it can never fit), the fast tier never
 // overflows, and finished requests produced all their tokens.
-RC_GTEST_PROP(ServingProperty, BatchingSchedulersAccountForEveryRequest, ()) {
+RC_GTEST_PROP(ServingProperty, EverySchedulerAccountsForEveryRequest, ()) {
   const int experts = *rc::gen::inRange(1, 5);
   const double hbm = random_fast_tier_bytes();
   const std::vector<Request> rs = random_requests(experts, 25);
-  for (const std::string kind : {"continuous", "expert-grouped", "round-robin"}) {
+  for (const std::string& kind : scheduler_registry().names()) {  // every registered kind, a new one too
     Fixture f(experts, hbm, kind, *rc::gen::inRange(1, 9));
     f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
     f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
@@ -597,9 +597,7 @@ RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
   const int experts = *rc::gen::inRange(1, 5);
   const double hbm = random_fast_tier_bytes();
   const std::vector<Request> rs = random_requests(experts, 40);
-  Fixture f(experts, hbm,
-            *rc::gen::element<std::string>("fcfs", "samba-coe", "continuous", "expert-grouped", "round-robin"),
-            *rc::gen::inRange(1, 9));
+  Fixture f(experts, hbm, *rc::gen::elementOf(scheduler_registry().names()), *rc::gen::inRange(1, 9));
   f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
   f.setup.prefetch = *rc::gen::arbitrary<bool>();
   f.setup.link_bucket_s = *rc::gen::inRange(1, 2000) / 1000.0;

@@ -68,15 +68,13 @@ const Schema& memory_schema() {
 }
 
 const Schema& residency_schema() {
+  const auto& policies = eviction_policy_registry();
   static const Schema s{
       "residency",
       "which experts stay in the fast tier",
-      {with_default(one_of(field("policy", FieldKind::String,
-                                 "eviction: lru (the paper's), lfu, fifo, pinned (hot set + LRU), belady (offline "
-                                 "optimum, a lower bound on switches)"),
-                           eviction_policy_names()),
+      {with_default(one_of(field("policy", FieldKind::String, "eviction: " + policies.help()), policies.names()),
                     "lru"),
-       field("pinned", FieldKind::StringList, "pinned: expert names never evicted"),
+       field("pinned", FieldKind::StringList, policies.setting_help("pinned", "expert names never evicted")),
        with_default(field("prefetch", FieldKind::Bool,
                           "copy a routed request's expert while another computes, when no copy is in flight"),
                     "false")}};
@@ -84,28 +82,25 @@ const Schema& residency_schema() {
 }
 
 const Schema& scheduler_schema() {
+  const auto& kinds = serving::scheduler_registry();
   static const Schema s{
       "scheduler",
       "what runs next",
-      {with_default(one_of(field("kind", FieldKind::String,
-                                 "samba-coe: route up to batch_size queued prompts together, then run each in turn; "
-                                 "fcfs: the same one request at a time; continuous: iteration-level batching of "
-                                 "each expert's requests, experts served oldest request first; expert-grouped: the "
-                                 "same, serving resident experts first (bounded by max_wait_s); round-robin: the "
-                                 "same, experts with requests served one step each in turn"),
-                           scheduler_names()),
-                    "samba-coe"),
+      {with_default(one_of(field("kind", FieldKind::String, kinds.help()), kinds.names()), "samba-coe"),
        with_default(at_least(field("batch_size", FieldKind::Integer,
-                                   "samba-coe: prompts routed together; continuous, expert-grouped, round-robin: most requests in "
-                                   "one step (and in one router pass)"),
+                                   kinds.setting_help("batch_size",
+                                                      "samba-coe: prompts routed together; the batching kinds: most "
+                                                      "requests in one step (and in one router pass)")),
                              1),
                     "1"),
        with_default(at_least(field("max_batch_tokens", FieldKind::Integer,
-                                   "continuous, expert-grouped, round-robin: most prompt tokens in one prefill step"),
+                                   kinds.setting_help("max_batch_tokens", "most prompt tokens in one prefill step")),
                              1),
                     "8192"),
        with_default(non_negative(quantity("max_wait_s", Unit::Seconds,
-                                          "expert-grouped: a request queued longer than this makes its expert next")),
+                                          kinds.setting_help("max_wait_s",
+                                                             "a request queued longer than this makes its expert "
+                                                             "next"))),
                     "1")}};
   return s;
 }
@@ -149,39 +144,81 @@ const Schema& routing_schema() {
   return s;
 }
 
+// The workload kinds and the workload settings each reads; popularity's
+// kinds the same way, for the synthetic workloads.
+struct WorkloadKind {
+  KindInfo info;
+};
+
+const KindRegistry<WorkloadKind>& workload_kinds() {
+  const std::vector<std::string> synthetic = {"requests", "input_tokens", "output_tokens",
+                                              "popularity", "zipf_alpha", "seed"};
+  std::vector<std::string> poisson = synthetic;
+  poisson.push_back("rate_per_s");
+  static const KindRegistry<WorkloadKind> kinds(
+      "workload", "kind",
+      {{{"burst", "all arrive at time 0", synthetic}},
+       {{"poisson", "exponential inter-arrival times", poisson}},
+       {{"explicit", "the list under `requests_list`", {"requests_list"}}},
+       {{"trace", "a native trace file (coesim trace convert), with prompts attached and routed",
+         {"trace", "max_requests", "prompts", "routing"}}}});
+  return kinds;
+}
+
+const KindRegistry<WorkloadKind>& popularity_kinds() {
+  static const KindRegistry<WorkloadKind> kinds("popularity", "popularity",
+                                                {{{"round-robin", "expert of request i is i mod N", {}}},
+                                                 {{"uniform", "experts drawn uniformly", {}}},
+                                                 {{"zipf", "experts drawn by Zipf popularity", {"zipf_alpha"}}}});
+  return kinds;
+}
+
 const Schema& workload_schema() {
+  const auto& kinds = workload_kinds();
+  const auto& popularity = popularity_kinds();
   static const Schema s{
       "workload",
       "the requests",
-      {with_default(one_of(field("kind", FieldKind::String,
-                                 "burst: all arrive at time 0; poisson: exponential inter-arrival times; explicit: "
-                                 "the list under `requests_list`; trace: a native trace file (coesim trace convert), "
-                                 "with prompts attached and routed"),
-                           {"burst", "poisson", "explicit", "trace"}),
-                    "burst"),
+      {with_default(one_of(field("kind", FieldKind::String, kinds.help()), kinds.names()), "burst"),
        with_default(at_most(at_least(field("requests", FieldKind::Integer,
-                                           "burst, poisson: number of requests, at most 10,000,000 (they are held in "
-                                           "memory; for more, write a trace with `coesim trace generate` and replay "
-                                           "it: a trace streams)"),
+                                           kinds.setting_help("requests",
+                                                              "number of requests, at most 10,000,000 (they are "
+                                                              "held in memory; for more, write a trace with `coesim "
+                                                              "trace generate` and replay it: a trace streams)")),
                                      1),
                             1e7),
                     "1"),
-       positive(quantity("rate_per_s", Unit::None, "poisson: mean arrivals per second")),
-       with_default(at_least(field("input_tokens", FieldKind::Integer, "burst, poisson: prompt tokens"), 1), "128"),
-       with_default(at_least(field("output_tokens", FieldKind::Integer, "burst, poisson: tokens generated"), 1), "20"),
+       positive(quantity("rate_per_s", Unit::None, kinds.setting_help("rate_per_s", "mean arrivals per second"))),
+       with_default(
+           at_least(field("input_tokens", FieldKind::Integer, kinds.setting_help("input_tokens", "prompt tokens")), 1),
+           "128"),
+       with_default(at_least(field("output_tokens", FieldKind::Integer,
+                                   kinds.setting_help("output_tokens", "tokens generated")),
+                             1),
+                    "20"),
        with_default(one_of(field("popularity", FieldKind::String,
-                                 "burst, poisson: expert of request i: round-robin (i mod N), uniform, or zipf"),
-                           {"round-robin", "uniform", "zipf"}),
+                                 kinds.setting_help("popularity", "expert of each request: " + popularity.help())),
+                           popularity.names()),
                     "round-robin"),
-       with_default(non_negative(quantity("zipf_alpha", Unit::None, "zipf: exponent")), "1"),
-       with_default(at_least(field("seed", FieldKind::Integer, "random seed"), 0), "1"),
-       nested("requests_list", FieldKind::List, explicit_schema(), "explicit: the requests, in arrival order"),
+       with_default(non_negative(quantity("zipf_alpha", Unit::None,
+                                          popularity.setting_help("zipf_alpha", "Zipf exponent, popularity"))),
+                    "1"),
+       with_default(at_least(field("seed", FieldKind::Integer,
+                                   kinds.setting_help("seed", "random seed of arrivals and popularity")),
+                             0),
+                    "1"),
+       nested("requests_list", FieldKind::List, explicit_schema(),
+              kinds.setting_help("requests_list", "the requests, in arrival order")),
        field("trace", FieldKind::String,
-             "trace: native trace file (.h5 or .csv), relative to this file; replayed streaming (any length), "
-             "arrivals within ~106 days (int64 ps); rows with 0 input or output tokens run with 1, counted in the notes"),
-       non_negative(field("max_requests", FieldKind::Integer, "trace: replay only the first N requests (0: all)")),
-       nested("prompts", FieldKind::Map, prompts_schema(), "trace: prompt attachment"),
-       nested("routing", FieldKind::Map, routing_schema(), "trace: routing of attached prompts")}};
+             kinds.setting_help("trace",
+                                "native trace file (.h5 or .csv), relative to this file; replayed streaming (any "
+                                "length), arrivals within ~106 days (int64 ps); rows with 0 input or output tokens "
+                                "run with 1, counted in the notes")),
+       non_negative(field("max_requests", FieldKind::Integer,
+                          kinds.setting_help("max_requests", "replay only the first N requests (0: all)"))),
+       nested("prompts", FieldKind::Map, prompts_schema(), kinds.setting_help("prompts", "prompt attachment")),
+       nested("routing", FieldKind::Map, routing_schema(),
+              kinds.setting_help("routing", "routing of attached prompts"))}};
   return s;
 }
 
@@ -336,6 +373,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   setup.kv_preemption = memory.text("kv_preemption");
 
   const Section residency = child_or_defaults(s, doc, "residency", residency_schema());
+  eviction_policy_registry().check_settings_apply(residency);
   setup.eviction.policy = residency.text("policy");
   setup.prefetch = residency.flag("prefetch");
   std::map<std::string, int> index;
@@ -350,6 +388,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
     residency.fail("pinned", "policy pinned needs a non-empty list of experts");
 
   const Section scheduler = child_or_defaults(s, doc, "scheduler", scheduler_schema());
+  serving::scheduler_registry().check_settings_apply(scheduler);
   setup.scheduler.kind = scheduler.text("kind");
   setup.scheduler.batch_size = scheduler.integer_as<int>("batch_size");
   setup.scheduler.max_batch_tokens = scheduler.integer("max_batch_tokens");
@@ -359,6 +398,8 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   setup.link_bucket_s = s.number("link_bucket_s");
 
   const Section w = s.child("workload");
+  workload_kinds().check_settings_apply(w);
+  if (workload_kinds().at(w.text("kind")).info.takes("popularity")) popularity_kinds().check_settings_apply(w);
   WorkloadSpec& spec = x->workload;
   spec.kind = w.text("kind");
   spec.requests = w.integer("requests");
@@ -424,7 +465,7 @@ std::vector<Request> generate_requests(const Experiment& x) {
     for (std::size_t i = 0; i < w.explicit_requests.size(); ++i) {
       const ExplicitRequest& e = w.explicit_requests[i];
       out.push_back({static_cast<std::int64_t>(i), seconds_to_ps_round(e.arrival_s), index.at(e.expert), e.input_tokens,
-                     e.output_tokens, ""});
+                     e.output_tokens, "", ""});
     }
     return out;
   }
@@ -444,7 +485,7 @@ std::vector<Request> generate_requests(const Experiment& x) {
     if (w.popularity == "zipf")
       expert = static_cast<int>(std::lower_bound(zipf_cdf.begin(), zipf_cdf.end(), next_unit()) - zipf_cdf.begin());
     expert = std::min(expert, experts - 1);
-    out.push_back({i, seconds_to_ps_round(t), expert, w.input_tokens, w.output_tokens, ""});
+    out.push_back({i, seconds_to_ps_round(t), expert, w.input_tokens, w.output_tokens, "", ""});
   }
   return out;
 }
@@ -464,7 +505,7 @@ serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& 
     for (const Request& r : listed) visit(r);
   };
   ServingSetup setup = x.setup;
-  if (setup.eviction.policy == "belady" && setup.eviction.future_uses.empty())
+  if (eviction_policy_registry().at(setup.eviction.policy).needs_future_uses && setup.eviction.future_uses.empty())
     for_each_request([&](Request r) { setup.eviction.future_uses.push_back(r.expert); });
   serving::ServingRun run(setup, sink);
   if (observer != nullptr) observer->on_start(trace ? trace->requests() : static_cast<std::int64_t>(listed.size()));

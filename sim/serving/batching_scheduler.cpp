@@ -27,8 +27,6 @@
 
 namespace coesim::serving {
 
-std::unique_ptr<Scheduler> make_sequential_scheduler(const SchedulerOptions& o);
-
 namespace {
 
 class BatchingScheduler : public Scheduler {
@@ -284,20 +282,27 @@ class BatchingScheduler : public Scheduler {
 
 }  // namespace
 
-const std::vector<std::string>& scheduler_names() {
-  static const std::vector<std::string> names{"samba-coe", "fcfs", "continuous", "expert-grouped", "round-robin"};
-  return names;
-}
-
-std::unique_ptr<Scheduler> make_scheduler(const SchedulerOptions& o) {
-  if (o.batch_size < 1) throw std::invalid_argument("scheduler batch size must be >= 1");
-  if (o.max_batch_tokens < 1) throw std::invalid_argument("scheduler max_batch_tokens must be >= 1");
-  if (o.kind == "samba-coe" || o.kind == "fcfs") return make_sequential_scheduler(o);
+std::vector<SchedulerKind> batching_scheduler_kinds() {
   using Order = BatchingScheduler::Order;
-  if (o.kind == "continuous") return std::make_unique<BatchingScheduler>(o, Order::OldestFirst);
-  if (o.kind == "expert-grouped") return std::make_unique<BatchingScheduler>(o, Order::ResidentFirst);
-  if (o.kind == "round-robin") return std::make_unique<BatchingScheduler>(o, Order::RoundRobin);
-  throw std::invalid_argument("unknown scheduler '" + o.kind + "'");
+  const std::vector<std::string> batching = {"batch_size", "max_batch_tokens"};
+  std::vector<std::string> grouped = batching;
+  grouped.push_back("max_wait_s");
+  return {{{"continuous", "iteration-level batching of each expert's requests, experts served oldest request first",
+            batching},
+           false,
+           [](const SchedulerOptions& o) -> std::unique_ptr<Scheduler> {
+             return std::make_unique<BatchingScheduler>(o, Order::OldestFirst);
+           }},
+          {{"expert-grouped", "the same, serving resident experts first (bounded by max_wait_s)", grouped},
+           false,
+           [](const SchedulerOptions& o) -> std::unique_ptr<Scheduler> {
+             return std::make_unique<BatchingScheduler>(o, Order::ResidentFirst);
+           }},
+          {{"round-robin", "the same, experts with requests served one step each in turn", batching},
+           false,
+           [](const SchedulerOptions& o) -> std::unique_ptr<Scheduler> {
+             return std::make_unique<BatchingScheduler>(o, Order::RoundRobin);
+           }}};
 }
 
 }  // namespace coesim::serving

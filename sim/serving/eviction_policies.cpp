@@ -120,18 +120,32 @@ class Belady : public EvictionPolicy {
 
 }  // namespace
 
-const std::vector<std::string>& eviction_policy_names() {
-  static const std::vector<std::string> names{"lru", "lfu", "fifo", "pinned", "belady"};
-  return names;
+template <typename Policy>
+std::unique_ptr<EvictionPolicy> make_online(const EvictionOptions&, int experts) {
+  return std::make_unique<Policy>(experts);
+}
+
+const config::KindRegistry<EvictionPolicyKind>& eviction_policy_registry() {
+  static const config::KindRegistry<EvictionPolicyKind> registry(
+      "eviction policy", "policy",
+      {{{"lru", "least recently used (the paper's)", {}}, false, make_online<Lru>},
+       {{"lfu", "fewest uses since loaded", {}}, false, make_online<Lfu>},
+       {{"fifo", "first loaded", {}}, false, make_online<Fifo>},
+       {{"pinned", "a hot set never evicted, LRU for the rest", {"pinned"}},
+        false,
+        [](const EvictionOptions& o, int experts) -> std::unique_ptr<EvictionPolicy> {
+          return std::make_unique<Pinned>(experts, o.pinned);
+        }},
+       {{"belady", "offline optimum (farthest next use), a lower bound on switches", {}},
+        true,
+        [](const EvictionOptions& o, int experts) -> std::unique_ptr<EvictionPolicy> {
+          return std::make_unique<Belady>(experts, o.future_uses);
+        }}});
+  return registry;
 }
 
 std::unique_ptr<EvictionPolicy> make_eviction_policy(const EvictionOptions& o, int experts) {
-  if (o.policy == "lru") return std::make_unique<Lru>(experts);
-  if (o.policy == "lfu") return std::make_unique<Lfu>(experts);
-  if (o.policy == "fifo") return std::make_unique<Fifo>(experts);
-  if (o.policy == "pinned") return std::make_unique<Pinned>(experts, o.pinned);
-  if (o.policy == "belady") return std::make_unique<Belady>(experts, o.future_uses);
-  throw std::invalid_argument("unknown eviction policy '" + o.policy + "'");
+  return eviction_policy_registry().at(o.policy).make(o, experts);
 }
 
 }  // namespace coesim::serving

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/kind_registry.h"
 #include "sim/kernel/time.h"
 
 namespace coesim::serving {
@@ -32,8 +33,18 @@ struct EvictionOptions {
                                      // takes them from the requests, in arrival order)
 };
 
+// An eviction policy as the registry knows it.
+struct EvictionPolicyKind {
+  config::KindInfo info;  // settings: `pinned` where the policy reads it
+  // Offline: needs every request's expert in service order up front
+  // (EvictionOptions::future_uses), so it runs on one engine only.
+  bool needs_future_uses = false;
+  std::unique_ptr<EvictionPolicy> (*make)(const EvictionOptions&, int experts) = nullptr;
+};
+
+const config::KindRegistry<EvictionPolicyKind>& eviction_policy_registry();
+
 // Throws std::invalid_argument for an unknown policy name.
 std::unique_ptr<EvictionPolicy> make_eviction_policy(const EvictionOptions& options, int experts);
-const std::vector<std::string>& eviction_policy_names();
 
 }  // namespace coesim::serving

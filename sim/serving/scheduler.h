@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/kind_registry.h"
 #include "sim/serving/record_store.h"
 #include "sim/serving/request.h"
 
@@ -74,8 +75,19 @@ struct SchedulerOptions {
   bool route = true;  // run a router pass before serving
 };
 
-// Throws std::invalid_argument for an unknown kind.
+// A scheduler kind as the registry knows it: adding a scheduler is its own
+// file, which returns its kinds, and one line in scheduler_registry.cpp.
+struct SchedulerKind {
+  config::KindInfo info;             // settings: of batch_size, max_batch_tokens, max_wait_s, those it reads
+  bool runs_whole_requests = false;  // may run where the execution model times whole requests (latency tables)
+  std::unique_ptr<Scheduler> (*make)(const SchedulerOptions&) = nullptr;
+};
+
+const config::KindRegistry<SchedulerKind>& scheduler_registry();
+std::vector<SchedulerKind> sequential_scheduler_kinds();  // samba-coe, fcfs
+std::vector<SchedulerKind> batching_scheduler_kinds();    // continuous, expert-grouped, round-robin
+
+// Throws std::invalid_argument for an unknown kind or options out of range.
 std::unique_ptr<Scheduler> make_scheduler(const SchedulerOptions& options);
-const std::vector<std::string>& scheduler_names();
 
 }  // namespace coesim::serving

@@ -83,9 +83,17 @@ class SequentialScheduler : public Scheduler {
 
 }  // namespace
 
-std::unique_ptr<Scheduler> make_sequential_scheduler(const SchedulerOptions& o) {
-  if (o.kind == "samba-coe") return std::make_unique<SequentialScheduler>("samba-coe", o.batch_size, o.route);
-  return std::make_unique<SequentialScheduler>("fcfs", 1, o.route);
+std::vector<SchedulerKind> sequential_scheduler_kinds() {
+  return {{{"samba-coe", "route up to batch_size queued prompts together, then run each in turn", {"batch_size"}},
+           true,
+           [](const SchedulerOptions& o) -> std::unique_ptr<Scheduler> {
+             return std::make_unique<SequentialScheduler>("samba-coe", o.batch_size, o.route);
+           }},
+          {{"fcfs", "the same one request at a time", {}},
+           true,
+           [](const SchedulerOptions& o) -> std::unique_ptr<Scheduler> {
+             return std::make_unique<SequentialScheduler>("fcfs", 1, o.route);
+           }}};
 }
 
 }  // namespace coesim::serving

@@ -26,16 +26,22 @@ class Cluster {
     per_node_ = static_cast<int>(p.accelerators().size()) / tp;
     const int engines = s.nodes * per_node_;
     if (per_node_ < 1) throw config::UsageError(fmt::format("TP{} exceeds the accelerators of '{}'", tp, p.name));
-    if (engines > 1 && s.eviction.policy == "belady")
-      throw config::UsageError("belady needs the future request sequence of one engine; with several engines it is "
-                               "not known in advance");
-    if (s.eviction.policy == "belady" && s.eviction.future_uses.empty())
+    const bool offline = eviction_policy_registry().at(s.eviction.policy).needs_future_uses;
+    if (engines > 1 && offline)
+      throw config::UsageError(fmt::format("{} needs the future request sequence of one engine; with several engines "
+                                           "it is not known in advance",
+                                           s.eviction.policy));
+    if (offline && s.eviction.future_uses.empty())
       throw std::invalid_argument("serving: belady needs the future expert sequence (eviction.future_uses) up front");
     context_.execution = make_execution(p, tp);
-    if (context_.execution->whole_requests() && s.scheduler.kind != "samba-coe" && s.scheduler.kind != "fcfs")
-      throw config::UsageError(fmt::format("platform '{}' times whole requests ({}); only the samba-coe and fcfs "
-                                           "schedulers run requests whole",
-                                           p.name, p.serving.execution_model));
+    if (context_.execution->whole_requests() && !scheduler_registry().at(s.scheduler.kind).runs_whole_requests) {
+      std::vector<std::string> whole;
+      for (const SchedulerKind& k : scheduler_registry().entries())
+        if (k.runs_whole_requests) whole.push_back(k.info.name);
+      throw config::UsageError(fmt::format("platform '{}' times whole requests ({}); only the {} schedulers run "
+                                           "requests whole",
+                                           p.name, p.serving.execution_model, fmt::join(whole, " and ")));
+    }
     context_.result.experts.resize(s.expert_models.size());
     for (std::size_t e = 0; e < s.expert_names.size(); ++e) context_.result.experts[e].name = s.expert_names[e];
     for (int i = 0; i < engines; ++i)
@@ -220,7 +226,7 @@ ServingResult run_serving(const ServingSetup& setup, std::vector<Request> reques
   ServingSetup s = setup;
   // Belady's future: the experts of the requests in service order (arrival
   // order, with one engine), unless the caller gave it.
-  if (s.eviction.policy == "belady" && s.eviction.future_uses.empty())
+  if (eviction_policy_registry().at(s.eviction.policy).needs_future_uses && s.eviction.future_uses.empty())
     for (const Request& r : requests) s.eviction.future_uses.push_back(r.expert);
   CollectingSink rows;
   ServingRun run(s, rows);
