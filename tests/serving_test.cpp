@@ -180,7 +180,7 @@ TEST(Serving, RequestsLongerThanTheContextAreRejectedOrTruncated) {
   EXPECT_TRUE(std::any_of(rejected.notes.begin(), rejected.notes.end(),
                           [](const std::string& n) { return n.find("2 requests longer") != std::string::npos; }));
 
-  f.setup.context_limit = "truncate";
+  f.setup.context_limit = ContextLimit::Truncate;
   const ServingResult truncated = f.run(requests);
   EXPECT_EQ(truncated.context_truncated, 2);
   EXPECT_EQ(truncated.context_rejected, 0);
@@ -387,7 +387,7 @@ TEST(Serving, KvSwapOutAndBack) {
   Fixture f(1, 10e9, "continuous", 8);
   f.platform = small_platform_with_swap_route(weights + 1.5 * kv_full);
   f.setup.platform = &f.platform;
-  f.setup.kv_preemption = "swap";
+  f.setup.kv_preemption = KvPreemption::Swap;
   const ServingResult r = f.run({request(0, 0, 512, 1024), request(1, 0, 512, 1024)});
   for (const RequestRecord& q : r.requests) {
     EXPECT_EQ(q.outcome, Outcome::Finished);
@@ -408,7 +408,7 @@ TEST(Serving, KvSwapOutAndBack) {
   EXPECT_LE(r.peak_fast_tier_used_bytes_per_device, weights + 1.5 * kv_full);
   // The small platform has no device->host route: swap is refused up front.
   Fixture no_route(1, 10e9, "continuous", 8);
-  no_route.setup.kv_preemption = "swap";
+  no_route.setup.kv_preemption = KvPreemption::Swap;
   EXPECT_THROW(no_route.run({request(0, 0, 8, 2)}), config::UsageError);
 }
 
@@ -429,7 +429,7 @@ TEST(Serving, SeveralEnginesServeInParallelAndAffinityAvoidsSwitches) {
                                 request(2, 1, 10, 1, 2'000'000'000'000)};
   const ServingResult rr = f.run(rs);
   EXPECT_EQ(rr.experts[1].switches, 2);
-  f.setup.dispatcher = "expert-affinity";
+  f.setup.dispatcher = Dispatcher::ExpertAffinity;
   const ServingResult aff = f.run(rs);
   EXPECT_EQ(aff.experts[1].switches, 1);
   f.setup.eviction.policy = "belady";
@@ -441,7 +441,7 @@ TEST(Serving, NodesOfAClusterCopyOverTheirOwnLinksAndPartitionedPlacementPinsExp
   // parallel, each copy on its own node's link.
   Fixture f(4);
   f.setup.nodes = 2;
-  f.setup.placement = "partitioned";
+  f.setup.placement = Placement::Partitioned;
   const ServingResult r = f.run({request(0, 0, 100, 3), request(1, 1, 100, 3), request(2, 2, 100, 3, 1'000'000'000'000)});
   EXPECT_EQ(r.requests[0].finish_ps, switch_ps() + run_ps(f.platform, 100, 3));
   EXPECT_EQ(r.requests[1].finish_ps, r.requests[0].finish_ps);
@@ -533,7 +533,7 @@ RC_GTEST_PROP(ServingProperty, EverySchedulerAccountsForEveryRequest, ()) {
     f.setup.prefetch = *rc::gen::arbitrary<bool>();
     if (*rc::gen::arbitrary<bool>()) {
       f.platform = small_platform_with_swap_route(hbm);
-      f.setup.kv_preemption = "swap";
+      f.setup.kv_preemption = KvPreemption::Swap;
     }
     // Sometimes several engines (one per GPU) behind a dispatcher.
     const int gpus = *rc::gen::inRange(1, 4);
@@ -542,11 +542,11 @@ RC_GTEST_PROP(ServingProperty, EverySchedulerAccountsForEveryRequest, ()) {
       doc.set_from_text(fmt::format("devices.gpu.tiers.hbm.capacity_bytes={}", hbm));
       doc.set_from_text(fmt::format("devices.gpu.count={}", gpus));
       f.platform = hw::load_platform(doc);
-      f.setup.kv_preemption = "recompute";
-      f.setup.dispatcher = *rc::gen::element<std::string>("round-robin", "least-loaded", "expert-affinity");
+      f.setup.kv_preemption = KvPreemption::Recompute;
+      f.setup.dispatcher = *rc::gen::element(Dispatcher::RoundRobin, Dispatcher::LeastLoaded, Dispatcher::ExpertAffinity);
     }
     f.setup.nodes = *rc::gen::inRange(1, 3);
-    f.setup.placement = *rc::gen::element<std::string>("everywhere", "partitioned");
+    f.setup.placement = *rc::gen::element(Placement::Everywhere, Placement::Partitioned);
     f.setup.platform = &f.platform;
     const ServingResult r = f.run(rs);
     RC_ASSERT(r.peak_fast_tier_used_bytes_per_device <= hbm);

@@ -62,7 +62,7 @@ const Schema& memory_schema() {
                                  "when KV caches outgrow the fast tier, the youngest request's is dropped and "
                                  "recomputed later (recompute) or copied to the slow tier and back (swap; needs a "
                                  "fast->slow route in the platform)"),
-                           {"recompute", "swap"}),
+                           kKvPreemptions.names()),
                     "recompute")}};
   return s;
 }
@@ -241,7 +241,7 @@ const Schema& build() {
        with_default(one_of(field("dispatcher", FieldKind::String,
                                  "with several engines: round-robin, least-loaded (fewest unfinished requests) or "
                                  "expert-affinity (the least loaded engine holding the request's expert)"),
-                           dispatcher_names()),
+                           kDispatchers.names()),
                     "round-robin"),
        with_default(at_least(field("nodes", FieldKind::Integer,
                                    "identical nodes of the platform, each with its own tiers and links (a cluster, "
@@ -251,13 +251,13 @@ const Schema& build() {
        with_default(one_of(field("placement", FieldKind::String,
                                  "everywhere: any node serves any expert; partitioned: expert e only on node e mod "
                                  "nodes"),
-                           {"everywhere", "partitioned"}),
+                           kPlacements.names()),
                     "everywhere"),
        with_default(one_of(field("context_limit", FieldKind::String,
                                  "a request whose input + output exceeds its expert's max_context_tokens: reject it "
                                  "(reason context_too_long, as serving engines do) or truncate it to fit (output "
                                  "first, keeping one output token); counted in the summary and the notes"),
-                           {"reject", "truncate"}),
+                           kContextLimits.names()),
                     "reject"),
        required(nested("experts", FieldKind::Map, experts_schema(), "experts")),
        nested("router", FieldKind::Map, router_schema(), "router model (absent: routing is free)"),
@@ -359,10 +359,10 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
       s.fail("tensor_parallel", fmt::format("exceeds the {} accelerators of '{}'", x->platform.accelerators().size(),
                                             x->platform.name));
   }
-  setup.dispatcher = s.text("dispatcher");
+  setup.dispatcher = kDispatchers.parse(s.text("dispatcher"));
   setup.nodes = s.integer_as<int>("nodes");
-  setup.placement = s.text("placement");
-  setup.context_limit = s.text("context_limit");
+  setup.placement = kPlacements.parse(s.text("placement"));
+  setup.context_limit = kContextLimits.parse(s.text("context_limit"));
   setup.expert_names = x->expert_names;
   for (const int m : model_of) setup.expert_models.push_back(&x->models[static_cast<std::size_t>(m)]);
   setup.router_model = x->router_model ? &*x->router_model : nullptr;
@@ -370,7 +370,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   const Section memory = child_or_defaults(s, doc, "memory", memory_schema());
   setup.workspace_bytes_per_device = memory.number("workspace_bytes");
   setup.kv_block_tokens = memory.integer_as<int>("kv_block_tokens");
-  setup.kv_preemption = memory.text("kv_preemption");
+  setup.kv_preemption = kKvPreemptions.parse(memory.text("kv_preemption"));
 
   const Section residency = child_or_defaults(s, doc, "residency", residency_schema());
   eviction_policy_registry().check_settings_apply(residency);

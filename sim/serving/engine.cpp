@@ -49,7 +49,7 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
                                              platform_.serving.tp_link, name));
       tp_links_.push_back(resources_.link_resource(static_cast<int>(link - platform_.links.begin())));
     }
-  if (s.kv_preemption == "swap")
+  if (s.kv_preemption == KvPreemption::Swap)
     for (const int d : devices_)
       if (platform_.route(platform_.fast_tier_of(d), platform_.slow_tier_of(d), mode_) == nullptr)
         throw config::UsageError(fmt::format(
@@ -503,7 +503,7 @@ void Engine::preempt(std::int64_t id, Step& step) {
   if (kv_held_.contains(id)) {
     ++r.preemptions;
     ++result_.preemptions;
-    if (setup_.kv_preemption == "swap" && r.cached_tokens > 0) {
+    if (setup_.kv_preemption == KvPreemption::Swap && r.cached_tokens > 0) {
       r.kv = RequestRecord::Kv::SwappingOut;
       r.swapped_bytes_per_device = kv_held(r);
       start_kv_copy(id, true, r.swapped_bytes_per_device);
@@ -652,12 +652,13 @@ void Engine::describe_model_choices() {
   if (setup_.nodes > 1)
     result_.notes.push_back(fmt::format("{} identical nodes, each with its own tiers and links; experts {}",
                                         setup_.nodes,
-                                        setup_.placement == "partitioned" ? "partitioned (expert e on node e mod N)"
-                                                                          : "servable on every node"));
+                                        setup_.placement == Placement::Partitioned
+                                            ? "partitioned (expert e on node e mod N)"
+                                            : "servable on every node"));
   if (engines > 1)
     result_.notes.push_back(fmt::format("{} engines of TP{}, each with its own fast tier, experts and scheduler; "
                                         "requests dispatched {}",
-                                        engines, tp_, setup_.dispatcher));
+                                        engines, tp_, kDispatchers.name(setup_.dispatcher)));
   if (engines * tp_ < accelerators)
     result_.notes.push_back(fmt::format("{} of the {} accelerators are idle: TP{} does not divide them",
                                         accelerators - engines * tp_, accelerators, tp_));

@@ -67,10 +67,10 @@ class Cluster {
     const TimePs at = r.arrival_ps;
     const bool too_long = fit_context(r);
     context_.records.add(std::move(r));  // checks the id; a refused request changes nothing
-    if (too_long && setup_.context_limit == "reject") ++context_.result.context_rejected;
+    if (too_long && setup_.context_limit == ContextLimit::Reject) ++context_.result.context_rejected;
     else if (too_long) ++context_.result.context_truncated;
     last_arrival_ps_ = at;
-    const bool reject = too_long && setup_.context_limit == "reject";
+    const bool reject = too_long && setup_.context_limit == ContextLimit::Reject;
     context_.sim.schedule_at(at, [this, id, reject] {
       if (reject) return reject_at_arrival(id);
       engines_[static_cast<std::size_t>(dispatch(context_.records[id].request))]->accept(id);
@@ -106,7 +106,7 @@ class Cluster {
   bool fit_context(Request& r) const {
     const std::int64_t limit = setup_.expert_models[static_cast<std::size_t>(r.expert)]->max_context_tokens;
     if (limit <= 0 || r.input_tokens + r.output_tokens <= limit) return false;
-    if (setup_.context_limit == "truncate") {
+    if (setup_.context_limit == ContextLimit::Truncate) {
       r.input_tokens = std::min(r.input_tokens, limit - 1);
       r.output_tokens = limit - r.input_tokens;
     }
@@ -127,13 +127,7 @@ class Cluster {
     if (setup.expert_models.size() != setup.expert_names.size() || setup.expert_models.empty())
       throw std::invalid_argument("serving: one model per named expert, at least one");
     if (setup.kv_block_tokens < 1) throw std::invalid_argument("serving: kv_block_tokens must be >= 1");
-    if (setup.context_limit != "reject" && setup.context_limit != "truncate")
-      throw std::invalid_argument("serving: context_limit is reject or truncate, not '" + setup.context_limit + "'");
-    if (std::find(dispatcher_names().begin(), dispatcher_names().end(), setup.dispatcher) == dispatcher_names().end())
-      throw std::invalid_argument("serving: unknown dispatcher '" + setup.dispatcher + "'");
     if (setup.nodes < 1) throw std::invalid_argument("serving: nodes must be >= 1");
-    if (setup.placement != "everywhere" && setup.placement != "partitioned")
-      throw std::invalid_argument("serving: unknown placement '" + setup.placement + "'");
     return setup;
   }
 
@@ -145,12 +139,12 @@ class Cluster {
   int dispatch(const Request& r) {
     int first = 0;
     auto n = static_cast<int>(engines_.size());
-    if (setup_.placement == "partitioned") {
+    if (setup_.placement == Placement::Partitioned) {
       first = (r.expert % setup_.nodes) * per_node_;
       n = per_node_;
     }
     if (n == 1) return first;
-    if (setup_.dispatcher == "round-robin") return first + static_cast<int>(next_++ % static_cast<std::size_t>(n));
+    if (setup_.dispatcher == Dispatcher::RoundRobin) return first + static_cast<int>(next_++ % static_cast<std::size_t>(n));
     const auto least_loaded = [&](bool need_expert) {
       int best = -1;
       for (int i = first; i < first + n; ++i) {
@@ -160,7 +154,7 @@ class Cluster {
       }
       return best;
     };
-    if (setup_.dispatcher == "expert-affinity")
+    if (setup_.dispatcher == Dispatcher::ExpertAffinity)
       if (const int i = least_loaded(true); i >= 0) return i;
     return least_loaded(false);
   }
@@ -216,11 +210,6 @@ ServingRun::ServingRun(const ServingSetup& setup, ResultSink& sink) : impl_(std:
 ServingRun::~ServingRun() = default;
 void ServingRun::add(Request request) { impl_->cluster.add(std::move(request)); }
 ServingResult ServingRun::finish() { return impl_->cluster.finish(); }
-
-const std::vector<std::string>& dispatcher_names() {
-  static const std::vector<std::string> names{"round-robin", "least-loaded", "expert-affinity"};
-  return names;
-}
 
 ServingResult run_serving(const ServingSetup& setup, std::vector<Request> requests) {
   ServingSetup s = setup;

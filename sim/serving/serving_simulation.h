@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/named_enum.h"
 #include "sim/hw/platform.h"
 #include "sim/llm/model_spec.h"
 #include "sim/serving/eviction_policy.h"
@@ -19,6 +20,30 @@
 #include "sim/serving/scheduler.h"
 
 namespace coesim::serving {
+
+// When KV caches outgrow the fast tier, the youngest request's is dropped and
+// recomputed later, or copied to the slow tier and back (over a fast->slow route).
+enum class KvPreemption { Recompute, Swap };
+inline constexpr config::NamedEnum<KvPreemption, 2> kKvPreemptions{
+    {{{KvPreemption::Recompute, "recompute"}, {KvPreemption::Swap, "swap"}}}};
+
+// With several engines: how arrivals are given out (Cluster::dispatch).
+enum class Dispatcher { RoundRobin, LeastLoaded, ExpertAffinity };
+inline constexpr config::NamedEnum<Dispatcher, 3> kDispatchers{{{{Dispatcher::RoundRobin, "round-robin"},
+                                                                  {Dispatcher::LeastLoaded, "least-loaded"},
+                                                                  {Dispatcher::ExpertAffinity, "expert-affinity"}}}};
+
+// Where experts may run in a cluster: on every node, or expert e only on node e mod nodes.
+enum class Placement { Everywhere, Partitioned };
+inline constexpr config::NamedEnum<Placement, 2> kPlacements{
+    {{{Placement::Everywhere, "everywhere"}, {Placement::Partitioned, "partitioned"}}}};
+
+// A request whose input + output exceeds its expert's max_context_tokens:
+// rejected (reason context_too_long, as serving engines refuse it) or
+// truncated (output first, then input, to fit).
+enum class ContextLimit { Reject, Truncate };
+inline constexpr config::NamedEnum<ContextLimit, 2> kContextLimits{
+    {{{ContextLimit::Reject, "reject"}, {ContextLimit::Truncate, "truncate"}}}};
 
 struct ServingSetup {
   const hw::Platform* platform = nullptr;
@@ -29,21 +54,17 @@ struct ServingSetup {
   const llm::ModelSpec* router_model = nullptr;      // null: routing costs nothing
   double workspace_bytes_per_device = 0;
   int kv_block_tokens = 16;
-  std::string kv_preemption = "recompute";  // recompute | swap (to the slow tier, over a fast->slow route)
+  KvPreemption kv_preemption = KvPreemption::Recompute;
   EvictionOptions eviction;
   bool prefetch = false;
   SchedulerOptions scheduler;
   bool record_token_times = false;
   double link_bucket_s = 0.1;  // time bucket of the link utilisation series
-  // With several engines (accelerators / TP of them): how arrivals are given out.
-  std::string dispatcher = "round-robin";  // round-robin | least-loaded | expert-affinity
+  Dispatcher dispatcher = Dispatcher::RoundRobin;  // with several engines (accelerators / TP of them)
   // A cluster of identical nodes of the platform (e.g. 4 x DGX H100).
   int nodes = 1;
-  std::string placement = "everywhere";  // everywhere | partitioned (expert e only on node e mod nodes)
-  // A request whose input + output exceeds its expert's max_context_tokens:
-  // reject (reason context_too_long, as serving engines refuse it) or
-  // truncate (output first, then input, to fit).
-  std::string context_limit = "reject";
+  Placement placement = Placement::Everywhere;
+  ContextLimit context_limit = ContextLimit::Reject;
   // How many requests end between two hand-overs of rows to the sink
   // (ServingRun): larger parts mean fewer, bigger writes; memory holds
   // about this many finished rows.
@@ -124,7 +145,6 @@ struct ServingResult {
   std::vector<std::string> notes;  // modelling choices the reader should know (e.g. no TP link)
 };
 
-const std::vector<std::string>& dispatcher_names();
 
 class ResultSink;
 
