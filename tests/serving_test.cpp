@@ -557,6 +557,48 @@ RC_GTEST_PROP(ServingProperty, EverySchedulerAccountsForEveryRequest, ()) {
   }
 }
 
+// Decode-run coalescing is an optimisation: with it off (every decode step
+// its own event) every scheduler gives the same rows, to the picosecond.
+RC_GTEST_PROP(ServingProperty, CoalescedDecodeRunsGiveTheSameRowsAsStepByStep, ()) {
+  const int experts = *rc::gen::inRange(1, 5);
+  const double hbm = random_fast_tier_bytes();
+  const std::vector<Request> rs = random_requests(experts, 25);
+  Fixture f(experts, hbm, *rc::gen::elementOf(scheduler_registry().names()), *rc::gen::inRange(1, 9));
+  f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
+  f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
+  f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
+  f.setup.prefetch = *rc::gen::arbitrary<bool>();
+  f.setup.record_token_times = true;
+  if (*rc::gen::arbitrary<bool>()) {
+    f.platform = small_platform_with_swap_route(hbm);
+    f.setup.platform = &f.platform;
+    f.setup.kv_preemption = KvPreemption::Swap;
+  }
+  const ServingResult coalesced = f.run(rs);
+  f.setup.coalesce_decode_runs = false;
+  const ServingResult stepped = f.run(rs);
+  RC_ASSERT(coalesced.requests.size() == stepped.requests.size());
+  for (std::size_t i = 0; i < stepped.requests.size(); ++i) {
+    const RequestRecord& a = coalesced.requests[i];
+    const RequestRecord& b = stepped.requests[i];
+    RC_ASSERT(a.outcome == b.outcome);
+    RC_ASSERT(a.finish_ps == b.finish_ps);
+    RC_ASSERT(a.prefill_start_ps == b.prefill_start_ps);
+    RC_ASSERT(a.prefill_end_ps == b.prefill_end_ps);
+    RC_ASSERT(a.switch_end_ps == b.switch_end_ps);
+    RC_ASSERT(a.tokens_out == b.tokens_out);
+    RC_ASSERT(a.preemptions == b.preemptions);
+    RC_ASSERT(a.token_ps == b.token_ps);
+  }
+  RC_ASSERT(coalesced.peak_fast_tier_used_bytes_per_device == stepped.peak_fast_tier_used_bytes_per_device);
+  RC_ASSERT(coalesced.switches.size() == stepped.switches.size());
+  RC_ASSERT(coalesced.batches.size() == stepped.batches.size());
+  for (std::size_t i = 0; i < stepped.batches.size(); ++i)
+    RC_ASSERT(coalesced.batches[i].end_ps == stepped.batches[i].end_ps);
+  RC_ASSERT(coalesced.link_utilisation == stepped.link_utilisation);
+  RC_ASSERT(coalesced.events <= stepped.events);
+}
+
 // Checks what a streaming run hands its sink: requests in id order and
 // ended, link buckets contiguous and of one length per part, samples and
 // switch ends in time order; keeps the rows to compare with a whole run.

@@ -524,7 +524,7 @@ void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, Ti
   std::vector<TimePs> step_ps{first_ps};
   std::int64_t steps = 1;
   TimePs total = first_ps;
-  const Repeat repeat = scheduler_->repeats(step, records_, sim_.now());
+  const Repeat repeat = setup_.coalesce_decode_runs ? scheduler_->repeats(step, records_, sim_.now()) : Repeat{};
   // Per request of the step: KV bytes after the run's steps so far, and the
   // tokens those blocks hold (checked again only past them); the run's
   // (step start, new KV bytes). Members reused from run to run.

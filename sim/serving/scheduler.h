@@ -61,10 +61,12 @@ class Scheduler {
   // The engine dropped a running request's KV cache to make room; it must be
   // prefilled again (its prompt and the tokens it has produced) when rescheduled.
   virtual void on_preempted(std::int64_t request) = 0;
-  // See Repeat; `step` is the decode step just chosen at `now_ps`.
-  virtual Repeat repeats(const Step& step, const RecordStore& records, TimePs now_ps) const = 0;
-  // Experts needed after the current one, soonest first, at most `max` (prefetch hints).
-  virtual std::vector<int> upcoming_experts(const RecordStore& records, std::size_t max) const = 0;
+  // Optional: see Repeat; `step` is the decode step just chosen at `now_ps`.
+  // By default no step repeats, so every decode step is its own event.
+  virtual Repeat repeats(const Step& /*step*/, const RecordStore& /*records*/, TimePs /*now_ps*/) const { return {}; }
+  // Optional: experts needed after the current one, soonest first, at most
+  // `max` (prefetch hints). By default none, so nothing is prefetched.
+  virtual std::vector<int> upcoming_experts(const RecordStore& /*records*/, std::size_t /*max*/) const { return {}; }
 };
 
 struct SchedulerOptions {

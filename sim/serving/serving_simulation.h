@@ -69,6 +69,10 @@ struct ServingSetup {
   // (ServingRun): larger parts mean fewer, bigger writes; memory holds
   // about this many finished rows.
   std::int64_t part_requests = 4096;
+  // Run a decode step that would repeat unchanged as one event (Repeat):
+  // an optimisation only; off, every step is its own event, with the same
+  // rows (a property test checks it).
+  bool coalesce_decode_runs = true;
 };
 
 struct ExpertStats {
