@@ -266,6 +266,10 @@ const Schema& build() {
        nested("scheduler", FieldKind::Map, scheduler_schema(), "scheduler"),
        required(nested("workload", FieldKind::Map, workload_schema(), "workload")),
        with_default(field("record_token_times", FieldKind::Bool, "keep every token's time per request"), "false"),
+       with_default(field("coalesce_decode_runs", FieldKind::Bool,
+                          "run a decode step that would repeat unchanged as one event: faster, the same rows; false: "
+                          "every step is its own event"),
+                    "true"),
        with_default(at_least(quantity("link_bucket_s", Unit::Seconds,
                                       "time bucket of the per-link utilisation series in results.h5 (at least 1 "
                                       "us; a run may hold at most 1e8 values: resources x buckets)"),
@@ -395,6 +399,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   setup.scheduler.max_wait_s = scheduler.number("max_wait_s");
   setup.scheduler.route = true;
   setup.record_token_times = s.flag("record_token_times");
+  setup.coalesce_decode_runs = s.flag("coalesce_decode_runs");
   setup.link_bucket_s = s.number("link_bucket_s");
 
   const Section w = s.child("workload");
