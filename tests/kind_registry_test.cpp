@@ -43,24 +43,30 @@ TEST(KindRegistry, ANameRegisteredTwiceIsABug) {
                std::logic_error);
 }
 
+// Each factory makes the kind it is listed as.
+template <typename Registry, typename Make>
+void expect_each_entry_makes_itself(const Registry& registry, Make make) {
+  for (const auto& entry : registry.entries()) EXPECT_EQ(make(entry)->name(), entry.info.name);
+}
+
 TEST(KindRegistry, TheShippedFamiliesHaveTraitsWhereTheyAreUsed) {
   const auto& schedulers = serving::scheduler_registry();
   EXPECT_TRUE(schedulers.at("samba-coe").runs_whole_requests);
   EXPECT_FALSE(schedulers.at("continuous").runs_whole_requests);
-  for (const serving::SchedulerKind& k : schedulers.entries()) {
+  expect_each_entry_makes_itself(schedulers, [](const serving::SchedulerKind& k) {
     serving::SchedulerOptions o;
     o.kind = k.info.name;
-    EXPECT_EQ(serving::make_scheduler(o)->name(), k.info.name);  // each factory makes the kind it is listed as
-  }
+    return serving::make_scheduler(o);
+  });
   const auto& policies = serving::eviction_policy_registry();
   EXPECT_TRUE(policies.at("belady").needs_future_uses);
   EXPECT_FALSE(policies.at("lru").needs_future_uses);
-  for (const serving::EvictionPolicyKind& k : policies.entries()) {
+  expect_each_entry_makes_itself(policies, [](const serving::EvictionPolicyKind& k) {
     serving::EvictionOptions o;
     o.policy = k.info.name;
     o.pinned = {0};
-    EXPECT_EQ(serving::make_eviction_policy(o, 2)->name(), k.info.name);
-  }
+    return serving::make_eviction_policy(o, 2);
+  });
 }
 
 // The four settings the issue found ignored, and Zipf's exponent: each is an

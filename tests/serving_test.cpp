@@ -519,6 +519,16 @@ std::vector<Request> random_requests(int experts, int most) {
   return rs;
 }
 
+// Random scheduler settings (batch, prompt-token budget, wait bound, router
+// pass, prefetch) for whichever kind `f` runs.
+void randomise_scheduling(Fixture& f) {
+  f.setup.scheduler.batch_size = *rc::gen::inRange(1, 9);
+  f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
+  f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
+  f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
+  f.setup.prefetch = *rc::gen::arbitrary<bool>();
+}
+
 // Any mix of arrivals, experts, lengths and capacity: every request ends
 // (finished, or rejected when it can never fit), the fast tier never
 // overflows, and finished requests produced all their tokens.
@@ -527,10 +537,8 @@ RC_GTEST_PROP(ServingProperty, EverySchedulerAccountsForEveryRequest, ()) {
   const double hbm = random_fast_tier_bytes();
   const std::vector<Request> rs = random_requests(experts, 25);
   for (const std::string& kind : scheduler_registry().names()) {  // every registered kind, a new one too
-    Fixture f(experts, hbm, kind, *rc::gen::inRange(1, 9));
-    f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
-    f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
-    f.setup.prefetch = *rc::gen::arbitrary<bool>();
+    Fixture f(experts, hbm, kind);
+    randomise_scheduling(f);
     if (*rc::gen::arbitrary<bool>()) {
       f.platform = small_platform_with_swap_route(hbm);
       f.setup.kv_preemption = KvPreemption::Swap;
@@ -563,11 +571,8 @@ RC_GTEST_PROP(ServingProperty, CoalescedDecodeRunsGiveTheSameRowsAsStepByStep, (
   const int experts = *rc::gen::inRange(1, 5);
   const double hbm = random_fast_tier_bytes();
   const std::vector<Request> rs = random_requests(experts, 25);
-  Fixture f(experts, hbm, *rc::gen::elementOf(scheduler_registry().names()), *rc::gen::inRange(1, 9));
-  f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
-  f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
-  f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
-  f.setup.prefetch = *rc::gen::arbitrary<bool>();
+  Fixture f(experts, hbm, *rc::gen::elementOf(scheduler_registry().names()));
+  randomise_scheduling(f);
   f.setup.record_token_times = true;
   if (*rc::gen::arbitrary<bool>()) {
     f.platform = small_platform_with_swap_route(hbm);
@@ -639,9 +644,8 @@ RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
   const int experts = *rc::gen::inRange(1, 5);
   const double hbm = random_fast_tier_bytes();
   const std::vector<Request> rs = random_requests(experts, 40);
-  Fixture f(experts, hbm, *rc::gen::elementOf(scheduler_registry().names()), *rc::gen::inRange(1, 9));
-  f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
-  f.setup.prefetch = *rc::gen::arbitrary<bool>();
+  Fixture f(experts, hbm, *rc::gen::elementOf(scheduler_registry().names()));
+  randomise_scheduling(f);
   f.setup.link_bucket_s = *rc::gen::inRange(1, 2000) / 1000.0;
   f.setup.part_requests = 1 << 30;
   const ServingResult whole = f.run(rs);
