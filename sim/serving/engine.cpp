@@ -27,13 +27,14 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
       exec_(*context.execution),
       policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
       scheduler_(make_scheduler(s.scheduler)),
-      experts_(s.expert_models.size()) {
+      experts_(s.expert_models.size()),
+      copier_(platform_, resources_, network_,
+              s.host_link_mode.empty() ? platform_.default_host_link_mode : s.host_link_mode) {
   for (const llm::ModelSpec* m : s.expert_models) {
     shard_bytes_.push_back(std::ceil(static_cast<double>(llm::weight_bytes(*m)) / tp_));
     step_models_.push_back(StepModel::of(*m));
   }
   if (s.router_model != nullptr) router_step_model_ = StepModel::of(*s.router_model);
-  mode_ = s.host_link_mode.empty() ? platform_.default_host_link_mode : s.host_link_mode;
   const std::vector<int> accelerators = platform_.accelerators();
   devices_.assign(accelerators.begin() + group * tp_, accelerators.begin() + (group + 1) * tp_);
   capacity_ = platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes;
@@ -51,7 +52,7 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
     }
   if (s.kv_preemption == KvPreemption::Swap)
     for (const int d : devices_)
-      if (platform_.route(platform_.fast_tier_of(d), platform_.slow_tier_of(d), mode_) == nullptr)
+      if (copier_.route(d, CopyDirection::FastToSlow) == nullptr)
         throw config::UsageError(fmt::format(
             "kv_preemption swap needs a route from {} to {} on platform '{}' (the platform declares none)",
             platform_.fast_tier_name(d), platform_.slow_tier_name(d), platform_.name));
@@ -200,25 +201,17 @@ void Engine::start_load(int expert, bool prefetch) {
   if (prefetch) ++stats.prefetches;
   const std::uint64_t total = llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]);
   stats.bytes_moved += total;
-  s.shards_pending = tp_;
   s.load_is_prefetch = prefetch;
-  for (int i = 0; i < tp_; ++i) {
-    const int device = devices_[static_cast<std::size_t>(i)];
-    const int from = platform_.slow_tier_of(device);
-    const int to = platform_.fast_tier_of(device);
-    const hw::Route* route = platform_.route(from, to, mode_);
-    if (route == nullptr) throw std::logic_error("serving: no copy route (platform validated without one)");
-    const std::uint64_t shard = total / static_cast<std::uint64_t>(tp_) +
-                                (static_cast<std::uint64_t>(i) < total % static_cast<std::uint64_t>(tp_) ? 1 : 0);
-    network_.start(resources_.path(*route), shard, [this, expert](const FlowRecord&) { shard_done(expert); });
-  }
+  copier_.copy(
+      devices_, CopyDirection::SlowToFast,
+      [total, this](std::size_t i) { return split_shard_bytes(total, tp_, static_cast<int>(i)); },
+      [this](std::size_t, const FlowRecord&) { context_.sample_links_later(); },
+      [this, expert] { expert_loaded(expert); });
   context_.sample_links_later();
 }
 
-void Engine::shard_done(int expert) {
-  context_.sample_links_later();
+void Engine::expert_loaded(int expert) {
   ExpertState& s = experts_[static_cast<std::size_t>(expert)];
-  if (--s.shards_pending > 0) return;
   set_expert(expert, Residency::Resident, 0);
   result_.switches.push_back({expert, s.load_start_ps, sim_.now(), s.load_is_prefetch});
   --loads_in_flight_;
@@ -238,28 +231,23 @@ void Engine::copy_ended() {
 void Engine::start_kv_copy(std::int64_t id, bool out, double bytes_per_device) {
   ++swaps_in_flight_;
   const KvSwapRecord record{id, out, bytes_per_device, sim_.now(), kNever};
-  auto pending = std::make_shared<int>(tp_);
-  for (const int d : devices_) {
-    const int fast = platform_.fast_tier_of(d);
-    const int slow = platform_.slow_tier_of(d);
-    const hw::Route* route = out ? platform_.route(fast, slow, mode_) : platform_.route(slow, fast, mode_);
-    network_.start(resources_.path(*route), static_cast<std::uint64_t>(std::ceil(bytes_per_device)),
-                   [this, id, out, record, pending](const FlowRecord&) {
-                     context_.sample_links_later();
-                     if (--*pending > 0) return;
-                     result_.kv_swaps.push_back(record);
-                     result_.kv_swaps.back().end_ps = sim_.now();
-                     --swaps_in_flight_;
-                     RequestRecord& r = records_[id];
-                     if (out) {
-                       release_kv(r);
-                       r.kv = RequestRecord::Kv::Slow;
-                     } else {
-                       r.kv = RequestRecord::Kv::Fast;
-                     }
-                     copy_ended();
-                   });
-  }
+  const auto bytes = static_cast<std::uint64_t>(std::ceil(bytes_per_device));
+  copier_.copy(
+      devices_, out ? CopyDirection::FastToSlow : CopyDirection::SlowToFast, [bytes](std::size_t) { return bytes; },
+      [this](std::size_t, const FlowRecord&) { context_.sample_links_later(); },
+      [this, id, out, record] {
+        result_.kv_swaps.push_back(record);
+        result_.kv_swaps.back().end_ps = sim_.now();
+        --swaps_in_flight_;
+        RequestRecord& r = records_[id];
+        if (out) {
+          release_kv(r);
+          r.kv = RequestRecord::Kv::Slow;
+        } else {
+          r.kv = RequestRecord::Kv::Fast;
+        }
+        copy_ended();
+      });
   context_.sample_links_later();
 }
 

@@ -22,6 +22,7 @@
 #include "sim/serving/run_context.h"
 #include "sim/serving/scheduler.h"
 #include "sim/serving/serving_simulation.h"
+#include "sim/serving/tier_copier.h"
 
 namespace coesim::serving {
 
@@ -31,7 +32,6 @@ struct ExpertState {
   Residency residency = Residency::Absent;
   int active_requests = 0;  // holding KV on this expert: cannot be evicted
   TimePs load_start_ps = 0;
-  std::int64_t shards_pending = 0;
   bool load_is_prefetch = false;
 };
 
@@ -77,7 +77,7 @@ class Engine : public EngineView {
   bool make_room(double bytes, const std::vector<int>& keep);
   // ---- expert copies ---------------------------------------------------
   void start_load(int expert, bool prefetch);
-  void shard_done(int expert);
+  void expert_loaded(int expert);
   // A copy (expert or KV) ended: a step waiting for room or data retries.
   void copy_ended();
   // Copies a request's KV cache between the fast and the slow tier, one flow
@@ -146,7 +146,7 @@ class Engine : public EngineView {
   std::vector<ExpertState> experts_;
   std::vector<int> devices_;
   std::vector<LinkId> tp_links_;  // each device's TP link resource (empty: all-reduce bandwidth not modelled as flows)
-  std::string mode_;
+  TierCopier copier_;  // expert loads and KV swaps, over the experiment's host-link mode
   double capacity_ = 0;
   double used_ = 0;
   double static_bytes_ = 0;

@@ -10,6 +10,7 @@
 #include "sim/config/config_error.h"
 #include "sim/hw/platform_network.h"
 #include "sim/kernel/flow_network.h"
+#include "sim/serving/tier_copier.h"
 
 namespace coesim::serving {
 namespace {
@@ -51,38 +52,36 @@ ExpertSwitchResult simulate_expert_switch(const hw::Platform& platform, const Ex
   Simulator sim;
   FlowNetwork network(sim);
   const hw::PlatformNetwork resources(platform, network);
+  const TierCopier copier(platform, resources, network, result.host_link_mode);
+  const std::vector<int> devices(accelerators.begin(), accelerators.begin() + tp);
   std::map<int, std::uint64_t> slow_tier_bytes;
-  const std::uint64_t base = input.weight_bytes / static_cast<std::uint64_t>(tp);
-  const std::uint64_t extra = input.weight_bytes % static_cast<std::uint64_t>(tp);
   result.shards.resize(static_cast<size_t>(tp));
   for (int i = 0; i < tp; ++i) {
-    const int device = accelerators[static_cast<size_t>(i)];
+    const int device = devices[static_cast<size_t>(i)];
     const int from = platform.slow_tier_of(device);
-    const int to = platform.fast_tier_of(device);
-    const std::uint64_t bytes = base + (static_cast<std::uint64_t>(i) < extra ? 1 : 0);
-    const hw::MemoryTier& fast = platform.tiers[static_cast<size_t>(to)];
-    if (static_cast<double>(bytes) > fast.capacity_bytes)
-      does_not_fit(fast, input.model_name, bytes, fmt::format("its TP={} shard", tp));
-    slow_tier_bytes[from] += bytes;
-    const hw::Route* route = platform.route(from, to, result.host_link_mode);
-    if (route == nullptr) throw std::logic_error("platform validated without a copy route");
+    const hw::MemoryTier& fast = platform.tiers[static_cast<size_t>(platform.fast_tier_of(device))];
     ShardCopy& shard = result.shards[static_cast<size_t>(i)];
     shard.device = platform.devices[static_cast<size_t>(device)].name;
     shard.from_tier = platform.tiers[static_cast<size_t>(from)].name;
     shard.to_tier = fast.name;
-    shard.bytes = bytes;
-    std::vector<LinkId> path = resources.path(*route);
-    spdlog::debug("switch {}: shard {} of {} bytes {} -> {} over {} resources", input.model_name, i, bytes,
-                  shard.from_tier, shard.to_tier, path.size());
-    network.start(std::move(path), bytes, [&shard, &network](const FlowRecord& r) {
-      shard.end_s = to_seconds(r.end_ps);
-      shard.bottleneck = network.link_name(r.bottleneck);
-    });
+    shard.bytes = split_shard_bytes(input.weight_bytes, tp, i);
+    if (static_cast<double>(shard.bytes) > fast.capacity_bytes)
+      does_not_fit(fast, input.model_name, shard.bytes, fmt::format("its TP={} shard", tp));
+    slow_tier_bytes[from] += shard.bytes;
+    spdlog::debug("switch {}: shard {} of {} bytes {} -> {}", input.model_name, i, shard.bytes, shard.from_tier,
+                  shard.to_tier);
   }
   for (const auto& [tier, bytes] : slow_tier_bytes) {
     const hw::MemoryTier& slow = platform.tiers[static_cast<size_t>(tier)];
     if (static_cast<double>(bytes) > slow.capacity_bytes) does_not_fit(slow, input.model_name, bytes, "its weights");
   }
+  copier.copy(
+      devices, CopyDirection::SlowToFast, [&](std::size_t i) { return result.shards[i].bytes; },
+      [&](std::size_t i, const FlowRecord& r) {
+        result.shards[i].end_s = to_seconds(r.end_ps);
+        result.shards[i].bottleneck = network.link_name(r.bottleneck);
+      },
+      {});
   sim.run();
   network.check_all_finished();
   spdlog::debug("switch {} on {}: {} events, {} re-shares", input.model_name, platform.name, sim.events_executed(),
