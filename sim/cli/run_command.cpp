@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/cli/number_checks.h"
 #include "sim/cli/run_progress.h"
 #include "sim/config/config_error.h"
 #include "sim/config/input_files.h"
@@ -25,6 +26,7 @@
 #include "sim/serving/hdf5_results.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/serving_metrics.h"
+#include "sim/serving/timeline.h"
 #include "sim/io/pending_file.h"
 
 namespace coesim::cli {
@@ -38,22 +40,48 @@ struct RunOptions {
   bool json = false;
   bool print_config = false;
   bool quiet = false;
+  std::string timeline_file;
+  double timeline_from_s = 0;
+  double timeline_to_s = -1;  // < 0: to the end
+  std::size_t timeline_max_events = 2'000'000;
 };
 
 // Each part of the run's rows feeds the summary and, with --out, results.h5.
 class RunSink : public serving::ResultSink {
  public:
-  explicit RunSink(const std::string& out_dir) {
+  RunSink(const std::string& out_dir, serving::TimelineRecorder* timeline) : timeline_(timeline) {
     if (!out_dir.empty())
       writer = std::make_unique<serving::ResultsWriter>(std::filesystem::path(out_dir) / "results.h5");
   }
   void append(const serving::ServingResult& part) override {
     summary.append(part);
     if (writer) writer->append(part);
+    if (timeline_ != nullptr) timeline_->add_link_buckets(part);
   }
   serving::SummaryAccumulator summary;
   std::unique_ptr<serving::ResultsWriter> writer;
+
+ private:
+  serving::TimelineRecorder* timeline_;
 };
+
+// The recorder for --timeline, or none.
+std::unique_ptr<serving::TimelineRecorder> timeline_for(const RunOptions& o, const experiment::Experiment& x) {
+  if (o.timeline_file.empty()) return nullptr;
+  serving::TimelineOptions t;
+  t.from_ps = seconds_to_ps_round(o.timeline_from_s);
+  if (o.timeline_to_s >= 0) {
+    if (o.timeline_to_s <= o.timeline_from_s)
+      throw config::UsageError(fmt::format("--timeline-to-s {} must be after --timeline-from-s {}", o.timeline_to_s,
+                                           o.timeline_from_s));
+    if (!fits_in_simulated_time(o.timeline_to_s))
+      throw config::UsageError(fmt::format("--timeline-to-s {} is past the simulated time range", o.timeline_to_s));
+    t.to_ps = seconds_to_ps_round(o.timeline_to_s);
+  }
+  t.max_events = o.timeline_max_events;
+  t.link_bucket_s = x.setup.link_bucket_s;
+  return std::make_unique<serving::TimelineRecorder>(t);
+}
 
 std::vector<std::string> expert_model_names(const experiment::Experiment& x) {
   std::vector<std::string> names;
@@ -105,10 +133,11 @@ int run(const RunOptions& o) {
   }
   if (std::error_code ec; !o.out_dir.empty() && !std::filesystem::create_directories(o.out_dir, ec) && ec)
     throw config::UsageError(fmt::format("--out {}: cannot create the directory: {}", o.out_dir, ec.message()));
-  RunSink sink(o.out_dir);
+  const std::unique_ptr<serving::TimelineRecorder> timeline = timeline_for(o, *x);
+  RunSink sink(o.out_dir, timeline.get());
   const auto start = std::chrono::steady_clock::now();
   RunProgress progress(!o.quiet, static_cast<int>(x->expert_names.size()));
-  serving::ServingResult result = experiment::run_experiment(*x, sink, &progress);
+  serving::ServingResult result = experiment::run_experiment(*x, sink, &progress, timeline.get());
   progress.finish();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const serving::ServingSummary s = sink.summary.finish(result);
@@ -140,6 +169,20 @@ int run(const RunOptions& o) {
                      {"provenance", experiment::to_json(experiment::provenance_of(
                                         *x, inputs, recorded ? recorded->command_line : command_line()))}};
   const std::string summary_text = out.dump(2) + "\n";
+  if (timeline) {
+    nlohmann::json about = out["provenance"];
+    about["experiment"] = x->name;
+    about["window_s"] = {o.timeline_from_s, o.timeline_to_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(o.timeline_to_s)};
+    about["max_events"] = o.timeline_max_events;
+    if (timeline->truncated()) {
+      const std::string why = fmt::format("the timeline reached {} events at {:.6f} s and stops there: choose a "
+                                          "window with --timeline-from-s / --timeline-to-s",
+                                          o.timeline_max_events, to_seconds(timeline->truncated_at_ps()));
+      about["truncated"] = why;
+      if (!o.quiet) fmt::print(stderr, "coesim: warning: {}\n", why);
+    }
+    timeline->write(o.timeline_file, result, about.dump());
+  }
   if (!o.out_dir.empty()) {  // both written whole before either is renamed into place, summary.json last
     io::PendingFile summary_file(std::filesystem::path(o.out_dir) / "summary.json");
     io::write_text(summary_file, summary_text);
@@ -210,6 +253,19 @@ RunFunction add_run_command(CLI::App& app) {
   cmd->add_flag("--quiet", o->quiet,
                 "no progress lines or warnings on stderr (warnings stay in the notes); progress shows only for runs "
                 "longer than about a second");
+  cmd->add_option("--timeline", o->timeline_file,
+                  "write what each engine did and when as Chrome trace-event JSON (open in Perfetto or "
+                  "chrome://tracing): router passes, prefill and decode steps, expert loads, KV swaps, queue depth, "
+                  "link and tier utilisation");
+  cmd->add_option("--timeline-from-s", o->timeline_from_s, "timeline: keep what ends at or after this time")
+      ->check(non_negative_number())
+      ->capture_default_str();
+  cmd->add_option("--timeline-to-s", o->timeline_to_s, "timeline: keep what starts before this time (default: the end)")
+      ->check(positive_number());
+  cmd->add_option("--timeline-max-events", o->timeline_max_events,
+                  "timeline: stop recording after this many events (the file says where it stopped)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
+      ->capture_default_str();
   cmd->add_flag("--print-config", o->print_config,
                 "print the experiment as it would run (files merged, every --set applied) and stop");
   return [cmd, o]() -> int { return cmd->parsed() ? run(*o) : -1; };

@@ -495,7 +495,8 @@ std::vector<Request> generate_requests(const Experiment& x) {
   return out;
 }
 
-serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& sink, RunObserver* observer) {
+serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& sink, RunObserver* observer,
+                                      serving::TimelineRecorder* timeline) {
   // The workload as a source of requests in arrival order: a trace streams,
   // the synthetic kinds are a list.
   std::optional<TraceRequests> trace;
@@ -510,6 +511,7 @@ serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& 
     for (const Request& r : listed) visit(r);
   };
   ServingSetup setup = x.setup;
+  setup.timeline = timeline;
   if (eviction_policy_registry().at(setup.eviction.policy).needs_future_uses && setup.eviction.future_uses.empty())
     for_each_request([&](Request r) { setup.eviction.future_uses.push_back(r.expert); });
   serving::ServingRun run(setup, sink);

@@ -92,7 +92,8 @@ class RunObserver {
   virtual void on_request(const Request& request) = 0;
 };
 
+// `timeline`: where the engines report what they do (null: nowhere).
 serving::ServingResult run_experiment(const Experiment& experiment, serving::ResultSink& sink,
-                                      RunObserver* observer = nullptr);
+                                      RunObserver* observer = nullptr, serving::TimelineRecorder* timeline = nullptr);
 
 }  // namespace coesim::experiment

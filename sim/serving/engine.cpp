@@ -62,6 +62,7 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
 
 void Engine::accept(std::int64_t id) {
   ++assigned_;
+  timeline_load();
   RequestRecord& r = records_[id];
   if (!setup_.scheduler.route) r.routed_ps = r.queued_ps = sim_.now();
   scheduler_->on_arrival(id);
@@ -212,6 +213,11 @@ void Engine::start_load(int expert, bool prefetch) {
 
 void Engine::expert_loaded(int expert) {
   ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+  if (setup_.timeline != nullptr)
+    setup_.timeline->slice(index_, TimelineRecorder::Track::Copies,
+                           fmt::format("load {}", setup_.expert_names[static_cast<std::size_t>(expert)]),
+                           s.load_is_prefetch ? "prefetch" : "load", s.load_start_ps, sim_.now(),
+                           fmt::format("{{\"expert\":{}}}", expert));
   set_expert(expert, Residency::Resident, 0);
   result_.switches.push_back({expert, s.load_start_ps, sim_.now(), s.load_is_prefetch});
   --loads_in_flight_;
@@ -236,6 +242,10 @@ void Engine::start_kv_copy(std::int64_t id, bool out, double bytes_per_device) {
       devices_, out ? CopyDirection::FastToSlow : CopyDirection::SlowToFast, [bytes](std::size_t) { return bytes; },
       [this](std::size_t, const FlowRecord&) { context_.sample_links_later(); },
       [this, id, out, record] {
+        if (setup_.timeline != nullptr)
+          setup_.timeline->slice(index_, TimelineRecorder::Track::Copies,
+                                 fmt::format("KV {} request {}", out ? "out" : "in", id), out ? "kv-out" : "kv-in",
+                                 record.start_ps, sim_.now(), fmt::format("{{\"request\":{}}}", id));
         result_.kv_swaps.push_back(record);
         result_.kv_swaps.back().end_ps = sim_.now();
         --swaps_in_flight_;
@@ -340,11 +350,15 @@ void Engine::run_route(Step& step) {
     for (const std::int64_t id : step.requests) tokens.push_back(records_[id].request.input_tokens);
     seconds = exec_.router_pass(*router_step_model_, tokens).total_s();
   }
-  sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] {
+  sim_.schedule_in(seconds_to_ps_ceil(seconds), [this, start_ps = sim_.now()] {
     for (const std::int64_t id : current_->requests) {
       RequestRecord& r = records_[id];
       r.routed_ps = r.queued_ps = sim_.now();
     }
+    if (setup_.timeline != nullptr)
+      setup_.timeline->slice(index_, TimelineRecorder::Track::Compute,
+                             fmt::format("route {} prompts", current_->requests.size()), "route", start_ps, sim_.now(),
+                             fmt::format("{{\"requests\":{}}}", current_->requests.size()));
     finish_step();
   });
 }
@@ -381,6 +395,8 @@ void Engine::run_compute(Step& step) {
   const int e = step.expert;
   if (step.requests.empty()) return finish_step();
   busy_ = true;
+  compute_start_ps_ = sim_.now();
+  run_steps_ = 1;
   const llm::ModelSpec& model = *setup_.expert_models[static_cast<std::size_t>(e)];
   std::vector<std::int64_t> tokens;
   StepTime time;
@@ -589,12 +605,23 @@ void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, Ti
         r.cached_tokens = r.request.input_tokens + r.tokens_out - 1;
       }
     }
+    run_steps_ = steps;
     compute_done();
   });
 }
 
 void Engine::compute_done() {
   const Step& step = *current_;
+  if (setup_.timeline != nullptr) {
+    const bool prefill = step.kind == Step::Kind::Prefill;
+    const std::string& expert = setup_.expert_names[static_cast<std::size_t>(step.expert)];
+    setup_.timeline->slice(
+        index_, TimelineRecorder::Track::Compute,
+        prefill ? fmt::format("prefill {} ({} requests)", expert, step.requests.size())
+                : fmt::format("decode {} x{} ({} requests)", expert, run_steps_, step.requests.size()),
+        prefill ? "prefill" : "decode", compute_start_ps_, sim_.now(),
+        fmt::format("{{\"expert\":{},\"requests\":{},\"steps\":{}}}", step.expert, step.requests.size(), run_steps_));
+  }
   for (const std::int64_t id : step.requests) {
     RequestRecord& r = records_[id];
     if (step.kind == Step::Kind::Prefill && r.prefill_end_ps == kNever) r.prefill_end_ps = sim_.now();
@@ -606,6 +633,7 @@ void Engine::compute_done() {
       r.finish_ps = sim_.now();
       release_kv(r);
       ++ended_;
+      timeline_load();
       context_.request_ended();
     }
   }
@@ -618,6 +646,7 @@ void Engine::reject(std::int64_t id, std::string reason) {
   r.reject_reason = std::move(reason);
   r.finish_ps = sim_.now();
   ++ended_;
+  timeline_load();
   context_.request_ended();
   release_kv(r);
   std::erase(current_->requests, id);
@@ -630,6 +659,11 @@ void Engine::finish_step() {
   step_seen_ = false;
   busy_ = false;
   kick();
+}
+
+void Engine::timeline_load() const {
+  if (setup_.timeline != nullptr)
+    setup_.timeline->counter(index_, "requests", sim_.now(), static_cast<double>(load()));
 }
 
 void Engine::describe_model_choices() {

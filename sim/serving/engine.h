@@ -129,6 +129,8 @@ class Engine : public EngineView {
   void reject(std::int64_t id, std::string reason);
   void finish_step();
   void describe_model_choices();
+  // Reports the engine's load (requests assigned, not ended) to the timeline.
+  void timeline_load() const;
 
   const ServingSetup& setup_;
   const hw::Platform& platform_;
@@ -159,6 +161,8 @@ class Engine : public EngineView {
   double idle_bytes_ = 0;            // shards of resident experts no request holds
   std::unordered_map<std::int64_t, double> kv_held_;
   std::optional<Step> current_;
+  TimePs compute_start_ps_ = 0;  // of the current prefill or decode (run)
+  std::int64_t run_steps_ = 1;     // decode steps the current compute covers
   bool busy_ = false;
   bool waiting_ = false;
   bool step_seen_ = false;

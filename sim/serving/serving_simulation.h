@@ -18,6 +18,7 @@
 #include "sim/serving/eviction_policy.h"
 #include "sim/serving/request.h"
 #include "sim/serving/scheduler.h"
+#include "sim/serving/timeline.h"
 
 namespace coesim::serving {
 
@@ -73,6 +74,9 @@ struct ServingSetup {
   // an optimisation only; off, every step is its own event, with the same
   // rows (a property test checks it).
   bool coalesce_decode_runs = true;
+  // Where the engines report what they do and when (null: nowhere); an
+  // output, like the sink, not a setting of the run.
+  TimelineRecorder* timeline = nullptr;
 };
 
 struct ExpertStats {
