@@ -15,6 +15,7 @@
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/load_model.h"
 #include "sim/serving/result_sink.h"
+#include "sim/serving/setup_checks.h"
 
 namespace coesim::experiment {
 
@@ -279,6 +280,14 @@ const Schema& build() {
 }
 
 // A child mapping, or an empty one validated against its schema (defaults).
+// Fails at the setting a dotted path (one level deep at most) names, or at
+// its section's key when the section was not written.
+[[noreturn]] void fail_at(const Section& root, const std::string& path, const std::string& message) {
+  const auto dot = path.find('.');
+  if (dot == std::string::npos || !root.has(path.substr(0, dot))) root.fail(path.substr(0, dot), message);
+  root.child(path.substr(0, dot)).fail(path.substr(dot + 1), message);
+}
+
 Section child_or_defaults(const Section& root, const ConfigDoc& doc, std::string_view field, const Schema& schema) {
   if (root.has(field)) return root.child(field);
   return Section(doc, YAML::Node(YAML::NodeType::Map), schema, std::string(field));
@@ -357,12 +366,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
       s.fail("host_link_mode", fmt::format("platform '{}' has no host-link mode '{}'", x->platform.name,
                                            setup.host_link_mode));
   }
-  if (s.has("tensor_parallel")) {
-    setup.tensor_parallel = s.integer_as<int>("tensor_parallel");
-    if (setup.tensor_parallel > static_cast<int>(x->platform.accelerators().size()))
-      s.fail("tensor_parallel", fmt::format("exceeds the {} accelerators of '{}'", x->platform.accelerators().size(),
-                                            x->platform.name));
-  }
+  if (s.has("tensor_parallel")) setup.tensor_parallel = s.integer_as<int>("tensor_parallel");
   setup.dispatcher = kDispatchers.parse(s.text("dispatcher"));
   setup.nodes = s.integer_as<int>("nodes");
   setup.placement = kPlacements.parse(s.text("placement"));
@@ -400,6 +404,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
   setup.scheduler.route = true;
   setup.record_token_times = s.flag("record_token_times");
   setup.coalesce_decode_runs = s.flag("coalesce_decode_runs");
+  if (const auto problem = serving::setup_problem(setup)) fail_at(s, problem->field, problem->message);
   setup.link_bucket_s = s.number("link_bucket_s");
 
   const Section w = s.child("workload");

@@ -50,12 +50,6 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
                                              platform_.serving.tp_link, name));
       tp_links_.push_back(resources_.link_resource(static_cast<int>(link - platform_.links.begin())));
     }
-  if (s.kv_preemption == KvPreemption::Swap)
-    for (const int d : devices_)
-      if (copier_.route(d, CopyDirection::FastToSlow) == nullptr)
-        throw config::UsageError(fmt::format(
-            "kv_preemption swap needs a route from {} to {} on platform '{}' (the platform declares none)",
-            platform_.fast_tier_name(d), platform_.slow_tier_name(d), platform_.name));
   reserve_static_memory();
   if (index_ == 0) describe_model_choices();
 }

@@ -11,6 +11,7 @@
 #include "sim/serving/engine.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/run_context.h"
+#include "sim/serving/setup_checks.h"
 
 namespace coesim::serving {
 namespace {
@@ -25,23 +26,10 @@ class Cluster {
     const int tp = s.tensor_parallel > 0 ? s.tensor_parallel : p.serving.tensor_parallel;
     per_node_ = static_cast<int>(p.accelerators().size()) / tp;
     const int engines = s.nodes * per_node_;
-    if (per_node_ < 1) throw config::UsageError(fmt::format("TP{} exceeds the accelerators of '{}'", tp, p.name));
-    const bool offline = eviction_policy_registry().at(s.eviction.policy).needs_future_uses;
-    if (engines > 1 && offline)
-      throw config::UsageError(fmt::format("{} needs the future request sequence of one engine; with several engines "
-                                           "it is not known in advance",
-                                           s.eviction.policy));
-    if (offline && s.eviction.future_uses.empty())
+    if (const auto problem = setup_problem(s)) throw config::UsageError(problem->message);
+    if (eviction_policy_registry().at(s.eviction.policy).needs_future_uses && s.eviction.future_uses.empty())
       throw std::invalid_argument("serving: belady needs the future expert sequence (eviction.future_uses) up front");
     context_.execution = make_execution(p, tp);
-    if (context_.execution->whole_requests() && !scheduler_registry().at(s.scheduler.kind).runs_whole_requests) {
-      std::vector<std::string> whole;
-      for (const SchedulerKind& k : scheduler_registry().entries())
-        if (k.runs_whole_requests) whole.push_back(k.info.name);
-      throw config::UsageError(fmt::format("platform '{}' times whole requests ({}); only the {} schedulers run "
-                                           "requests whole",
-                                           p.name, p.serving.execution_model, fmt::join(whole, " and ")));
-    }
     context_.result.experts.resize(s.expert_models.size());
     for (std::size_t e = 0; e < s.expert_names.size(); ++e) context_.result.experts[e].name = s.expert_names[e];
     for (int i = 0; i < engines; ++i)
