@@ -56,6 +56,19 @@ TEST(RunSetCli, ModelFieldsReachEveryExpert) {
   EXPECT_EQ(j["summary"]["context_rejected"], j["summary"]["requests"]);
 }
 
+// A section the file leaves out (all defaults) can be set into; a misspelt
+// one is an unknown key, blamed on the --set that wrote it.
+TEST(RunSetCli, ASectionTheFileLeavesOutCanBeSet) {
+  const auto r = run_cli("run results/samba-coe/sn40l-node.yaml --json --set memory.workspace_bytes=1GB");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto base = run_cli("run results/samba-coe/sn40l-node.yaml --json");
+  EXPECT_GT(nlohmann::json::parse(r.out)["peak_fast_tier_used_bytes_per_device"].get<double>(),
+            nlohmann::json::parse(base.out)["peak_fast_tier_used_bytes_per_device"].get<double>());
+  const auto typo = run_cli("run results/samba-coe/sn40l-node.yaml --set memroy.workspace_bytes=1GB");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("--set: field 'memroy': unknown key 'memroy'"), std::string::npos) << typo.err;
+}
+
 TEST(RunSetCli, ABadPlatformPathNamesTheSetAndTheField) {
   const auto r = run_cli("run tests/data/experiments/valid.yaml --set platform.links.pcie.bandwith=1");
   EXPECT_EQ(r.exit_code, 2);

@@ -154,7 +154,13 @@ void ConfigDoc::set(const std::string& dotted_path, const YAML::Node& value, con
   for (size_t i = 0; i + 1 < parts.size(); ++i) {
     const std::string& key = parts[i];
     if (node.IsMap()) {
-      if (!node[key]) fail(fmt::format("no '{}' to override", fmt::join(parts.begin(), parts.begin() + i + 1, ".")));
+      // A section the file leaves out (all defaults) is created, so
+      // --set memory.kv_preemption=swap works on any experiment; a misspelt
+      // key still fails, as unknown, when the document is validated.
+      if (!node[key]) {
+        node[key] = YAML::Node(YAML::NodeType::Map);
+        overrides_.emplace_back(fmt::format("{}", fmt::join(parts.begin(), parts.begin() + i + 1, ".")), source);
+      }
       node.reset(node[key]);
     } else if (node.IsSequence()) {
       const auto at = find_entry(node, key);

@@ -21,8 +21,10 @@ class ConfigDoc {
   // Parses YAML text held in memory; `source` names it in messages.
   static ConfigDoc parse(const std::string& text, const std::string& source);
 
-  // Replaces (or adds) the value at a dotted path; list entries are addressed
-  // by their `name` field or by index. `source` names the writer in messages.
+  // Replaces (or adds) the value at a dotted path, adding mappings the path
+  // passes through that are missing; list entries are addressed by their
+  // `name` field or by index and must exist. `source` names the writer in
+  // messages.
   void set(const std::string& dotted_path, const YAML::Node& value, const std::string& source);
   // `--set path=value` from a command line: the value is parsed as YAML.
   void set_from_text(const std::string& assignment, const std::string& source = "--set");
