@@ -220,8 +220,8 @@ void Engine::expert_loaded(int expert) {
 }
 
 void Engine::copy_ended() {
-  if (waiting_) {
-    waiting_ = false;
+  if (state_ == State::WaitingForCopy) {
+    state_ = State::Ready;
     kick();
   } else {
     try_prefetch();
@@ -277,7 +277,7 @@ void Engine::kick_after_arrivals() {
 }
 
 void Engine::kick() {
-  if (busy_ || waiting_) return;
+  if (state_ != State::Ready) return;
   // A scheduler that keeps choosing steps that do nothing would spin
   // forever at one instant: stop with an error instead.
   if (sim_.now() != last_kick_ps_) {
@@ -317,7 +317,7 @@ void Engine::execute() {
       // Space is held by copies in flight or by running requests' KV:
       // wait for a copy to end, or preempt the youngest running request.
       if (loads_in_flight_ + swaps_in_flight_ > 0) {
-        waiting_ = true;
+        state_ = State::WaitingForCopy;
         return;
       }
       const std::int64_t victim = preemption_victim(-1, step);
@@ -332,11 +332,11 @@ void Engine::execute() {
     RequestRecord& r = records_[id];
     if (r.switch_start_ps == kNever && r.prefill_start_ps == kNever) r.switch_start_ps = sim_.now();
   }
-  waiting_ = true;
+  state_ = State::WaitingForCopy;
 }
 
 void Engine::run_route(Step& step) {
-  busy_ = true;
+  state_ = State::Running;
   context_.open_batch(step.requests);
   double seconds = 0;
   if (setup_.router_model != nullptr) {
@@ -379,7 +379,7 @@ void Engine::prepare_and_run(Step& step) {
   }
   if (wait) {
     if (swaps_in_flight_ + loads_in_flight_ == 0) throw std::logic_error("serving: waiting with no copy in flight");
-    waiting_ = true;
+    state_ = State::WaitingForCopy;
     return;
   }
   run_compute(step);
@@ -388,7 +388,7 @@ void Engine::prepare_and_run(Step& step) {
 void Engine::run_compute(Step& step) {
   const int e = step.expert;
   if (step.requests.empty()) return finish_step();
-  busy_ = true;
+  state_ = State::Running;
   compute_start_ps_ = sim_.now();
   run_steps_ = 1;
   const llm::ModelSpec& model = *setup_.expert_models[static_cast<std::size_t>(e)];
@@ -651,7 +651,7 @@ void Engine::finish_step() {
   scheduler_->on_step_done(*current_, records_);
   current_.reset();
   step_seen_ = false;
-  busy_ = false;
+  state_ = State::Ready;
   kick();
 }
 

@@ -163,8 +163,11 @@ class Engine : public EngineView {
   std::optional<Step> current_;
   TimePs compute_start_ps_ = 0;  // of the current prefill or decode (run)
   std::int64_t run_steps_ = 1;     // decode steps the current compute covers
-  bool busy_ = false;
-  bool waiting_ = false;
+  // Ready: kick() may start a step; WaitingForCopy: the current step waits
+  // for an expert load or KV swap (copy_ended() makes it Ready again);
+  // Running: a router pass or compute of the current step is in flight.
+  enum class State { Ready, WaitingForCopy, Running };
+  State state_ = State::Ready;
   bool step_seen_ = false;
   bool kick_pending_ = false;
   TimePs last_kick_ps_ = -1;
