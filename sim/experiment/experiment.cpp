@@ -16,6 +16,7 @@
 #include "sim/llm/load_model.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/setup_checks.h"
+#include "sim/workload/zipf_distribution.h"
 
 namespace coesim::experiment {
 
@@ -481,20 +482,13 @@ std::vector<Request> generate_requests(const Experiment& x) {
   }
   SplitMix64 rng(w.seed);
   const auto next_unit = [&rng] { return rng.unit(); };
-  std::vector<double> zipf_cdf;
-  if (w.popularity == "zipf") {
-    double total = 0;
-    for (int k = 1; k <= experts; ++k) zipf_cdf.push_back(total += std::pow(static_cast<double>(k), -w.zipf_alpha));
-    for (double& c : zipf_cdf) c /= total;
-  }
+  const workload::ZipfDistribution zipf(experts, w.zipf_alpha);
   double t = 0;
   for (std::int64_t i = 0; i < w.requests; ++i) {
     if (w.kind == "poisson") t += -std::log(next_unit()) / w.rate_per_s;
     int expert = static_cast<int>(i % experts);
     if (w.popularity == "uniform") expert = std::min(experts - 1, static_cast<int>(next_unit() * experts));
-    if (w.popularity == "zipf")
-      expert = static_cast<int>(std::lower_bound(zipf_cdf.begin(), zipf_cdf.end(), next_unit()) - zipf_cdf.begin());
-    expert = std::min(expert, experts - 1);
+    if (w.popularity == "zipf") expert = zipf.sample(next_unit());
     out.push_back({i, seconds_to_ps_round(t), expert, w.input_tokens, w.output_tokens, "", ""});
   }
   return out;

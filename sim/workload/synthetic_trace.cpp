@@ -1,5 +1,6 @@
 #include "sim/workload/synthetic_trace.h"
 #include "sim/kernel/split_mix64.h"
+#include "sim/workload/zipf_distribution.h"
 
 #include <algorithm>
 #include <cmath>
@@ -82,12 +83,7 @@ void generate_trace(const SyntheticTraceOptions& o, TraceWriter& out) {
     });
     if (pairs.empty()) throw std::invalid_argument("the token source trace is empty");
   }
-  std::vector<double> zipf_cdf;
-  if (o.experts > 0) {
-    double total = 0;
-    for (int k = 1; k <= o.experts; ++k) zipf_cdf.push_back(total += std::pow(k, -o.zipf_alpha));
-    for (double& c : zipf_cdf) c /= total;
-  }
+  const ZipfDistribution zipf(std::max(o.experts, 1), o.zipf_alpha);
   const double shape = o.arrivals == "gamma" ? 1 / (o.cv * o.cv) : 1;
   double tau = 0;  // operational time, in units where the mean rate is rate_per_s
   double t = 0;
@@ -105,8 +101,7 @@ void generate_trace(const SyntheticTraceOptions& o, TraceWriter& out) {
       r.input_tokens = std::max<std::int64_t>(1, std::llround(o.input_median * std::exp(o.input_sigma * rng.normal())));
       r.output_tokens = std::max<std::int64_t>(1, std::llround(o.output_median * std::exp(o.output_sigma * rng.normal())));
     }
-    if (o.experts > 0)
-      r.expert = static_cast<std::int32_t>(std::lower_bound(zipf_cdf.begin(), zipf_cdf.end(), rng.unit()) - zipf_cdf.begin());
+    if (o.experts > 0) r.expert = zipf.sample(rng.unit());
     out.write(r);
   }
 }
