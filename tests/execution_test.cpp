@@ -38,6 +38,9 @@ TEST(Execution, ThePlatformNamesItsModel) {
   const hw::Platform table_platform = hw::load_platform(source_path("hw-configs/dgx-h100-nemo.yaml"));
   const auto table = make_execution(table_platform, 8);
   EXPECT_TRUE(table->whole_requests());
+  // The registry's trait says the same without building the model.
+  EXPECT_EQ(times_whole_requests(table_platform), table->whole_requests());
+  EXPECT_EQ(times_whole_requests(roofline_platform), roofline->whole_requests());
   EXPECT_DOUBLE_EQ(table->prefill({&model, &step, prompt, 128, 20}).total_s(), 0.0976);  // NeMo TP8 BS1, H100
   EXPECT_EQ(table->decode(step, prompt).total_s(), 0.0);
   // The router pass is not in the table: it runs on the roofline.

@@ -49,6 +49,10 @@ class Execution {
 // accelerators. Throws config::ConfigError for a bad table file.
 std::unique_ptr<Execution> make_execution(const hw::Platform& platform, int tensor_parallel);
 
+// Whether the platform's execution model times whole requests (as its
+// Execution::whole_requests() will), without building it.
+bool times_whole_requests(const hw::Platform& platform);
+
 // Every name a platform may give (the factory's registry, in order).
 std::vector<std::string> execution_model_names();
 

@@ -19,7 +19,7 @@ std::optional<SetupProblem> setup_problem(const ServingSetup& s) {
                         fmt::format("{} needs the future request sequence of one engine; with {} engines it is not "
                                     "known in advance",
                                     s.eviction.policy, s.nodes * per_node)};
-  if (make_execution(p, tp)->whole_requests() && !scheduler_registry().at(s.scheduler.kind).runs_whole_requests) {
+  if (times_whole_requests(p) && !scheduler_registry().at(s.scheduler.kind).runs_whole_requests) {
     std::vector<std::string> whole;
     for (const SchedulerKind& k : scheduler_registry().entries())
       if (k.runs_whole_requests) whole.push_back(k.info.name);
