@@ -518,69 +518,32 @@ void Engine::preempt(std::int64_t id, Step& step) {
 
 void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, TimePs first_ps) {
   const StepModel& model = step_models_[static_cast<std::size_t>(step.expert)];
-  // Each step's time when token times are recorded; else the count and total suffice.
-  std::vector<TimePs> step_ps{first_ps};
-  std::int64_t steps = 1;
-  TimePs total = first_ps;
   const Repeat repeat = setup_.coalesce_decode_runs ? scheduler_->repeats(step, records_, sim_.now()) : Repeat{};
-  // Per request of the step: KV bytes after the run's steps so far, and the
-  // tokens those blocks hold (checked again only past them); the run's
-  // (step start, new KV bytes). Members reused from run to run.
-  std::vector<double>& held = run_held_;
-  std::vector<std::int64_t>& covered = run_covered_;
-  std::vector<std::pair<TimePs, double>>& growth = run_growth_;
-  held.clear();
-  covered.clear();
-  growth.clear();
+  const DecodeRun* run = nullptr;
   if (repeat.repeats) {
-    std::int64_t limit = INT64_MAX;
+    std::vector<DecodeRunRequest>& requests = run_requests_;
+    requests.clear();
     for (const std::int64_t id : step.requests) {
       const RequestRecord& r = records_[id];
-      limit = std::min(limit, r.request.output_tokens - r.tokens_out);
-      held.push_back(kv_held(r));
-      covered.push_back(0);
+      requests.push_back({r.request.input_tokens + r.tokens_out, r.request.output_tokens - r.tokens_out, kv_held(r)});
     }
-    std::optional<TimePs> horizon = repeat.until_next_event ? sim_.next_event_time() : std::nullopt;
-    if (repeat.until_ps != kNever) horizon = std::min(horizon.value_or(repeat.until_ps), repeat.until_ps);
-    double growth_bytes = 0;
-    TimePs end = sim_.now() + first_ps;
-    while (steps < limit) {
-      const std::int64_t i = steps;  // this step runs with tokens_out + i produced
-      double extra = 0;
-      std::vector<double> need;  // filled only at a block boundary
-      for (std::size_t k = 0; k < step.requests.size(); ++k) {
-        const RequestRecord& r = records_[step.requests[k]];
-        const std::int64_t tokens = r.request.input_tokens + r.tokens_out + i;
-        if (tokens <= covered[k]) continue;
-        if (need.empty()) need = held;
-        need[k] = std::max(held[k], kv_bytes_per_device(step.expert, tokens));
-        extra += need[k] - held[k];
-      }
-      if (extra > 0 && (!repeat.until_next_event || growth_bytes + extra > free_bytes())) break;
-      for (std::int64_t& c : contexts) ++c;
-      const TimePs t = seconds_to_ps_ceil(exec_.decode(model, contexts).total_s());
-      if (horizon && end + t > *horizon) break;
-      if (!need.empty()) {
-        for (std::size_t k = 0; k < step.requests.size(); ++k) {
-          const RequestRecord& r = records_[step.requests[k]];
-          const std::int64_t tokens = r.request.input_tokens + r.tokens_out + i;
-          if (tokens > covered[k]) covered[k] = (tokens + setup_.kv_block_tokens - 1) / setup_.kv_block_tokens * setup_.kv_block_tokens;
-        }
-        held = std::move(need);
-      }
-      if (extra > 0) {
-        growth.emplace_back(end, extra);
-        growth_bytes += extra;
-      }
-      end += t;
-      total += t;
-      ++steps;
-      if (setup_.record_token_times) step_ps.push_back(t);
-    }
+    DecodeRunLimits limits{sim_.now(), first_ps, std::nullopt, repeat.until_next_event, free_bytes(),
+                           setup_.kv_block_tokens, setup_.record_token_times};
+    if (repeat.until_next_event) limits.horizon_ps = sim_.next_event_time();
+    if (repeat.until_ps != kNever) limits.horizon_ps = std::min(limits.horizon_ps.value_or(repeat.until_ps), repeat.until_ps);
+    run = &decode_runs_.plan(
+        requests, std::move(contexts), limits,
+        [this, &step](std::int64_t tokens) { return kv_bytes_per_device(step.expert, tokens); },
+        [this, &model](std::span<const std::int64_t> c) { return seconds_to_ps_ceil(exec_.decode(model, c).total_s()); });
+  } else {
+    run = &decode_runs_.single(first_ps);
   }
-  for (const auto& [at_ps, bytes] : growth) charge(bytes, at_ps);
-  if (!growth.empty())
-    for (std::size_t k = 0; k < step.requests.size(); ++k) kv_held_[step.requests[k]] = held[k];
+  for (const auto& [at_ps, bytes] : run->growth) charge(bytes, at_ps);
+  if (!run->growth.empty())
+    for (std::size_t k = 0; k < step.requests.size(); ++k) kv_held_[step.requests[k]] = run->held_bytes[k];
+  const std::int64_t steps = run->steps;
+  const TimePs total = run->total_ps;
+  std::vector<TimePs> step_ps = run->step_ps;
   sim_.schedule_in(total, [this, steps, step_ps = std::move(step_ps)] {
     // Every step but the last ends inside the run: its token counts (and
     // is timed, when recorded); compute_done() takes the last.

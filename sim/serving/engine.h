@@ -16,6 +16,7 @@
 #include "sim/hw/platform_network.h"
 #include "sim/kernel/flow_network.h"
 #include "sim/kernel/simulator.h"
+#include "sim/serving/decode_run.h"
 #include "sim/serving/eviction_policy.h"
 #include "sim/serving/execution.h"
 #include "sim/serving/record_store.h"
@@ -154,9 +155,8 @@ class Engine : public EngineView {
   double static_bytes_ = 0;
   std::vector<double> shard_bytes_;  // per expert, per device
   std::vector<StepModel> step_models_;  // per expert
-  std::vector<double> run_held_;          // scratch of run_decode
-  std::vector<std::int64_t> run_covered_;
-  std::vector<std::pair<TimePs, double>> run_growth_;
+  DecodeRunPlanner decode_runs_;
+  std::vector<DecodeRunRequest> run_requests_;  // scratch of run_decode
   std::optional<StepModel> router_step_model_;
   double idle_bytes_ = 0;            // shards of resident experts no request holds
   std::unordered_map<std::int64_t, double> kv_held_;
