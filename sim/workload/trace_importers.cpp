@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/config/config_error.h"
+#include "sim/config/kind_registry.h"
 
 namespace coesim::workload {
 namespace {
@@ -58,12 +59,33 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 
 class Importer {
  public:
-  Importer(std::string name, const ImportOptions& o, TraceWriter& out) : file_(std::move(name)), o_(o), out_(out) {}
+  // A source format: its header line (empty: none) and its row parser.
+  struct Format {
+    config::KindInfo info;
+    std::string header;
+    TraceRecord (Importer::*parse)(const std::string& line);
+  };
+
+  static const config::KindRegistry<Format>& formats() {
+    static const config::KindRegistry<Format> registry(
+        "trace format", "format",
+        {{{"azure", "Azure LLM inference traces 2023 (CSV, absolute timestamps)", {}},
+          "TIMESTAMP,ContextTokens,GeneratedTokens",
+          &Importer::parse_azure},
+         {{"burstgpt", "BurstGPT (CSV, seconds from the start)", {}},
+          "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type",
+          &Importer::parse_burstgpt},
+         {{"mooncake", "Mooncake (JSONL, milliseconds from the start)", {}}, "", &Importer::parse_mooncake}});
+    return registry;
+  }
+
+  Importer(std::string name, const ImportOptions& o, TraceWriter& out)
+      : file_(std::move(name)), o_(o), format_(formats().at(o.format)), out_(out) {}
 
   ImportReport run(std::istream& in) {
     std::string line;
     int n = 0;
-    if (o_.format != "mooncake") {
+    if (!format_.header.empty()) {
       ++n;
       if (!std::getline(in, line)) throw ConfigError(file_, 1, 0, "", "empty file: no header");
       check_header(line);
@@ -73,7 +95,7 @@ class Importer {
       if (line.empty() || line == "\r") continue;
       ++report_.rows;
       try {
-        TraceRecord r = parse(line);
+        TraceRecord r = (this->*format_.parse)(line);
         if (r.arrival_time_s < last_arrival_s_)
           throw BadRow{"timestamp", fmt::format("goes back in time ({} s after {} s)", r.arrival_time_s, last_arrival_s_)};
         last_arrival_s_ = r.arrival_time_s;
@@ -91,19 +113,12 @@ class Importer {
 
  private:
   void check_header(const std::string& line) {
-    const std::string expected = o_.format == "azure" ? "TIMESTAMP,ContextTokens,GeneratedTokens"
-                                                      : "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type";
+    const std::string& expected = format_.header;
     std::string_view got(line);
     if (!got.empty() && got.back() == '\r') got.remove_suffix(1);
     if (got.rfind("\xEF\xBB\xBF", 0) == 0) got.remove_prefix(3);  // UTF-8 byte order mark
     if (got != expected)
       throw ConfigError(file_, 1, 0, "", fmt::format("header '{}' is not the {} header '{}'", got, o_.format, expected));
-  }
-
-  TraceRecord parse(const std::string& line) {
-    if (o_.format == "azure") return parse_azure(line);
-    if (o_.format == "burstgpt") return parse_burstgpt(line);
-    return parse_mooncake(line);
   }
 
   // TIMESTAMP,ContextTokens,GeneratedTokens; times relative to the first row.
@@ -168,6 +183,7 @@ class Importer {
 
   std::string file_;
   ImportOptions o_;
+  const Format& format_;
   TraceWriter& out_;
   ImportReport report_;
   std::optional<std::pair<std::int64_t, double>> origin_;
@@ -177,8 +193,8 @@ class Importer {
 }  // namespace
 
 const std::vector<std::string>& trace_formats() {
-  static const std::vector<std::string> formats{"azure", "burstgpt", "mooncake"};
-  return formats;
+  static const std::vector<std::string> names = Importer::formats().names();
+  return names;
 }
 
 double parse_azure_timestamp(std::string_view t) {
@@ -218,8 +234,9 @@ ImportReport import_trace(const std::filesystem::path& in, const ImportOptions& 
 }
 
 ImportReport import_trace(std::istream& in, const std::string& name, const ImportOptions& options, TraceWriter& out) {
-  if (std::find(trace_formats().begin(), trace_formats().end(), options.format) == trace_formats().end())
-    throw config::UsageError(fmt::format("unknown trace format '{}' (azure, burstgpt, mooncake)", options.format));
+  if (Importer::formats().find(options.format) == nullptr)
+    throw config::UsageError(fmt::format("unknown trace format '{}' ({})", options.format,
+                                         fmt::join(trace_formats(), ", ")));
   return Importer(name, options, out).run(in);
 }
 
