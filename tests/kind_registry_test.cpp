@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/coe/router_config.h"
+#include "sim/config/config_doc.h"
 #include "sim/config/kind_registry.h"
 #include "sim/serving/eviction_policy.h"
 #include "sim/serving/scheduler.h"
@@ -84,6 +86,22 @@ TEST(KindRegistry, ASettingOfAnotherKindIsAnErrorNotIgnored) {
     const auto r = run_cli(base + set);
     EXPECT_EQ(r.exit_code, 2) << set;
     EXPECT_NE(r.err.find(message), std::string::npos) << set << "\n" << r.err;
+  }
+}
+
+// A router's embedder settings belong to one kind: n-grams to the hashed
+// TF-IDF embedder, files to precomputed HDF5 embeddings.
+TEST(KindRegistry, AnEmbedderSettingOfTheOtherKindIsAnError) {
+  const auto file = testing::source_path("workloads/coe/router-mt-bench.yaml");
+  const std::pair<std::string, std::string> cases[] = {
+      {"embedder.files=[x.h5]", "applies to embedder kind hdf5, not hashed-tfidf"},
+      {"embedder={kind: hdf5, files: [x.h5], word_ngram_max: 3}", "applies to embedder kind hashed-tfidf, not hdf5"},
+  };
+  for (const auto& [set, message] : cases) {
+    config::ConfigDoc doc = config::ConfigDoc::load(file);
+    doc.set_from_text(set, "--set");
+    const config::ConfigError e = testing::expect_config_error([&] { coe::load_router_config(doc); });
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << set << ": " << e.what();
   }
 }
 

@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <set>
 
-#include "sim/coe/hdf5_embeddings.h"
+#include "sim/coe/embedder_kinds.h"
 #include "sim/config/config_error.h"
 
 namespace coesim::coe {
 
 std::unique_ptr<Embedder> make_embedder(const RouterConfig& config) {
-  if (config.embedder_kind == "hdf5") return std::make_unique<Hdf5Embeddings>(config.hdf5_files, config.hdf5_dimension);
-  return std::make_unique<HashedTfidfEmbedder>(config.tfidf);
+  return embedder_registry().at(config.embedder_kind).make(config);
 }
 
 KnnRouter CategoryRouter::build_knn(Embedder& embedder, const std::vector<Prompt>& bank, const KnnOptions& options,

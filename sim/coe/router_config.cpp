@@ -1,5 +1,6 @@
 #include "sim/coe/router_config.h"
 
+#include "sim/coe/embedder_kinds.h"
 #include "sim/config/field_builders.h"
 #include "sim/config/section.h"
 
@@ -25,23 +26,23 @@ const Schema& bank_schema() {
 }
 
 const Schema& embedder_schema() {
+  const auto& kinds = embedder_registry();
   static const Schema s{
       "embedder",
       "how prompts become vectors",
-      {required(one_of(field("kind", FieldKind::String,
-                             "hashed-tfidf: built in, no weights; hdf5: precomputed embeddings looked up by prompt id"),
-                       {"hashed-tfidf", "hdf5"})),
+      {required(one_of(field("kind", FieldKind::String, kinds.help()), kinds.names())),
        at_least(field("dimension", FieldKind::Integer,
                       "vector length (hashed-tfidf: buckets, default 512; hdf5: checked against the files)"),
                 1),
-       integer("word_ngram_min", "1", 1, "hashed-tfidf: shortest word n-gram"),
-       integer("word_ngram_max", "2", 1, "hashed-tfidf: longest word n-gram"),
-       integer("char_ngram_min", "3", 0, "hashed-tfidf: shortest character n-gram (0: none)"),
-       integer("char_ngram_max", "5", 0, "hashed-tfidf: longest character n-gram"),
-       integer("seed", "0", 0, "hashed-tfidf: hash seed"),
+       integer("word_ngram_min", "1", 1, kinds.setting_help("word_ngram_min", "shortest word n-gram")),
+       integer("word_ngram_max", "2", 1, kinds.setting_help("word_ngram_max", "longest word n-gram")),
+       integer("char_ngram_min", "3", 0, kinds.setting_help("char_ngram_min", "shortest character n-gram (0: none)")),
+       integer("char_ngram_max", "5", 0, kinds.setting_help("char_ngram_max", "longest character n-gram")),
+       integer("seed", "0", 0, kinds.setting_help("seed", "hash seed")),
        field("files", FieldKind::StringList,
-             "hdf5: files with datasets `embeddings` (float32 [n, d]) and `prompt_ids` [n], relative to this YAML "
-             "file; must cover the bank and every prompt routed")}};
+             kinds.setting_help("files",
+                                "files with datasets `embeddings` (float32 [n, d]) and `prompt_ids` [n], relative to "
+                                "this YAML file; must cover the bank and every prompt routed"))}};
   return s;
 }
 
@@ -87,9 +88,9 @@ RouterConfig load_router_config(const ConfigDoc& doc) {
   c.bank_fields = {optional_text(bank, "id_field"), optional_text(bank, "text_field"),
                    bank.has("category_field") ? bank.text("category_field") : "category"};
   const Section e = s.child("embedder");
+  embedder_registry().check_settings_apply(e);
   c.embedder_kind = e.text("kind");
   if (c.embedder_kind == "hashed-tfidf") {
-    if (e.has("files")) e.fail("files", "only for kind hdf5");
     c.tfidf.dimension = e.has("dimension") ? e.integer_as<int>("dimension") : 512;
     c.tfidf.word_ngram_min = e.integer_as<int>("word_ngram_min");
     c.tfidf.word_ngram_max = e.integer_as<int>("word_ngram_max");
