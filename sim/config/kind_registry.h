@@ -13,7 +13,6 @@
 
 #include <fmt/format.h>
 
-#include "sim/config/section.h"
 
 namespace coesim::config {
 
@@ -85,9 +84,11 @@ class KindRegistry {
     return fmt::format("{} ({} {})", help, kinds.size() == 1 ? "only" : "for", fmt::join(kinds, ", "));
   }
 
-  // Fails at the first setting written in `section` that belongs to other
-  // kinds than the one chosen, which would ignore it.
-  void check_settings_apply(const Section& section) const {
+  // Fails at the first setting written in `section` (a config::Section:
+  // a template so this header needs no YAML) that belongs to other kinds
+  // than the one chosen, which would ignore it.
+  template <typename SectionT>
+  void check_settings_apply(const SectionT& section) const {
     const Entry& chosen = at(section.text(kind_field_));
     for (const Entry& e : entries_)
       for (const std::string& setting : e.info.settings) {

@@ -1,10 +1,10 @@
 #include "sim/io/hdf5_local_heaps.h"
 
 #include <algorithm>
-#include <string_view>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
