@@ -100,7 +100,7 @@ TEST(Hardening, ACopyPastTheTimeRangeIsAnErrorNotZero) {
 }
 
 TEST(Hardening, IntegersWiderThanTheirFieldFailAtTheField) {
-  for (const std::string field : {"nodes", "scheduler.batch_size", "tensor_parallel"}) {
+  for (const std::string field : {"memory.kv_block_tokens", "scheduler.batch_size", "tensor_parallel"}) {
     const auto r = run_cli("run results/samba-coe/sn40l-node.yaml --quiet --set " + field + "=4294967297");
     EXPECT_EQ(r.exit_code, 2) << field;
     EXPECT_TRUE(says(r, "32-bit")) << r.err;
@@ -191,6 +191,19 @@ TEST(Hardening, TooManyGeneratedRequestsAreRefusedBeforeAnyIsMade) {
   EXPECT_EQ(written.exit_code, 2);
   EXPECT_TRUE(says(written, "more than one trace may hold")) << written.err;
   EXPECT_TRUE(std::filesystem::is_empty(dir)) << "a refused trace left a file";
+}
+
+// Device instances and cluster nodes have stated limits: 1e8 GPUs took
+// unbounded time building the network (fuzz platform/slow-unit-ae37, 11,336
+// devices, now a regression input).
+TEST(Hardening, APlatformOrClusterTooLargeIsRefusedAtItsField) {
+  const auto devices = run_cli("run tests/data/experiments/valid.yaml --quiet --set platform.devices.gpu.count=100000000");
+  EXPECT_EQ(devices.exit_code, 2);
+  EXPECT_TRUE(says(devices, "field 'devices.gpu.count': value 100000000 out of range: must be >= 1 and <= 4096"))
+      << devices.err;
+  const auto nodes = run_cli("run tests/data/experiments/valid.yaml --quiet --set nodes=100000000");
+  EXPECT_EQ(nodes.exit_code, 2);
+  EXPECT_TRUE(says(nodes, "<= 65536")) << nodes.err;
 }
 
 TEST(Hardening, ADeepExtendsChainIsRefused) {

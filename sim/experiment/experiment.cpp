@@ -245,10 +245,11 @@ const Schema& build() {
                                  "expert-affinity (the least loaded engine holding the request's expert)"),
                            kDispatchers.names()),
                     "round-robin"),
-       with_default(at_least(field("nodes", FieldKind::Integer,
-                                   "identical nodes of the platform, each with its own tiers and links (a cluster, "
-                                   "e.g. 4 x DGX H100)"),
-                             1),
+       with_default(at_most(at_least(field("nodes", FieldKind::Integer,
+                                           "identical nodes of the platform, each with its own tiers and links (a "
+                                           "cluster, e.g. 4 x DGX H100), at most 65,536"),
+                                     1),
+                            65536),
                     "1"),
        with_default(one_of(field("placement", FieldKind::String,
                                  "everywhere: any node serves any expert; partitioned: expert e only on node e mod "

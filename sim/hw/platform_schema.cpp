@@ -17,8 +17,17 @@ Field latency(std::string help) {
   return with_default(non_negative(quantity("latency_s", Unit::Seconds, std::move(help))), "0");
 }
 
+// A stated bound: one platform file is a node or a rack (the largest shipped
+// has 16 accelerators); a cluster is the experiment's `nodes`. Past a few
+// thousand devices the network of tiers and links takes seconds to build.
+constexpr double kMaxInstances = 4096;
+
 Field instance_count(std::string name, std::string help) {
-  return with_default(at_least(field(std::move(name), FieldKind::Integer, std::move(help)), 1), "1");
+  return with_default(at_most(at_least(field(std::move(name), FieldKind::Integer,
+                                             std::move(help) + " (at most 4096; a cluster is the experiment's nodes)"),
+                                       1),
+                              kMaxInstances),
+                      "1");
 }
 
 const Schema& tier_schema() {
