@@ -150,8 +150,7 @@ int run(const RunOptions& o) {
   nlohmann::json out{{"experiment", x->name},
                      {"file", x->file},
                      {"platform", x->platform.name},
-                     {"host_link_mode", x->setup.host_link_mode.empty() ? x->platform.default_host_link_mode
-                                                                        : x->setup.host_link_mode},
+                     {"host_link_mode", x->platform.host_link_mode_or_default(x->setup.host_link_mode)},
                      {"experts", x->expert_names.size()},
                      {"expert_models", expert_model_names(*x)},
                      {"router_model", x->router_model ? nlohmann::json(x->router_model->name) : nlohmann::json(nullptr)},

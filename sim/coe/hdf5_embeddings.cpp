@@ -34,13 +34,12 @@ std::vector<std::string> read_strings(const H5::DataSet& ds, const std::string& 
     throw ConfigError(file, 0, 0, "prompt_ids", "must be a string dataset");
   const std::vector<hsize_t> dims = dims_of(ds.getSpace());
   if (dims.size() != 1) throw ConfigError(file, 0, 0, "prompt_ids", "must be one-dimensional");
+  const H5::StrType type = ds.getStrType();
+  if (type.isVariableStr()) return io::VlenStringColumn(ds, file, "prompt_ids").read(0, dims[0]);
   std::error_code ec;  // every id is stored in the file: more ids than bytes is a corrupt dataspace
   const std::uintmax_t file_bytes = std::filesystem::file_size(file, ec);
-  const H5::StrType type = ds.getStrType();
-  const std::uintmax_t id_bytes = type.isVariableStr() ? 1 : type.getSize();
-  if (ec || dims[0] > file_bytes || id_bytes * dims[0] > file_bytes)
+  if (ec || dims[0] > file_bytes || type.getSize() * dims[0] > file_bytes)
     throw ConfigError(file, 0, 0, "prompt_ids", fmt::format("{} ids cannot fit in this file: it is corrupt", dims[0]));
-  if (type.isVariableStr()) return io::VlenStringColumn(ds, file, "prompt_ids").read(0, dims[0]);
   std::vector<std::string> out(dims[0]);
   const std::size_t width = type.getSize();
   std::vector<char> raw(width * dims[0]);

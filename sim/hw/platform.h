@@ -98,6 +98,10 @@ struct Platform {
   // The route for a copy between two tiers in a host-link mode (a route
   // declared for that mode wins over one declared for every mode).
   const Route* route(int from_tier, int to_tier, std::string_view host_link_mode) const;
+  // The host-link mode a run uses: the one asked for, or the default when none is.
+  const std::string& host_link_mode_or_default(const std::string& asked) const {
+    return asked.empty() ? default_host_link_mode : asked;
+  }
 };
 
 }  // namespace coesim::hw

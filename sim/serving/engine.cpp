@@ -29,7 +29,7 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
       scheduler_(make_scheduler(s.scheduler)),
       experts_(s.expert_models.size()),
       copier_(platform_, resources_, network_,
-              s.host_link_mode.empty() ? platform_.default_host_link_mode : s.host_link_mode) {
+              platform_.host_link_mode_or_default(s.host_link_mode)) {
   for (const llm::ModelSpec* m : s.expert_models) {
     shard_bytes_.push_back(std::ceil(static_cast<double>(llm::weight_bytes(*m)) / tp_));
     step_models_.push_back(StepModel::of(*m));

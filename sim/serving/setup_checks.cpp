@@ -29,7 +29,7 @@ std::optional<SetupProblem> setup_problem(const ServingSetup& s) {
                                     p.name, p.serving.execution_model, fmt::join(whole, " and "), s.scheduler.kind)};
   }
   if (s.kv_preemption == KvPreemption::Swap) {
-    const std::string mode = s.host_link_mode.empty() ? p.default_host_link_mode : s.host_link_mode;
+    const std::string& mode = p.host_link_mode_or_default(s.host_link_mode);
     for (const int d : accelerators)
       if (p.route(p.fast_tier_of(d), p.slow_tier_of(d), mode) == nullptr)
         return SetupProblem{"memory.kv_preemption",
