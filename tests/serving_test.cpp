@@ -287,6 +287,27 @@ TEST(Serving, ContinuousBatchingRunsTheSameExpertsRequestsInOneStep) {
   EXPECT_EQ(r.requests[0].prefill_end_ps, r.requests[1].prefill_end_ps);
 }
 
+// While the first request runs, three more arrive: sjf runs them fewest
+// tokens first (prompt + output), fcfs in arrival order; each runs alone.
+TEST(Serving, ShortestJobFirstRunsTheQueuedRequestWithFewestTokensNext) {
+  const std::vector<Request> requests{request(0, 0, 64, 8), request(1, 0, 300, 20, 1), request(2, 0, 40, 2, 2),
+                                      request(3, 0, 100, 4, 3)};
+  const ServingResult sjf = Fixture(1, 10e9, "sjf").run(requests);
+  const ServingResult fcfs = Fixture(1, 10e9, "fcfs").run(requests);
+  const Fixture f(1);
+  TimePs t = switch_ps() + run_ps(f.platform, 64, 8);
+  EXPECT_EQ(sjf.requests[0].finish_ps, t);
+  for (const std::int64_t id : {2, 3, 1}) {
+    const RequestRecord& r = sjf.requests[static_cast<std::size_t>(id)];
+    EXPECT_EQ(r.prefill_start_ps, t) << "request " << id;
+    t += run_ps(f.platform, r.request.input_tokens, r.request.output_tokens);
+    EXPECT_EQ(r.finish_ps, t) << "request " << id;
+  }
+  EXPECT_EQ(fcfs.requests[3].finish_ps, t);  // the same work, in another order
+  EXPECT_LT(fcfs.requests[1].finish_ps, fcfs.requests[2].finish_ps);
+  EXPECT_EQ(sjf.end_ps, fcfs.end_ps);
+}
+
 TEST(Serving, ExpertGroupedServesTheResidentExpertFirst) {
   // Room for one expert, one request per step. A (e0) runs; B (e1) and then
   // C (e0) arrive while it runs. FCFS across experts serves B next (a switch

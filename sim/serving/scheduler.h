@@ -70,7 +70,7 @@ class Scheduler {
 };
 
 struct SchedulerOptions {
-  std::string kind = "samba-coe";  // samba-coe | fcfs | continuous | expert-grouped
+  std::string kind = "samba-coe";  // a name in scheduler_registry()
   int batch_size = 1;              // samba-coe: prompts routed together; batching: most requests in a step
   std::int64_t max_batch_tokens = 8192;  // batching: most prompt tokens in one prefill step
   double max_wait_s = 1.0;               // expert-grouped: a request waiting longer goes next
@@ -78,7 +78,7 @@ struct SchedulerOptions {
 };
 
 // A scheduler kind as the registry knows it: adding a scheduler is its own
-// file, which returns its kinds, and one line in scheduler_registry.cpp.
+// file, which returns its kinds, and a line in scheduler_registry.cpp.
 struct SchedulerKind {
   config::KindInfo info;             // settings: of batch_size, max_batch_tokens, max_wait_s, those it reads
   bool runs_whole_requests = false;  // may run where the execution model times whole requests (latency tables)
@@ -86,8 +86,6 @@ struct SchedulerKind {
 };
 
 const config::KindRegistry<SchedulerKind>& scheduler_registry();
-std::vector<SchedulerKind> sequential_scheduler_kinds();  // samba-coe, fcfs
-std::vector<SchedulerKind> batching_scheduler_kinds();    // continuous, expert-grouped, round-robin
 
 // Throws std::invalid_argument for an unknown kind or options out of range.
 std::unique_ptr<Scheduler> make_scheduler(const SchedulerOptions& options);
