@@ -17,6 +17,7 @@
 #include "sim/llm/load_model.h"
 #include "sim/llm/model_size.h"
 #include "sim/llm/step_cost.h"
+#include "sim/serving/dispatcher.h"
 #include "sim/serving/execution_model.h"
 #include "sim/experiment/experiment.h"
 #include "sim/serving/latency_table.h"
@@ -450,7 +451,7 @@ TEST(Serving, SeveralEnginesServeInParallelAndAffinityAvoidsSwitches) {
                                 request(2, 1, 10, 1, 2'000'000'000'000)};
   const ServingResult rr = f.run(rs);
   EXPECT_EQ(rr.experts[1].switches, 2);
-  f.setup.dispatcher = Dispatcher::ExpertAffinity;
+  f.setup.dispatcher = "expert-affinity";
   const ServingResult aff = f.run(rs);
   EXPECT_EQ(aff.experts[1].switches, 1);
   f.setup.eviction.policy = "belady";
@@ -572,7 +573,7 @@ RC_GTEST_PROP(ServingProperty, EverySchedulerAccountsForEveryRequest, ()) {
       doc.set_from_text(fmt::format("devices.gpu.count={}", gpus));
       f.platform = hw::load_platform(doc);
       f.setup.kv_preemption = KvPreemption::Recompute;
-      f.setup.dispatcher = *rc::gen::element(Dispatcher::RoundRobin, Dispatcher::LeastLoaded, Dispatcher::ExpertAffinity);
+      f.setup.dispatcher = *rc::gen::elementOf(dispatcher_registry().names());
     }
     f.setup.nodes = *rc::gen::inRange(1, 3);
     f.setup.placement = *rc::gen::element(Placement::Everywhere, Placement::Partitioned);

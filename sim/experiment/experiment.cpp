@@ -14,6 +14,7 @@
 #include "sim/config/section.h"
 #include "sim/hw/platform_loader.h"
 #include "sim/llm/load_model.h"
+#include "sim/serving/dispatcher.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/setup_checks.h"
 #include "sim/workload/zipf_distribution.h"
@@ -241,9 +242,9 @@ const Schema& build() {
                       "devices an expert is sharded over (default: the platform's); accelerators / TP engines run"),
                 1),
        with_default(one_of(field("dispatcher", FieldKind::String,
-                                 "with several engines: round-robin, least-loaded (fewest unfinished requests) or "
-                                 "expert-affinity (the least loaded engine holding the request's expert)"),
-                           kDispatchers.names()),
+                                 "with several engines, which one an arriving request goes to: " +
+                                     dispatcher_registry().help()),
+                           dispatcher_registry().names()),
                     "round-robin"),
        with_default(at_most(at_least(field("nodes", FieldKind::Integer,
                                            "identical nodes of the platform, each with its own tiers and links (a "
@@ -369,7 +370,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
                                            setup.host_link_mode));
   }
   if (s.has("tensor_parallel")) setup.tensor_parallel = s.integer_as<int>("tensor_parallel");
-  setup.dispatcher = kDispatchers.parse(s.text("dispatcher"));
+  setup.dispatcher = s.text("dispatcher");
   setup.nodes = s.integer_as<int>("nodes");
   setup.placement = kPlacements.parse(s.text("placement"));
   setup.context_limit = kContextLimits.parse(s.text("context_limit"));

@@ -637,7 +637,7 @@ void Engine::describe_model_choices() {
   if (engines > 1)
     result_.notes.push_back(fmt::format("{} engines of TP{}, each with its own fast tier, experts and scheduler; "
                                         "requests dispatched {}",
-                                        engines, tp_, kDispatchers.name(setup_.dispatcher)));
+                                        engines, tp_, setup_.dispatcher));
   if (engines * tp_ < accelerators)
     result_.notes.push_back(fmt::format("{} of the {} accelerators are idle: TP{} does not divide them",
                                         accelerators - engines * tp_, accelerators, tp_));

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/serving/dispatcher.h"
 #include "sim/serving/engine.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/run_context.h"
@@ -18,7 +19,7 @@ namespace {
 
 // The engines of a platform (accelerators / TP of them) and the dispatcher
 // that gives each arriving request to one.
-class Cluster {
+class Cluster : DispatchView {
  public:
   Cluster(const ServingSetup& s, ResultSink& sink)
       : setup_(validated(s)), context_(*s.platform, s.nodes, s.link_bucket_s, sink, s.part_requests) {
@@ -30,6 +31,7 @@ class Cluster {
     if (eviction_policy_registry().at(s.eviction.policy).needs_future_uses && s.eviction.future_uses.empty())
       throw std::invalid_argument("serving: belady needs the future expert sequence (eviction.future_uses) up front");
     context_.execution = make_execution(p, tp);
+    dispatcher_ = dispatcher_registry().at(s.dispatcher).make();
     context_.result.experts.resize(s.expert_models.size());
     for (std::size_t e = 0; e < s.expert_names.size(); ++e) context_.result.experts[e].name = s.expert_names[e];
     for (int i = 0; i < engines; ++i)
@@ -119,9 +121,6 @@ class Cluster {
     return setup;
   }
 
-  // round-robin: in turn; least-loaded: fewest unfinished requests;
-  // expert-affinity: the least loaded engine holding the expert (resident or
-  // arriving), else the least loaded. Ties go to the lowest index.
   // With partitioned placement only the engines of node (expert mod nodes)
   // are candidates.
   int dispatch(const Request& r) {
@@ -131,27 +130,17 @@ class Cluster {
       first = (r.expert % setup_.nodes) * per_node_;
       n = per_node_;
     }
-    if (n == 1) return first;
-    if (setup_.dispatcher == Dispatcher::RoundRobin) return first + static_cast<int>(next_++ % static_cast<std::size_t>(n));
-    const auto least_loaded = [&](bool need_expert) {
-      int best = -1;
-      for (int i = first; i < first + n; ++i) {
-        const Engine& e = *engines_[static_cast<std::size_t>(i)];
-        if (need_expert && !e.holds(r.expert)) continue;
-        if (best < 0 || e.load() < engines_[static_cast<std::size_t>(best)]->load()) best = i;
-      }
-      return best;
-    };
-    if (setup_.dispatcher == Dispatcher::ExpertAffinity)
-      if (const int i = least_loaded(true); i >= 0) return i;
-    return least_loaded(false);
+    return n == 1 ? first : dispatcher_->choose(r, first, n, *this);
   }
+
+  std::int64_t load(int engine) const override { return engines_[static_cast<std::size_t>(engine)]->load(); }
+  bool holds(int engine, int expert) const override { return engines_[static_cast<std::size_t>(engine)]->holds(expert); }
 
   const ServingSetup& setup_;
   RunContext context_;
   std::vector<std::unique_ptr<Engine>> engines_;
+  std::unique_ptr<Dispatcher> dispatcher_;
   int per_node_ = 1;
-  std::size_t next_ = 0;
   TimePs last_arrival_ps_ = 0;
   bool finished_ = false;
 };

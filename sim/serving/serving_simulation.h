@@ -28,12 +28,6 @@ enum class KvPreemption { Recompute, Swap };
 inline constexpr config::NamedEnum<KvPreemption, 2> kKvPreemptions{
     {{{KvPreemption::Recompute, "recompute"}, {KvPreemption::Swap, "swap"}}}};
 
-// With several engines: how arrivals are given out (Cluster::dispatch).
-enum class Dispatcher { RoundRobin, LeastLoaded, ExpertAffinity };
-inline constexpr config::NamedEnum<Dispatcher, 3> kDispatchers{{{{Dispatcher::RoundRobin, "round-robin"},
-                                                                  {Dispatcher::LeastLoaded, "least-loaded"},
-                                                                  {Dispatcher::ExpertAffinity, "expert-affinity"}}}};
-
 // Where experts may run in a cluster: on every node, or expert e only on node e mod nodes.
 enum class Placement { Everywhere, Partitioned };
 inline constexpr config::NamedEnum<Placement, 2> kPlacements{
@@ -61,7 +55,7 @@ struct ServingSetup {
   SchedulerOptions scheduler;
   bool record_token_times = false;
   double link_bucket_s = 0.1;  // time bucket of the link utilisation series
-  Dispatcher dispatcher = Dispatcher::RoundRobin;  // with several engines (accelerators / TP of them)
+  std::string dispatcher = "round-robin";  // with several engines (accelerators / TP of them): a dispatcher_registry() name
   // A cluster of identical nodes of the platform (e.g. 4 x DGX H100).
   int nodes = 1;
   Placement placement = Placement::Everywhere;
