@@ -12,6 +12,22 @@
 #include "sim/llm/model_size.h"
 
 namespace coesim::serving {
+namespace {
+
+// The accelerators of tensor-parallel group `group`.
+std::vector<int> group_devices(const hw::Platform& p, int group, int tp) {
+  const std::vector<int> accelerators = p.accelerators();
+  return {accelerators.begin() + group * tp, accelerators.begin() + (group + 1) * tp};
+}
+
+// Each expert's weight bytes per device, rounded up to whole bytes.
+std::vector<double> shard_bytes_of(const ServingSetup& s, int tp) {
+  std::vector<double> out;
+  for (const llm::ModelSpec* m : s.expert_models) out.push_back(std::ceil(static_cast<double>(llm::weight_bytes(*m)) / tp));
+  return out;
+}
+
+}  // namespace
 
 Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, int group, int tp)
     : setup_(s),
@@ -27,18 +43,16 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
       exec_(*context.execution),
       policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
       scheduler_(make_scheduler(s.scheduler)),
-      experts_(s.expert_models.size()),
+      devices_(group_devices(platform_, group, tp)),
+      ledger_(shard_bytes_of(s, tp),
+              platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes, index,
+              context.result, *policy_),
+      loads_(s.expert_models.size()),
       copier_(platform_, resources_, network_,
               platform_.host_link_mode_or_default(s.host_link_mode)) {
-  for (const llm::ModelSpec* m : s.expert_models) {
-    shard_bytes_.push_back(std::ceil(static_cast<double>(llm::weight_bytes(*m)) / tp_));
-    step_models_.push_back(StepModel::of(*m));
-  }
+  for (const llm::ModelSpec* m : s.expert_models) step_models_.push_back(StepModel::of(*m));
   if (s.router_model != nullptr) router_step_model_ = StepModel::of(*s.router_model);
-  const std::vector<int> accelerators = platform_.accelerators();
-  devices_.assign(accelerators.begin() + group * tp_, accelerators.begin() + (group + 1) * tp_);
-  capacity_ = platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes;
-  result_.fast_tier_capacity_bytes_per_device = capacity_;
+  result_.fast_tier_capacity_bytes_per_device = ledger_.capacity_bytes();
   if (tp_ > 1 && !platform_.serving.tp_link.empty())
     for (const int d : devices_) {
       const std::string name =
@@ -63,45 +77,16 @@ void Engine::accept(std::int64_t id) {
   kick_after_arrivals();
 }
 
-bool Engine::resident(int expert) const {
-  return experts_[static_cast<std::size_t>(expert)].residency == Residency::Resident;
-}
-
 bool Engine::runnable(int expert) const {
-  if (experts_[static_cast<std::size_t>(expert)].residency != Residency::Absent) return true;
-  return free_bytes() + idle_bytes_ >= shard_bytes(expert);
+  if (ledger_.residency(expert) != Residency::Absent) return true;
+  return ledger_.free_bytes() + ledger_.idle_bytes() >= ledger_.shard_bytes(expert);
 }
 
 double Engine::kv_room_bytes(int expert) const {
-  const ExpertState& s = experts_[static_cast<std::size_t>(expert)];
-  double room = free_bytes() + idle_bytes_;
-  if (s.residency == Residency::Absent || idle(s)) room -= shard_bytes(expert);
+  double room = ledger_.free_bytes() + ledger_.idle_bytes();
+  const Residency r = ledger_.residency(expert);
+  if (r == Residency::Absent || ledger_.idle(expert)) room -= ledger_.shard_bytes(expert);
   return room;
-}
-
-std::vector<int> Engine::idle_experts(const std::vector<int>& keep) const {
-  std::vector<int> out;
-  for (std::size_t e = 0; e < experts_.size(); ++e) {
-    const ExpertState& s = experts_[e];
-    if (idle(s) &&
-        std::find(keep.begin(), keep.end(), static_cast<int>(e)) == keep.end())
-      out.push_back(static_cast<int>(e));
-  }
-  return out;
-}
-
-void Engine::set_expert(int expert, Residency residency, int active_delta) {
-  ExpertState& s = experts_[static_cast<std::size_t>(expert)];
-  if (idle(s)) idle_bytes_ -= shard_bytes(expert);
-  s.residency = residency;
-  s.active_requests += active_delta;
-  if (idle(s)) idle_bytes_ += shard_bytes(expert);
-  if (invariants_enabled()) {
-    double recount = 0;
-    for (const int e : idle_experts({})) recount += shard_bytes(e);
-    if (recount != idle_bytes_)
-      throw std::logic_error(fmt::format("idle expert bytes {} but {} recounted", idle_bytes_, recount));
-  }
 }
 
 double Engine::kv_bytes_per_device(int expert, std::int64_t tokens) const {
@@ -110,93 +95,58 @@ double Engine::kv_bytes_per_device(int expert, std::int64_t tokens) const {
   return static_cast<double>(llm::kv_bytes_for_context(m, blocks * setup_.kv_block_tokens)) / tp_;
 }
 
-void Engine::sample_occupancy(TimePs at_ps) {
-  auto& series = result_.occupancy;
-  if (!series.empty() && series.back().time_ps == at_ps && series.back().engine == index_) {
-    series.back().used_bytes = used_;
-  } else {
-    series.push_back({at_ps, index_, used_});
-  }
-}
-
-void Engine::charge(double bytes, TimePs at_ps) {
-  used_ += bytes;
-  sample_occupancy(at_ps < 0 ? sim_.now() : at_ps);
-  result_.peak_fast_tier_used_bytes_per_device = std::max(result_.peak_fast_tier_used_bytes_per_device, used_);
-  if (invariants_enabled() && used_ > capacity_ * (1 + 1e-12))
-    throw std::logic_error(fmt::format("fast tier over capacity: {} of {} bytes", used_, capacity_));
-}
-
-void Engine::release(double bytes) {
-  used_ -= bytes;
-  sample_occupancy(sim_.now());
-}
-
 void Engine::reserve_static_memory() {
+  const double capacity = ledger_.capacity_bytes();
   double fixed = setup_.workspace_bytes_per_device;
   if (setup_.router_model != nullptr) fixed += std::ceil(static_cast<double>(llm::weight_bytes(*setup_.router_model)) / tp_);
-  if (fixed > capacity_)
+  if (fixed > capacity)
     throw config::UsageError(fmt::format("router weights and workspace ({:.0f} bytes per device) exceed the fast "
                                          "tier ({:.0f} bytes per device)",
-                                         fixed, capacity_));
-  for (std::size_t e = 0; e < experts_.size(); ++e)
-    result_.expert_bytes_per_device_max = std::max(result_.expert_bytes_per_device_max, shard_bytes(static_cast<int>(e)));
+                                         fixed, capacity));
+  for (std::size_t e = 0; e < loads_.size(); ++e)
+    result_.expert_bytes_per_device_max =
+        std::max(result_.expert_bytes_per_device_max, ledger_.shard_bytes(static_cast<int>(e)));
   // The stack holds part of the tier back (its KV memory setting), measured
   // as it would be at start: after the router, the workspace and one expert.
   const hw::RuntimeProfile& profile = exec_.profile();
   if (profile.kv_memory_fraction < 1 || profile.kv_memory_basis == hw::RuntimeProfile::KvMemoryBasis::Total) {
     const double loaded = fixed + result_.expert_bytes_per_device_max;
-    const double usable = std::min(capacity_, loaded + profile.kv_budget_bytes(capacity_, loaded));
+    const double usable = std::min(capacity, loaded + profile.kv_budget_bytes(capacity, loaded));
     if (usable <= loaded)
       throw config::UsageError(fmt::format(
           "runtime profile '{}' gives KV caches nothing: it holds back {:.0f} of the fast tier's {:.0f} bytes per "
           "device, and the router, workspace and largest expert need {:.0f}",
-          profile.name, capacity_ - usable, capacity_, loaded));
-    if (index_ == 0 && usable < capacity_)
+          profile.name, capacity - usable, capacity, loaded));
+    if (index_ == 0 && usable < capacity)
       result_.notes.push_back(fmt::format(
           "runtime profile '{}' holds back {:.2f} GB of each device's {:.2f} GB fast tier (kv_memory_fraction {} "
           "of {} memory)",
-          profile.name, (capacity_ - usable) / 1e9, capacity_ / 1e9, profile.kv_memory_fraction,
+          profile.name, (capacity - usable) / 1e9, capacity / 1e9, profile.kv_memory_fraction,
           profile.kv_memory_basis == hw::RuntimeProfile::KvMemoryBasis::Total ? "all" : "free"));
-    capacity_ = usable;
+    ledger_.limit_capacity(usable);
   }
-  charge(fixed);
-  static_bytes_ = fixed;
+  ledger_.reserve_static(fixed, sim_.now());
   if (result_.expert_bytes_per_device_max > 0)
-    result_.experts_that_fit = static_cast<int>((capacity_ - fixed) / result_.expert_bytes_per_device_max);
+    result_.experts_that_fit =
+        static_cast<int>((ledger_.capacity_bytes() - fixed) / result_.expert_bytes_per_device_max);
 }
 
 bool Engine::fits_ever(int expert, std::int64_t kv_tokens) const {
-  return static_bytes_ + shard_bytes(expert) + kv_bytes_per_device(expert, kv_tokens) <= capacity_;
-}
-
-bool Engine::make_room(double bytes, const std::vector<int>& keep) {
-  while (free_bytes() < bytes) {
-    const std::vector<int> candidates = idle_experts(keep);
-    if (candidates.empty()) return false;
-    const int victim = policy_->choose_victim(candidates);
-    if (victim < 0) return false;
-    set_expert(victim, Residency::Absent, 0);
-    release(shard_bytes(victim));
-    policy_->on_evict(victim);
-    ++result_.experts[static_cast<std::size_t>(victim)].evictions;
-  }
-  return true;
+  return ledger_.fits_ever(expert, kv_bytes_per_device(expert, kv_tokens));
 }
 
 void Engine::start_load(int expert, bool prefetch) {
-  ExpertState& s = experts_[static_cast<std::size_t>(expert)];
-  const double bytes = shard_bytes(expert);
-  charge(bytes);
-  set_expert(expert, Residency::Loading, 0);
-  s.load_start_ps = sim_.now();
+  ExpertLoad& load = loads_[static_cast<std::size_t>(expert)];
+  ledger_.charge(ledger_.shard_bytes(expert), sim_.now());
+  ledger_.set_expert(expert, Residency::Loading, 0);
+  load.start_ps = sim_.now();
   ++loads_in_flight_;
   ExpertStats& stats = result_.experts[static_cast<std::size_t>(expert)];
   ++stats.switches;
   if (prefetch) ++stats.prefetches;
   const std::uint64_t total = llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]);
   stats.bytes_moved += total;
-  s.load_is_prefetch = prefetch;
+  load.prefetch = prefetch;
   copier_.copy(
       devices_, CopyDirection::SlowToFast,
       [total, this](std::size_t i) { return split_shard_bytes(total, tp_, static_cast<int>(i)); },
@@ -206,14 +156,14 @@ void Engine::start_load(int expert, bool prefetch) {
 }
 
 void Engine::expert_loaded(int expert) {
-  ExpertState& s = experts_[static_cast<std::size_t>(expert)];
+  const ExpertLoad& load = loads_[static_cast<std::size_t>(expert)];
   if (setup_.timeline != nullptr)
     setup_.timeline->slice(index_, TimelineRecorder::Track::Copies,
                            fmt::format("load {}", setup_.expert_names[static_cast<std::size_t>(expert)]),
-                           s.load_is_prefetch ? "prefetch" : "load", s.load_start_ps, sim_.now(),
+                           load.prefetch ? "prefetch" : "load", load.start_ps, sim_.now(),
                            fmt::format("{{\"expert\":{}}}", expert));
-  set_expert(expert, Residency::Resident, 0);
-  result_.switches.push_back({expert, s.load_start_ps, sim_.now(), s.load_is_prefetch});
+  ledger_.set_expert(expert, Residency::Resident, 0);
+  result_.switches.push_back({expert, load.start_ps, sim_.now(), load.prefetch});
   --loads_in_flight_;
   policy_->on_load(expert, sim_.now());
   copy_ended();
@@ -260,9 +210,9 @@ void Engine::try_prefetch() {
   std::vector<int> keep = scheduler_->upcoming_experts(records_, 4);
   keep.push_back(current_->expert);
   for (const int e : scheduler_->upcoming_experts(records_, 4)) {
-    if (experts_[static_cast<std::size_t>(e)].residency != Residency::Absent) continue;
+    if (ledger_.residency(e) != Residency::Absent) continue;
     if (!fits_ever(e, 0)) return;
-    if (make_room(shard_bytes(e), keep)) start_load(e, true);
+    if (ledger_.make_room(ledger_.shard_bytes(e), keep, sim_.now())) start_load(e, true);
     return;
   }
 }
@@ -295,25 +245,26 @@ void Engine::execute() {
   Step& step = *current_;
   if (step.kind == Step::Kind::Route) return run_route(step);
   const int e = step.expert;
-  ExpertState& s = experts_[static_cast<std::size_t>(e)];
+  const Residency residency = ledger_.residency(e);
   if (step.kind == Step::Kind::Prefill && !step_seen_) {
     step_seen_ = true;
     ExpertStats& stats = result_.experts[static_cast<std::size_t>(e)];
     stats.requests += static_cast<std::int64_t>(step.requests.size());
-    if (s.residency == Residency::Resident) stats.hits += static_cast<std::int64_t>(step.requests.size());
+    if (residency == Residency::Resident) stats.hits += static_cast<std::int64_t>(step.requests.size());
   }
-  if (s.residency == Residency::Resident) return prepare_and_run(step);
-  if (s.residency == Residency::Absent) {
+  if (residency == Residency::Resident) return prepare_and_run(step);
+  if (residency == Residency::Absent) {
     std::int64_t tokens = 0;
     for (const std::int64_t id : step.requests) tokens = std::max(tokens, records_[id].request.input_tokens);
     if (!fits_ever(e, tokens)) {
       for (const std::int64_t id : std::vector<std::int64_t>(step.requests))
         reject(id, fmt::format("expert '{}' ({:.0f} bytes per device) and its KV cache do not fit the fast tier "
                                "({:.0f} bytes per device, {:.0f} taken by router and workspace)",
-                               setup_.expert_names[static_cast<std::size_t>(e)], shard_bytes(e), capacity_, static_bytes_));
+                               setup_.expert_names[static_cast<std::size_t>(e)], ledger_.shard_bytes(e),
+                               ledger_.capacity_bytes(), ledger_.static_bytes()));
       return finish_step();
     }
-    while (!make_room(shard_bytes(e), {e})) {
+    while (!ledger_.make_room(ledger_.shard_bytes(e), {e}, sim_.now())) {
       // Space is held by copies in flight or by running requests' KV:
       // wait for a copy to end, or preempt the youngest running request.
       if (loads_in_flight_ + swaps_in_flight_ > 0) {
@@ -432,34 +383,9 @@ void Engine::run_compute(Step& step) {
   });
 }
 
-bool Engine::grow_kv(RequestRecord& r) {
+bool Engine::grow_kv(const RequestRecord& r) {
   const int e = r.request.expert;
-  const std::int64_t tokens = r.request.input_tokens + r.tokens_out;
-  const double need = kv_bytes_per_device(e, tokens);
-  const double held = kv_held(r);
-  if (need <= held) return true;
-  const Residency residency = experts_[static_cast<std::size_t>(e)].residency;
-  if (held == 0.0) set_expert(e, residency, +1);
-  if (free_bytes() < need - held && !make_room(need - held, {e})) {
-    if (held == 0.0) set_expert(e, residency, -1);
-    return false;
-  }
-  charge(need - held);
-  kv_held_[r.request.id] = need;
-  return true;
-}
-
-double Engine::kv_held(const RequestRecord& r) const {
-  const auto it = kv_held_.find(r.request.id);
-  return it == kv_held_.end() ? 0.0 : it->second;
-}
-
-void Engine::release_kv(const RequestRecord& r) {
-  const auto it = kv_held_.find(r.request.id);
-  if (it == kv_held_.end()) return;
-  release(it->second);
-  kv_held_.erase(it);
-  set_expert(r.request.expert, experts_[static_cast<std::size_t>(r.request.expert)].residency, -1);
+  return ledger_.grow_kv(r.request.id, e, kv_bytes_per_device(e, r.request.input_tokens + r.tokens_out), sim_.now());
 }
 
 Engine::KvReady Engine::ensure_kv(RequestRecord& r, Step& step) {
@@ -467,7 +393,7 @@ Engine::KvReady Engine::ensure_kv(RequestRecord& r, Step& step) {
   while (!grow_kv(r)) {
     std::int64_t youngest = self;
     bool others = false;
-    for (const auto& [id, bytes] : kv_held_) {
+    for (const auto& [id, bytes] : ledger_.kv_holders()) {
       if (id == self || records_[id].kv == RequestRecord::Kv::SwappingOut) continue;
       others = true;
       youngest = std::max(youngest, id);
@@ -487,7 +413,7 @@ Engine::KvReady Engine::ensure_kv(RequestRecord& r, Step& step) {
 std::int64_t Engine::preemption_victim(std::int64_t keep, const Step& step) const {
   std::int64_t outside = -1;
   std::int64_t inside = -1;
-  for (const auto& [id, bytes] : kv_held_) {
+  for (const auto& [id, bytes] : ledger_.kv_holders()) {
     if (id == keep || records_[id].kv == RequestRecord::Kv::SwappingOut) continue;
     const bool in_step = std::find(step.requests.begin(), step.requests.end(), id) != step.requests.end();
     std::int64_t& best = in_step ? inside : outside;
@@ -498,12 +424,12 @@ std::int64_t Engine::preemption_victim(std::int64_t keep, const Step& step) cons
 
 void Engine::preempt(std::int64_t id, Step& step) {
   RequestRecord& r = records_[id];
-  if (kv_held_.contains(id)) {
+  if (ledger_.kv_holders().contains(id)) {
     ++r.preemptions;
     ++result_.preemptions;
     if (setup_.kv_preemption == KvPreemption::Swap && r.cached_tokens > 0) {
       r.kv = RequestRecord::Kv::SwappingOut;
-      r.swapped_bytes_per_device = kv_held(r);
+      r.swapped_bytes_per_device = ledger_.kv_held(id);
       start_kv_copy(id, true, r.swapped_bytes_per_device);
       std::erase(step.requests, id);
       scheduler_->on_preempted(id);
@@ -525,9 +451,9 @@ void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, Ti
     requests.clear();
     for (const std::int64_t id : step.requests) {
       const RequestRecord& r = records_[id];
-      requests.push_back({r.request.input_tokens + r.tokens_out, r.request.output_tokens - r.tokens_out, kv_held(r)});
+      requests.push_back({r.request.input_tokens + r.tokens_out, r.request.output_tokens - r.tokens_out, ledger_.kv_held(id)});
     }
-    DecodeRunLimits limits{sim_.now(), first_ps, std::nullopt, repeat.until_next_event, free_bytes(),
+    DecodeRunLimits limits{sim_.now(), first_ps, std::nullopt, repeat.until_next_event, ledger_.free_bytes(),
                            setup_.kv_block_tokens, setup_.record_token_times};
     if (repeat.until_next_event) limits.horizon_ps = sim_.next_event_time();
     if (repeat.until_ps != kNever) limits.horizon_ps = std::min(limits.horizon_ps.value_or(repeat.until_ps), repeat.until_ps);
@@ -538,9 +464,9 @@ void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, Ti
   } else {
     run = &decode_runs_.single(first_ps);
   }
-  for (const auto& [at_ps, bytes] : run->growth) charge(bytes, at_ps);
+  for (const auto& [at_ps, bytes] : run->growth) ledger_.charge(bytes, at_ps);
   if (!run->growth.empty())
-    for (std::size_t k = 0; k < step.requests.size(); ++k) kv_held_[step.requests[k]] = run->held_bytes[k];
+    for (std::size_t k = 0; k < step.requests.size(); ++k) ledger_.set_kv_held(step.requests[k], run->held_bytes[k]);
   const std::int64_t steps = run->steps;
   const TimePs total = run->total_ps;
   std::vector<TimePs> step_ps = run->step_ps;

@@ -1,14 +1,13 @@
 #pragma once
 // One tensor-parallel group of accelerators in a serving run (an "engine"):
-// its fast tier's bytes (router, workspace, experts resident or arriving,
-// KV blocks), its experts' residency, its scheduler and eviction policy,
-// and the steps it runs: router passes, prefills and decode steps, each
-// after its expert is copied in and its requests' KV caches fit.
+// the steps it runs (router passes, prefills and decode steps), each after
+// its expert is copied in and its requests' KV caches fit its fast tier
+// (FastTierLedger), as its scheduler chooses; preemption when KV outgrows
+// the tier.
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -19,6 +18,7 @@
 #include "sim/serving/decode_run.h"
 #include "sim/serving/eviction_policy.h"
 #include "sim/serving/execution.h"
+#include "sim/serving/fast_tier_ledger.h"
 #include "sim/serving/record_store.h"
 #include "sim/serving/run_context.h"
 #include "sim/serving/scheduler.h"
@@ -27,17 +27,14 @@
 
 namespace coesim::serving {
 
-enum class Residency { Absent, Loading, Resident };
-
-struct ExpertState {
-  Residency residency = Residency::Absent;
-  int active_requests = 0;  // holding KV on this expert: cannot be evicted
-  TimePs load_start_ps = 0;
-  bool load_is_prefetch = false;
+// The copy of an expert into the fast tier, while it is Loading.
+struct ExpertLoad {
+  TimePs start_ps = 0;
+  bool prefetch = false;
 };
 
 // One tensor-parallel group of accelerators serving experts: its own fast
-// tier (capacity, residency, KV caches), scheduler and eviction policy.
+// tier, scheduler and eviction policy.
 class Engine : public EngineView {
  public:
   // Engine `index` (over all nodes) is group `group` of node `node`.
@@ -46,36 +43,19 @@ class Engine : public EngineView {
   void accept(std::int64_t id);
   // Requests given to it and not yet finished or rejected.
   std::int64_t load() const { return assigned_ - ended_; }
-  bool holds(int expert) const { return experts_[static_cast<std::size_t>(expert)].residency != Residency::Absent; }
+  bool holds(int expert) const { return ledger_.residency(expert) != Residency::Absent; }
   TimePs now() const override { return sim_.now(); }
-  bool resident(int expert) const override;
+  bool resident(int expert) const override { return ledger_.residency(expert) == Residency::Resident; }
   bool runnable(int expert) const override;
   double kv_room_bytes(int expert) const override;
   double kv_bytes(int expert, std::int64_t tokens) const override { return kv_bytes_per_device(expert, tokens); }
 
  private:
   // ---- memory ----------------------------------------------------------
-  double shard_bytes(int expert) const { return shard_bytes_[static_cast<std::size_t>(expert)]; }
-  // Resident experts no running request holds, except those in `keep`: what
-  // may be evicted.
-  std::vector<int> idle_experts(const std::vector<int>& keep) const;
-  static bool idle(const ExpertState& s) { return s.residency == Residency::Resident && s.active_requests == 0; }
-  // Every change of an expert's residency or running count goes through
-  // here, so the bytes of idle experts (what eviction could free) are kept
-  // as a sum rather than recounted for every scheduling question. Shard
-  // sizes are whole bytes, so the sum is exact.
-  void set_expert(int expert, Residency residency, int active_delta);
   double kv_bytes_per_device(int expert, std::int64_t tokens) const;
-  double free_bytes() const { return capacity_ - used_; }
-  void sample_occupancy(TimePs at_ps);
-  // `at_ps` later than now only for KV blocks a decode run charges ahead.
-  void charge(double bytes, TimePs at_ps = -1);
-  void release(double bytes);
   void reserve_static_memory();
-  // An expert that cannot fit even with every other expert evicted.
+  // The expert and a KV cache of `kv_tokens` fit with every other expert evicted.
   bool fits_ever(int expert, std::int64_t kv_tokens) const;
-  // Evicts idle resident experts (never those in `keep`) until `bytes` fit.
-  bool make_room(double bytes, const std::vector<int>& keep);
   // ---- expert copies ---------------------------------------------------
   void start_load(int expert, bool prefetch);
   void expert_loaded(int expert);
@@ -100,9 +80,8 @@ class Engine : public EngineView {
   void prepare_and_run(Step& step);
   void run_compute(Step& step);
   // KV blocks for the tokens the request's cache holds after its next step.
-  bool grow_kv(RequestRecord& r);
-  double kv_held(const RequestRecord& r) const;
-  void release_kv(const RequestRecord& r);
+  bool grow_kv(const RequestRecord& r);
+  void release_kv(const RequestRecord& r) { ledger_.release_kv(r.request.id, r.request.expert, sim_.now()); }
   enum class KvReady { Yes, Left, Wait };
   // Grows the request's KV while it does not fit by preempting the youngest
   // request holding KV (vLLM's rule): dropped to be recomputed, or swapped
@@ -146,20 +125,15 @@ class Engine : public EngineView {
   const Execution& exec_;  // the run's, shared by its engines
   std::unique_ptr<EvictionPolicy> policy_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::vector<ExpertState> experts_;
   std::vector<int> devices_;
+  FastTierLedger ledger_;
+  std::vector<ExpertLoad> loads_;  // per expert
   std::vector<LinkId> tp_links_;  // each device's TP link resource (empty: all-reduce bandwidth not modelled as flows)
   TierCopier copier_;  // expert loads and KV swaps, over the experiment's host-link mode
-  double capacity_ = 0;
-  double used_ = 0;
-  double static_bytes_ = 0;
-  std::vector<double> shard_bytes_;  // per expert, per device
   std::vector<StepModel> step_models_;  // per expert
   DecodeRunPlanner decode_runs_;
   std::vector<DecodeRunRequest> run_requests_;  // scratch of run_decode
   std::optional<StepModel> router_step_model_;
-  double idle_bytes_ = 0;            // shards of resident experts no request holds
-  std::unordered_map<std::int64_t, double> kv_held_;
   std::optional<Step> current_;
   TimePs compute_start_ps_ = 0;  // of the current prefill or decode (run)
   std::int64_t run_steps_ = 1;     // decode steps the current compute covers
