@@ -2,6 +2,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -221,6 +222,32 @@ TEST(Simulator, TraceHashIsReproducibleAndSensitive) {
   };
   EXPECT_EQ(run(0), run(0));
   EXPECT_NE(run(0), run(1));
+}
+
+// Kinds label events without changing them: the same events with and
+// without kinds give the same trace hash, and each kind's count is what ran.
+TEST(Simulator, EventsCarryAKindCountedWhenTheyRun) {
+  Simulator plain, labelled;
+  const EventKind tick = labelled.event_kind("tick");
+  const EventKind tock = labelled.event_kind("tock");
+  EXPECT_EQ(labelled.event_kind("tick").id, tick.id);
+  EXPECT_NE(tick.id, tock.id);
+  for (int i = 0; i < 10; ++i) {
+    plain.schedule_at(i, [] {});
+    labelled.schedule_at(i, i % 3 == 0 ? tock : tick, [] {});
+  }
+  plain.schedule_at(3, [] {});
+  labelled.schedule_at(3, [] {});
+  const EventId cancelled = labelled.schedule_at(20, tock, [] {});
+  plain.cancel(plain.schedule_at(20, [] {}));
+  labelled.cancel(cancelled);
+  plain.run();
+  labelled.run();
+  EXPECT_EQ(plain.trace_hash(), labelled.trace_hash());
+  using Counts = std::vector<std::pair<std::string, std::uint64_t>>;
+  EXPECT_EQ(labelled.events_by_kind(), (Counts{{"unlabelled", 1}, {"tick", 6}, {"tock", 4}}));
+  EXPECT_EQ(plain.events_by_kind(), (Counts{{"unlabelled", 11}}));
+  EXPECT_THROW(plain.schedule_at(30, tock, [] {}), std::logic_error);  // a kind this simulator never named
 }
 
 }  // namespace

@@ -60,6 +60,15 @@ TEST(Timeline, SlicesMatchTheRunsFigures) {
   EXPECT_NEAR(last_end_us / 1e6, s.at("makespan_s").get<double>(), 1e-9);
   EXPECT_FALSE(events(t, "C", "utilisation").empty());
   EXPECT_EQ(t.file.at("otherData").at("experiment"), t.summary.at("experiment"));
+  // Every event the kernel ran has a kind, and the kinds add up to the run's events.
+  const nlohmann::json& kinds = t.file.at("otherData").at("events_by_kind");
+  EXPECT_EQ(kinds, t.summary.at("events_by_kind"));
+  EXPECT_FALSE(kinds.contains("unlabelled"));
+  std::uint64_t total = 0;
+  for (const auto& [kind, n] : kinds.items()) total += n.get<std::uint64_t>();
+  EXPECT_EQ(total, t.summary.at("events").get<std::uint64_t>());
+  EXPECT_EQ(kinds.at("router-pass").get<std::size_t>(), events(t, "X", "route").size());
+  EXPECT_EQ(kinds.at("arrival").get<std::int64_t>(), s.at("requests").get<std::int64_t>());
 }
 
 // An engine runs one step at a time: its compute slices never overlap.

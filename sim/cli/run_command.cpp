@@ -89,6 +89,13 @@ std::vector<std::string> expert_model_names(const experiment::Experiment& x) {
   return names;
 }
 
+// {kind: events executed}: where the run's events went (arrivals, compute, flows, ...).
+nlohmann::json events_by_kind(const serving::ServingResult& result) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [kind, n] : result.events_by_kind) out[kind] = n;
+  return out;
+}
+
 std::string line(const char* name, const serving::Distribution& d, double scale, const char* unit) {
   if (d.count == 0) return fmt::format("{:<16} -\n", name);
   return fmt::format("{:<16} mean {:9.3f}  p50 {:9.3f}  p90 {:9.3f}  p99 {:9.3f}  max {:9.3f} {}\n", name,
@@ -163,6 +170,7 @@ int run(const RunOptions& o) {
                      {"experts_that_fit", result.experts_that_fit},
                      {"summary", serving::to_json(s)},
                      {"events", result.events},
+                     {"events_by_kind", events_by_kind(result)},
                      {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
                      {"notes", result.notes},
                      {"provenance", experiment::to_json(experiment::provenance_of(
@@ -173,6 +181,7 @@ int run(const RunOptions& o) {
     about["experiment"] = x->name;
     about["window_s"] = {o.timeline_from_s, o.timeline_to_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(o.timeline_to_s)};
     about["max_events"] = o.timeline_max_events;
+    about["events_by_kind"] = out["events_by_kind"];
     if (timeline->truncated()) {
       const std::string why = fmt::format("the timeline reached {} events at {:.6f} s and stops there: choose a "
                                           "window with --timeline-from-s / --timeline-to-s",
@@ -222,7 +231,10 @@ int run(const RunOptions& o) {
   fmt::print("{}", line("service", s.service_s, 1e3, "ms"));
   fmt::print("{}", line("batch latency", s.batch_latency_s, 1e3, "ms"));
   for (const std::string& n : result.notes) fmt::print("note: {}\n", n);
-  fmt::print("{} events, trace hash {:016x}, {:.3f} s wall\n", result.events, result.trace_hash, wall_s);
+  std::vector<std::string> kinds;
+  for (const auto& [kind, n] : result.events_by_kind) kinds.push_back(fmt::format("{} {}", kind, n));
+  fmt::print("{} events ({}), trace hash {:016x}, {:.3f} s wall\n", result.events, fmt::join(kinds, ", "),
+             result.trace_hash, wall_s);
   return exit_code;
 }
 

@@ -32,7 +32,7 @@ TimePs time_of(std::uint64_t key) { return static_cast<TimePs>(key ^ (std::uint6
   nonempty_[static_cast<std::size_t>(level * kWordsPerLevel + digit / 64)] |= std::uint64_t{1} << (digit % 64);
 }
 
-EventId EventQueue::push(TimePs time, int priority, Callback callback) {
+EventId EventQueue::push(TimePs time, int priority, Callback callback, EventKind kind) {
   const std::uint64_t key = key_of(time);
   if (key < last_key_) throw std::logic_error("event pushed before the last popped event's time");
   if (next_sequence_ >> kSequenceBits) throw std::overflow_error("event sequence exhausted");
@@ -47,6 +47,7 @@ EventId EventQueue::push(TimePs time, int priority, Callback callback) {
   Slot& s = slots_[slot];
   s.callback = std::move(callback);
   s.order = pack_order(priority, next_sequence_++);
+  s.kind = kind;
   const Entry e{key, slot, s.generation};
   if (key == last_key_) {
     insert_in_front(e);
@@ -159,7 +160,7 @@ EventQueue::Popped EventQueue::pop() {
   ++front_next_;
   --entries_;
   Slot& s = slots_[top.slot];
-  Popped out{time_of(top.key), s.order, std::move(s.callback)};
+  Popped out{time_of(top.key), s.order, std::move(s.callback), s.kind};
   ++s.generation;
   free_slots_.push_back(top.slot);
   --live_;

@@ -19,6 +19,12 @@
 
 namespace coesim {
 
+// What an event is, as a number the simulator gives each name it is told
+// (Simulator::event_kind); 0 for events scheduled without one.
+struct EventKind {
+  std::uint16_t id = 0;
+};
+
 // Identifies a scheduled event; stale ids (run or cancelled) are harmless.
 struct EventId {
   std::uint32_t slot = UINT32_MAX;
@@ -32,7 +38,7 @@ class EventQueue {
 
   // Lower priority values run first among events at the same time. Throws
   // std::logic_error for a time before the last popped event's.
-  EventId push(TimePs time, int priority, Callback callback);
+  EventId push(TimePs time, int priority, Callback callback, EventKind kind = {});
   // Returns true if the event was pending and is now cancelled.
   bool cancel(EventId id);
   bool pending(EventId id) const;
@@ -49,6 +55,7 @@ class EventQueue {
     TimePs time;
     std::uint64_t order;  // priority and sequence, packed
     Callback callback;
+    EventKind kind;
   };
   // Removes and returns the earliest live event; requires !empty().
   Popped pop();
@@ -63,7 +70,9 @@ class EventQueue {
     Callback callback;
     std::uint64_t order = 0;
     std::uint32_t generation = 0;
+    EventKind kind;  // in what would be padding: a slot stays 32 bytes
   };
+  static_assert(sizeof(Slot) == 32, "slots are touched on every push and pop: keep them half a cache line");
   static constexpr int kDigitBits = 8;
   static constexpr int kDigits = 1 << kDigitBits;
   static constexpr int kLevels = 64 / kDigitBits;

@@ -60,7 +60,7 @@ FlowId FlowNetwork::start(std::vector<LinkId> path, std::uint64_t bytes, DoneCal
   if (latency_ps == 0) {
     activate(slot);
   } else {
-    sim_.schedule_in(latency_ps, [this, slot] { activate(slot); });
+    sim_.schedule_in(latency_ps, start_kind_, [this, slot] { activate(slot); });
   }
   return FlowId{slot, f.generation};
 }
@@ -98,7 +98,7 @@ void FlowNetwork::advance_to(TimePs t) {
 void FlowNetwork::mark_dirty() {
   if (dirty_) return;
   dirty_ = true;
-  settle_event_ = sim_.schedule_at(sim_.now(), [this] { settle(); }, Simulator::kPriorityLast);
+  settle_event_ = sim_.schedule_at(sim_.now(), settle_kind_, [this] { settle(); }, Simulator::kPriorityLast);
 }
 
 void FlowNetwork::settle() {
@@ -188,7 +188,7 @@ void FlowNetwork::schedule_next_completion() {
   completion_ps_ = -1;
   if (next == kTimeMaxPs) return;
   completion_ps_ = next;
-  completion_event_ = sim_.schedule_at(next, [this] { complete_due(); });
+  completion_event_ = sim_.schedule_at(next, completion_kind_, [this] { complete_due(); });
 }
 
 void FlowNetwork::check_all_finished() const {

@@ -35,7 +35,11 @@ class FlowNetwork {
  public:
   using DoneCallback = std::function<void(const FlowRecord&)>;
 
-  explicit FlowNetwork(Simulator& sim) : sim_(sim) {}
+  explicit FlowNetwork(Simulator& sim)
+      : sim_(sim),
+        start_kind_(sim.event_kind("flow-start")),
+        settle_kind_(sim.event_kind("flow-reshare")),
+        completion_kind_(sim.event_kind("flow-completion")) {}
   FlowNetwork(const FlowNetwork&) = delete;
   FlowNetwork& operator=(const FlowNetwork&) = delete;
 
@@ -116,6 +120,9 @@ class FlowNetwork {
   std::uint64_t moved_bytes(const Flow& f) const;
 
   Simulator& sim_;
+  EventKind start_kind_;       // a flow's latency has passed: it starts moving bytes
+  EventKind settle_kind_;      // rates re-shared after flows started or ended at an instant
+  EventKind completion_kind_;  // the next flow to finish has finished
   std::vector<Link> links_;
   std::vector<Flow> flows_;
   std::vector<std::uint32_t> free_slots_;

@@ -13,16 +13,33 @@ std::uint64_t hash_combine(std::uint64_t seed, std::uint64_t value) {
   return z ^ (z >> 31);
 }
 
-EventId Simulator::schedule_at(TimePs time_ps, Callback callback, int priority) {
-  if (time_ps < now_ps_)
-    throw std::logic_error(fmt::format("event scheduled in the past ({} ps < now {} ps)", time_ps, now_ps_));
-  return queue_.push(time_ps, priority, std::move(callback));
+EventKind Simulator::event_kind(std::string_view name) {
+  for (std::size_t i = 0; i < kind_names_.size(); ++i)
+    if (kind_names_[i] == name) return EventKind{static_cast<std::uint16_t>(i)};
+  if (kind_names_.size() > UINT16_MAX) throw std::logic_error("more than 65,535 event kinds");
+  kind_names_.emplace_back(name);
+  executed_by_kind_.push_back(0);
+  return EventKind{static_cast<std::uint16_t>(kind_names_.size() - 1)};
 }
 
-EventId Simulator::schedule_in(TimePs delay_ps, Callback callback, int priority) {
+EventId Simulator::schedule_at(TimePs time_ps, EventKind kind, Callback callback, int priority) {
+  if (time_ps < now_ps_)
+    throw std::logic_error(fmt::format("event scheduled in the past ({} ps < now {} ps)", time_ps, now_ps_));
+  if (kind.id >= kind_names_.size()) throw std::logic_error("event kind not named by this simulator");
+  return queue_.push(time_ps, priority, std::move(callback), kind);
+}
+
+EventId Simulator::schedule_in(TimePs delay_ps, EventKind kind, Callback callback, int priority) {
   if (delay_ps < 0) throw std::logic_error("negative event delay");
   if (delay_ps > kTimeMaxPs - now_ps_) throw std::overflow_error("event time beyond the simulated time range");
-  return schedule_at(now_ps_ + delay_ps, std::move(callback), priority);
+  return schedule_at(now_ps_ + delay_ps, kind, std::move(callback), priority);
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> Simulator::events_by_kind() const {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (std::size_t i = 0; i < kind_names_.size(); ++i)
+    if (executed_by_kind_[i] > 0) out.emplace_back(kind_names_[i], executed_by_kind_[i]);
+  return out;
 }
 
 bool Simulator::step() {
@@ -30,6 +47,7 @@ bool Simulator::step() {
   EventQueue::Popped event = queue_.pop();
   now_ps_ = event.time;
   ++events_executed_;
+  ++executed_by_kind_[event.kind.id];
   trace_hash_ = hash_combine(hash_combine(trace_hash_, static_cast<std::uint64_t>(event.time)), event.order);
   event.callback();
   return true;

@@ -41,6 +41,8 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
       index_(index),
       tp_(tp),
       exec_(*context.execution),
+      kinds_{sim_.event_kind("engine-kick"), sim_.event_kind("router-pass"), sim_.event_kind("compute"),
+             sim_.event_kind("decode"), sim_.event_kind("compute-before-all-reduce")},
       policy_(make_eviction_policy(s.eviction, static_cast<int>(s.expert_models.size()))),
       scheduler_(make_scheduler(s.scheduler)),
       devices_(group_devices(platform_, group, tp)),
@@ -220,7 +222,7 @@ void Engine::try_prefetch() {
 void Engine::kick_after_arrivals() {
   if (kick_pending_) return;
   kick_pending_ = true;
-  sim_.schedule_in(0, [this] {
+  sim_.schedule_in(0, kinds_.kick, [this] {
     kick_pending_ = false;
     kick();
   }, Simulator::kPriorityLast);
@@ -295,7 +297,7 @@ void Engine::run_route(Step& step) {
     for (const std::int64_t id : step.requests) tokens.push_back(records_[id].request.input_tokens);
     seconds = exec_.router_pass(*router_step_model_, tokens).total_s();
   }
-  sim_.schedule_in(seconds_to_ps_ceil(seconds), [this, start_ps = sim_.now()] {
+  sim_.schedule_in(seconds_to_ps_ceil(seconds), kinds_.router_pass, [this, start_ps = sim_.now()] {
     for (const std::int64_t id : current_->requests) {
       RequestRecord& r = records_[id];
       r.routed_ps = r.queued_ps = sim_.now();
@@ -365,14 +367,14 @@ void Engine::run_compute(Step& step) {
   if (tp_links_.empty() || time.collective_bytes_per_device == 0) {
     if (step.kind == Step::Kind::Decode && !exec_.whole_requests())
       return run_decode(step, std::move(tokens), seconds_to_ps_ceil(seconds));
-    sim_.schedule_in(seconds_to_ps_ceil(seconds), [this] { compute_done(); });
+    sim_.schedule_in(seconds_to_ps_ceil(seconds), kinds_.compute, [this] { compute_done(); });
     return;
   }
   // The all-reduce bytes go over each device's TP link as flows, after the
   // rest of the step, so they share those links with anything else on them.
   const double over_links_s = time.collective_bytes_per_device / exec_.hardware().tp_link_bytes_per_s;
   const auto bytes = static_cast<std::uint64_t>(std::ceil(time.collective_bytes_per_device));
-  sim_.schedule_in(seconds_to_ps_ceil(seconds - over_links_s), [this, bytes] {
+  sim_.schedule_in(seconds_to_ps_ceil(seconds - over_links_s), kinds_.tp_compute, [this, bytes] {
     auto pending = std::make_shared<int>(static_cast<int>(tp_links_.size()));
     for (const LinkId link : tp_links_)
       network_.start({link}, bytes, [this, pending](const FlowRecord&) {
@@ -470,7 +472,7 @@ void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, Ti
   const std::int64_t steps = run->steps;
   const TimePs total = run->total_ps;
   std::vector<TimePs> step_ps = run->step_ps;
-  sim_.schedule_in(total, [this, steps, step_ps = std::move(step_ps)] {
+  sim_.schedule_in(total, kinds_.decode_run, [this, steps, step_ps = std::move(step_ps)] {
     // Every step but the last ends inside the run: its token counts (and
     // is timed, when recorded); compute_done() takes the last.
     for (const std::int64_t id : current_->requests) {

@@ -123,6 +123,13 @@ class Engine : public EngineView {
   int index_;
   int tp_;
   const Execution& exec_;  // the run's, shared by its engines
+  struct EventKinds {
+    EventKind kick;         // the engine asks its scheduler for a step (after the arrivals of an instant)
+    EventKind router_pass;  // a router pass ended
+    EventKind compute;      // a prefill ended (or a whole step timed by a latency table)
+    EventKind decode_run;   // a decode step, or a run of coalesced ones, ended
+    EventKind tp_compute;   // a step's compute before its all-reduce flows ended
+  } kinds_;
   std::unique_ptr<EvictionPolicy> policy_;
   std::unique_ptr<Scheduler> scheduler_;
   std::vector<int> devices_;

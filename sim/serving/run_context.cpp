@@ -10,7 +10,11 @@ namespace coesim::serving {
 
 RunContext::RunContext(const hw::Platform& platform, int nodes, double link_bucket_s, ResultSink& sink,
                        std::int64_t part_requests)
-    : network(sim), sink_(sink), flush_every_requests_(part_requests) {
+    : network(sim),
+      sink_(sink),
+      link_sample_kind_(sim.event_kind("link-sample")),
+      flush_kind_(sim.event_kind("rows-flush")),
+      flush_every_requests_(part_requests) {
   if (part_requests < 1) throw std::logic_error("serving: part_requests must be >= 1");
   std::vector<LinkId> ids;
   for (int n = 0; n < nodes; ++n) {
@@ -29,7 +33,7 @@ RunContext::RunContext(const hw::Platform& platform, int nodes, double link_buck
 void RunContext::sample_links_later() {
   if (sample_pending_) return;
   sample_pending_ = true;
-  sim.schedule_in(0, [this] {
+  sim.schedule_in(0, link_sample_kind_, [this] {
     sample_pending_ = false;
     links_->sample(sim.now());
   }, Simulator::kPriorityLast);
@@ -44,7 +48,7 @@ void RunContext::open_batch(const std::vector<std::int64_t>& requests) {
 void RunContext::request_ended() {
   if (++ended_since_flush_ < flush_every_requests_ || flush_pending_) return;
   flush_pending_ = true;
-  sim.schedule_in(0, [this] {
+  sim.schedule_in(0, flush_kind_, [this] {
     flush_pending_ = false;
     flush(sim.now());
   }, Simulator::kPriorityLast);

@@ -66,6 +66,8 @@ class RunContext {
   };
 
   ResultSink& sink_;
+  EventKind link_sample_kind_;
+  EventKind flush_kind_;
   std::int64_t flush_every_requests_;
   std::int64_t ended_since_flush_ = 0;
   bool flush_pending_ = false;

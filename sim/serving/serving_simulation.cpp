@@ -31,6 +31,7 @@ class Cluster : DispatchView {
     if (eviction_policy_registry().at(s.eviction.policy).needs_future_uses && s.eviction.future_uses.empty())
       throw std::invalid_argument("serving: belady needs the future expert sequence (eviction.future_uses) up front");
     context_.execution = make_execution(p, tp);
+    arrival_kind_ = context_.sim.event_kind("arrival");
     dispatcher_ = dispatcher_registry().at(s.dispatcher).make();
     context_.result.experts.resize(s.expert_models.size());
     for (std::size_t e = 0; e < s.expert_names.size(); ++e) context_.result.experts[e].name = s.expert_names[e];
@@ -61,7 +62,7 @@ class Cluster : DispatchView {
     else if (too_long) ++context_.result.context_truncated;
     last_arrival_ps_ = at;
     const bool reject = too_long && setup_.context_limit == ContextLimit::Reject;
-    context_.sim.schedule_at(at, [this, id, reject] {
+    context_.sim.schedule_at(at, arrival_kind_, [this, id, reject] {
       if (reject) return reject_at_arrival(id);
       engines_[static_cast<std::size_t>(dispatch(context_.records[id].request))]->accept(id);
     }, Simulator::kPriorityFirst);
@@ -86,6 +87,7 @@ class Cluster : DispatchView {
                                          result.context_truncated));
     result.end_ps = end_ps;
     result.events = context_.sim.events_executed();
+    result.events_by_kind = context_.sim.events_by_kind();
     result.trace_hash = context_.sim.trace_hash();
     return std::move(result);
   }
@@ -140,6 +142,7 @@ class Cluster : DispatchView {
   RunContext context_;
   std::vector<std::unique_ptr<Engine>> engines_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  EventKind arrival_kind_;
   int per_node_ = 1;
   TimePs last_arrival_ps_ = 0;
   bool finished_ = false;

@@ -139,6 +139,7 @@ struct ServingResult {
   std::int64_t context_rejected = 0;   // longer than the expert's context, rejected (context_limit reject)
   std::int64_t context_truncated = 0;  // longer than the expert's context, truncated to it (context_limit truncate)
   std::uint64_t events = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> events_by_kind;  // Simulator::events_by_kind
   std::uint64_t trace_hash = 0;
   double fast_tier_capacity_bytes_per_device = 0;
   double peak_fast_tier_used_bytes_per_device = 0;
