@@ -1,6 +1,5 @@
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/resolved_experiment.h"
-#include "sim/kernel/split_mix64.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,7 +16,7 @@
 #include "sim/serving/dispatcher.h"
 #include "sim/serving/result_sink.h"
 #include "sim/serving/setup_checks.h"
-#include "sim/workload/zipf_distribution.h"
+#include "sim/workload/synthetic_requests.h"
 
 namespace coesim::experiment {
 
@@ -482,16 +481,23 @@ std::vector<Request> generate_requests(const Experiment& x) {
     }
     return out;
   }
-  SplitMix64 rng(w.seed);
-  const auto next_unit = [&rng] { return rng.unit(); };
-  const workload::ZipfDistribution zipf(experts, w.zipf_alpha);
-  double t = 0;
+  using G = workload::SyntheticRequestOptions;
+  G g;
+  g.arrivals = w.kind == "poisson" ? G::Arrivals::Poisson : G::Arrivals::Burst;
+  g.rate_per_s = w.rate_per_s;
+  g.tokens = G::Tokens::Fixed;
+  g.input_tokens = static_cast<double>(w.input_tokens);
+  g.output_tokens = static_cast<double>(w.output_tokens);
+  g.experts = w.popularity == "zipf"      ? G::Experts::Zipf
+              : w.popularity == "uniform" ? G::Experts::Uniform
+                                          : G::Experts::RoundRobin;
+  g.expert_count = experts;
+  g.zipf_alpha = w.zipf_alpha;
+  g.seed = w.seed;
+  workload::SyntheticRequests requests(std::move(g));
   for (std::int64_t i = 0; i < w.requests; ++i) {
-    if (w.kind == "poisson") t += -std::log(next_unit()) / w.rate_per_s;
-    int expert = static_cast<int>(i % experts);
-    if (w.popularity == "uniform") expert = std::min(experts - 1, static_cast<int>(next_unit() * experts));
-    if (w.popularity == "zipf") expert = zipf.sample(next_unit());
-    out.push_back({i, seconds_to_ps_round(t), expert, w.input_tokens, w.output_tokens, "", ""});
+    const workload::TraceRecord r = requests.next();
+    out.push_back({i, seconds_to_ps_round(r.arrival_time_s), r.expert, r.input_tokens, r.output_tokens, "", ""});
   }
   return out;
 }

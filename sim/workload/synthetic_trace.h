@@ -1,9 +1,10 @@
 #pragma once
-// Synthetic traces for studies without a real one: Poisson or Gamma
-// arrivals (given rate and coefficient of variation), optionally modulated
-// by a daily-style sine, token lengths lognormal or drawn from a real
-// trace's (input, output) pairs, and experts by Zipf popularity. The
-// generator streams into a TraceWriter, so 10 M requests cost no memory.
+// Synthetic traces for studies without a real one (`coesim trace
+// generate`): Poisson or Gamma arrivals (given rate and coefficient of
+// variation), optionally modulated by a daily-style sine, token lengths
+// lognormal or drawn from a real trace's (input, output) pairs, and experts
+// by Zipf popularity, from SyntheticRequests. It streams into a
+// TraceWriter, so 10 M requests cost no memory.
 #include <cstdint>
 #include <filesystem>
 #include <string>
