@@ -1,7 +1,8 @@
-// The serving structs' defaults (what code that builds a setup gets) are the
-// experiment schema's defaults (what a file that leaves a setting out gets):
-// an experiment with only its required fields loads into a setup whose every
-// defaulted setting equals a default-constructed one, so neither can drift.
+// The serving structs' defaults (what code that builds a setup gets) are
+// written once, as member initialisers, and the schema reads them from
+// there; this checks the loader's side: an experiment with only its
+// required fields loads into a setup whose every defaulted setting equals a
+// default-constructed one.
 #include <gtest/gtest.h>
 
 #include "sim/config/config_doc.h"

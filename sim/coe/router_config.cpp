@@ -27,18 +27,20 @@ const Schema& bank_schema() {
 
 const Schema& embedder_schema() {
   const auto& kinds = embedder_registry();
+  static const HashedTfidfOptions d;  // the defaults, written once there
   static const Schema s{
       "embedder",
       "how prompts become vectors",
       {required(one_of(field("kind", FieldKind::String, kinds.help()), kinds.names())),
        at_least(field("dimension", FieldKind::Integer,
-                      "vector length (hashed-tfidf: buckets, default 512; hdf5: checked against the files)"),
+                      "vector length (hashed-tfidf: buckets, default " + default_text(d.dimension) +
+                          "; hdf5: checked against the files)"),
                 1),
-       integer("word_ngram_min", "1", 1, kinds.setting_help("word_ngram_min", "shortest word n-gram")),
-       integer("word_ngram_max", "2", 1, kinds.setting_help("word_ngram_max", "longest word n-gram")),
-       integer("char_ngram_min", "3", 0, kinds.setting_help("char_ngram_min", "shortest character n-gram (0: none)")),
-       integer("char_ngram_max", "5", 0, kinds.setting_help("char_ngram_max", "longest character n-gram")),
-       integer("seed", "0", 0, kinds.setting_help("seed", "hash seed")),
+       integer("word_ngram_min", default_text(d.word_ngram_min), 1, kinds.setting_help("word_ngram_min", "shortest word n-gram")),
+       integer("word_ngram_max", default_text(d.word_ngram_max), 1, kinds.setting_help("word_ngram_max", "longest word n-gram")),
+       integer("char_ngram_min", default_text(d.char_ngram_min), 0, kinds.setting_help("char_ngram_min", "shortest character n-gram (0: none)")),
+       integer("char_ngram_max", default_text(d.char_ngram_max), 0, kinds.setting_help("char_ngram_max", "longest character n-gram")),
+       integer("seed", default_text(d.seed), 0, kinds.setting_help("seed", "hash seed")),
        field("files", FieldKind::StringList,
              kinds.setting_help("files",
                                 "files with datasets `embeddings` (float32 [n, d]) and `prompt_ids` [n], relative to "

@@ -3,8 +3,12 @@
 //   required(positive(quantity("capacity_bytes", Unit::Bytes, "...")))
 // (Designated initializers that skip members warn under -Wextra on GCC 12.)
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "sim/config/schema.h"
 
@@ -38,6 +42,18 @@ inline Field required(Field f) {
 inline Field with_default(Field f, std::string default_text) {
   f.default_text = std::move(default_text);
   return f;
+}
+
+// A default as the schema writes it, from the value a default-constructed
+// struct holds, so that a default is written once, in the struct.
+inline std::string default_text(bool v) { return v ? "true" : "false"; }
+inline std::string default_text(const std::string& v) { return v; }
+inline std::string default_text(std::string_view v) { return std::string(v); }
+std::string default_text(const char*) = delete;  // would be taken as a bool
+template <typename T>
+  requires std::is_arithmetic_v<T>
+std::string default_text(T v) {
+  return fmt::format("{}", v);
 }
 
 inline Field positive(Field f) {

@@ -54,56 +54,68 @@ const Schema& router_schema() {
   return s;
 }
 
+// Defaults come from default-constructed structs: a setup built in code and
+// an experiment that leaves a setting out get the same value.
+const ServingSetup& setup_defaults() {
+  static const ServingSetup d;
+  return d;
+}
+
 const Schema& memory_schema() {
+  const ServingSetup& d = setup_defaults();
   static const Schema s{
       "memory",
       "fast-tier use besides expert weights",
-      {with_default(non_negative(quantity("workspace_bytes", Unit::Bytes, "reserved per accelerator")), "0"),
-       with_default(at_least(field("kv_block_tokens", FieldKind::Integer, "tokens per paged KV block"), 1), "16"),
+      {with_default(non_negative(quantity("workspace_bytes", Unit::Bytes, "reserved per accelerator")),
+                    default_text(d.workspace_bytes_per_device)),
+       with_default(at_least(field("kv_block_tokens", FieldKind::Integer, "tokens per paged KV block"), 1),
+                    default_text(d.kv_block_tokens)),
        with_default(one_of(field("kv_preemption", FieldKind::String,
                                  "when KV caches outgrow the fast tier, the youngest request's is dropped and "
                                  "recomputed later (recompute) or copied to the slow tier and back (swap; needs a "
                                  "fast->slow route in the platform)"),
                            kKvPreemptions.names()),
-                    "recompute")}};
+                    default_text(kKvPreemptions.name(d.kv_preemption)))}};
   return s;
 }
 
 const Schema& residency_schema() {
   const auto& policies = eviction_policy_registry();
+  const ServingSetup& d = setup_defaults();
   static const Schema s{
       "residency",
       "which experts stay in the fast tier",
       {with_default(one_of(field("policy", FieldKind::String, "eviction: " + policies.help()), policies.names()),
-                    "lru"),
+                    d.eviction.policy),
        field("pinned", FieldKind::StringList, policies.setting_help("pinned", "expert names never evicted")),
        with_default(field("prefetch", FieldKind::Bool,
                           "copy a routed request's expert while another computes, when no copy is in flight"),
-                    "false")}};
+                    default_text(d.prefetch))}};
   return s;
 }
 
 const Schema& scheduler_schema() {
   const auto& kinds = serving::scheduler_registry();
+  const serving::SchedulerOptions& d = setup_defaults().scheduler;
   static const Schema s{
       "scheduler",
       "what runs next",
-      {with_default(one_of(field("kind", FieldKind::String, kinds.help()), kinds.names()), "samba-coe"),
+      {with_default(one_of(field("kind", FieldKind::String, kinds.help()), kinds.names()), d.kind),
        with_default(at_least(field("batch_size", FieldKind::Integer,
                                    kinds.setting_help("batch_size",
                                                       "samba-coe: prompts routed together; the batching kinds: most "
                                                       "requests in one step (and in one router pass)")),
                              1),
-                    "1"),
+                    default_text(d.batch_size)),
        with_default(at_least(field("max_batch_tokens", FieldKind::Integer,
                                    kinds.setting_help("max_batch_tokens", "most prompt tokens in one prefill step")),
                              1),
-                    "8192"),
+                    default_text(d.max_batch_tokens)),
        with_default(non_negative(quantity("max_wait_s", Unit::Seconds,
                                           kinds.setting_help("max_wait_s",
                                                              "a request queued longer than this makes its expert "
                                                              "next"))),
-                    "1")}};
+                    default_text(d.max_wait_s))}};
   return s;
 }
 
@@ -178,10 +190,11 @@ const KindRegistry<WorkloadKind>& popularity_kinds() {
 const Schema& workload_schema() {
   const auto& kinds = workload_kinds();
   const auto& popularity = popularity_kinds();
+  static const WorkloadSpec d;
   static const Schema s{
       "workload",
       "the requests",
-      {with_default(one_of(field("kind", FieldKind::String, kinds.help()), kinds.names()), "burst"),
+      {with_default(one_of(field("kind", FieldKind::String, kinds.help()), kinds.names()), d.kind),
        with_default(at_most(at_least(field("requests", FieldKind::Integer,
                                            kinds.setting_help("requests",
                                                               "number of requests, at most 10,000,000 (they are "
@@ -189,26 +202,26 @@ const Schema& workload_schema() {
                                                               "trace generate` and replay it: a trace streams)")),
                                      1),
                             1e7),
-                    "1"),
+                    default_text(d.requests)),
        positive(quantity("rate_per_s", Unit::None, kinds.setting_help("rate_per_s", "mean arrivals per second"))),
        with_default(
            at_least(field("input_tokens", FieldKind::Integer, kinds.setting_help("input_tokens", "prompt tokens")), 1),
-           "128"),
+           default_text(d.input_tokens)),
        with_default(at_least(field("output_tokens", FieldKind::Integer,
                                    kinds.setting_help("output_tokens", "tokens generated")),
                              1),
-                    "20"),
+                    default_text(d.output_tokens)),
        with_default(one_of(field("popularity", FieldKind::String,
                                  kinds.setting_help("popularity", "expert of each request: " + popularity.help())),
                            popularity.names()),
-                    "round-robin"),
+                    d.popularity),
        with_default(non_negative(quantity("zipf_alpha", Unit::None,
                                           popularity.setting_help("zipf_alpha", "Zipf exponent, popularity"))),
-                    "1"),
+                    default_text(d.zipf_alpha)),
        with_default(at_least(field("seed", FieldKind::Integer,
                                    kinds.setting_help("seed", "random seed of arrivals and popularity")),
                              0),
-                    "1"),
+                    default_text(d.seed)),
        nested("requests_list", FieldKind::List, explicit_schema(),
               kinds.setting_help("requests_list", "the requests, in arrival order")),
        field("trace", FieldKind::String,
@@ -225,6 +238,7 @@ const Schema& workload_schema() {
 }
 
 const Schema& build() {
+  const ServingSetup& d = setup_defaults();
   static const Schema s{
       "experiment",
       "one serving simulation (coesim run FILE)",
@@ -244,40 +258,41 @@ const Schema& build() {
                                  "with several engines, which one an arriving request goes to: " +
                                      dispatcher_registry().help()),
                            dispatcher_registry().names()),
-                    "round-robin"),
+                    d.dispatcher),
        with_default(at_most(at_least(field("nodes", FieldKind::Integer,
                                            "identical nodes of the platform, each with its own tiers and links (a "
                                            "cluster, e.g. 4 x DGX H100), at most 65,536"),
                                      1),
                             65536),
-                    "1"),
+                    default_text(d.nodes)),
        with_default(one_of(field("placement", FieldKind::String,
                                  "everywhere: any node serves any expert; partitioned: expert e only on node e mod "
                                  "nodes"),
                            kPlacements.names()),
-                    "everywhere"),
+                    default_text(kPlacements.name(d.placement))),
        with_default(one_of(field("context_limit", FieldKind::String,
                                  "a request whose input + output exceeds its expert's max_context_tokens: reject it "
                                  "(reason context_too_long, as serving engines do) or truncate it to fit (output "
                                  "first, keeping one output token); counted in the summary and the notes"),
                            kContextLimits.names()),
-                    "reject"),
+                    default_text(kContextLimits.name(d.context_limit))),
        required(nested("experts", FieldKind::Map, experts_schema(), "experts")),
        nested("router", FieldKind::Map, router_schema(), "router model (absent: routing is free)"),
        nested("memory", FieldKind::Map, memory_schema(), "memory"),
        nested("residency", FieldKind::Map, residency_schema(), "residency"),
        nested("scheduler", FieldKind::Map, scheduler_schema(), "scheduler"),
        required(nested("workload", FieldKind::Map, workload_schema(), "workload")),
-       with_default(field("record_token_times", FieldKind::Bool, "keep every token's time per request"), "false"),
+       with_default(field("record_token_times", FieldKind::Bool, "keep every token's time per request"),
+                    default_text(d.record_token_times)),
        with_default(field("coalesce_decode_runs", FieldKind::Bool,
                           "run a decode step that would repeat unchanged as one event: faster, the same rows; false: "
                           "every step is its own event"),
-                    "true"),
+                    default_text(d.coalesce_decode_runs)),
        with_default(at_least(quantity("link_bucket_s", Unit::Seconds,
                                       "time bucket of the per-link utilisation series in results.h5 (at least 1 "
                                       "us; a run may hold at most 1e8 values: resources x buckets)"),
                              1e-6),
-                    "0.1")}};
+                    default_text(d.link_bucket_s))}};
   return s;
 }
 
