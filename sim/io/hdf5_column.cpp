@@ -73,38 +73,49 @@ void Hdf5Column<T>::create() {
 
 template <typename T>
 void Hdf5Column<T>::append(const std::vector<T>& values) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    std::vector<const char*> c_strings;
+    c_strings.reserve(values.size());
+    for (const std::string& v : values) c_strings.push_back(v.c_str());
+    append(c_strings);
+  } else {
+    write(values.data(), values.size(), H5::DSetMemXferPropList::DEFAULT);
+  }
+}
+
+template <typename T>
+void Hdf5Column<T>::append(const std::vector<const char*>& values)
+  requires std::is_same_v<T, std::string>
+{
   if (values.empty()) return;
   if (!created_) {
-    if constexpr (std::is_same_v<T, std::string>) {
-      if (std::all_of(values.begin(), values.end(), [](const std::string& v) { return v.empty(); })) {
-        rows_ += values.size();
-        return;
-      }
-      // The first value: the rows before it become empty strings, a block at a time.
-      const hsize_t before = std::exchange(rows_, 0);
-      create();
-      for (hsize_t done = 0; done < before; done += kChunkRows)
-        append(std::vector<std::string>(std::min(kChunkRows, before - done)));
+    if (std::all_of(values.begin(), values.end(), [](const char* v) { return *v == '\0'; })) {
+      rows_ += values.size();
+      return;
     }
+    // The first value: the rows before it become empty strings, a block at a time.
+    const hsize_t before = std::exchange(rows_, 0);
+    create();
+    for (hsize_t done = 0; done < before; done += kChunkRows)
+      append(std::vector<const char*>(std::min(kChunkRows, before - done), ""));
   }
-  const hsize_t n = values.size();
+  // HDF5 converts strings through buffers it zero-fills on every write (1 MiB
+  // by default): size them to this block, or small appends cost 1 MiB each.
+  H5::DSetMemXferPropList transfer;
+  transfer.setBuffer(std::min<std::size_t>(values.size() * kStringBufferBytesPerRow, std::size_t{1} << 20), nullptr,
+                     nullptr);
+  write(values.data(), values.size(), transfer);
+}
+
+template <typename T>
+void Hdf5Column<T>::write(const void* values, hsize_t n, const H5::DSetMemXferPropList& transfer) {
+  if (n == 0) return;
   const hsize_t rows = rows_ + n;
   dataset_.extend(&rows);
   H5::DataSpace file_space = dataset_.getSpace();
   file_space.selectHyperslab(H5S_SELECT_SET, &n, &rows_);
   const H5::DataSpace memory(1, &n);
-  if constexpr (std::is_same_v<T, std::string>) {
-    std::vector<const char*> raw;
-    raw.reserve(values.size());
-    for (const std::string& v : values) raw.push_back(v.c_str());
-    // HDF5 converts strings through buffers it zero-fills on every write (1 MiB
-    // by default): size them to this block, or small appends cost 1 MiB each.
-    H5::DSetMemXferPropList transfer;
-    transfer.setBuffer(std::min<std::size_t>(n * kStringBufferBytesPerRow, std::size_t{1} << 20), nullptr, nullptr);
-    dataset_.write(raw.data(), element_type<T>(), memory, file_space, transfer);
-  } else {
-    dataset_.write(values.data(), element_type<T>(), memory, file_space);
-  }
+  dataset_.write(values, element_type<T>(), memory, file_space, transfer);
   rows_ = rows;
 }
 

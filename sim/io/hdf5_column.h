@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace coesim::io {
@@ -18,11 +19,12 @@ namespace coesim::io {
 // as string attributes, so that a reader (h5py, scripts/coesim_results.py)
 // needs no other document. Units: "s", "bytes", "bytes/s", "tokens"; "1"
 // for other numbers without a unit (counts, ratios, indices, codes); ""
-// for text.
+// for text. A column of a file with no units (traces, embeddings) has
+// only a name.
 struct ColumnSpec {
   std::string_view name;
-  std::string_view unit;
-  std::string_view description;  // one line
+  std::string_view unit{};
+  std::string_view description{};  // one line
 };
 
 // Writes `column`'s unit and description on `dataset` (variable-length
@@ -43,10 +45,14 @@ class Hdf5Column {
   // A column of a file with no units (traces, embeddings).
   Hdf5Column(const H5::Group& group, const std::string& name, bool omit_while_empty = false);
   void append(const std::vector<T>& values);
+  // The same from C strings, which need not be copied into std::strings first.
+  void append(const std::vector<const char*>& values)
+    requires std::is_same_v<T, std::string>;
   hsize_t rows() const { return rows_; }
 
  private:
   void create();
+  void write(const void* values, hsize_t n, const H5::DSetMemXferPropList& transfer);
   H5::Group group_;
   std::string name_;
   std::string unit_, description_;  // no attributes while description_ is empty

@@ -3,227 +3,165 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <stdexcept>
-#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "sim/io/hdf5_column.h"
 #include "sim/io/hdf5_output_file.h"
+#include "sim/io/hdf5_row_table.h"
 
 namespace coesim::serving {
 namespace {
 
 using io::ColumnSpec;
 using io::create_group;
-using io::Hdf5Column;
+using io::RowField;
+using io::RowTable;
 
 // NaN, not a sentinel such as -1, so that no mean, difference or minimum
 // over a column mistakes "never" for a time: numpy and pandas carry NaN
 // through, and pandas' skipna and numpy's nan* functions leave it out.
 double seconds_or_never(TimePs t) { return t == kNever ? std::numeric_limits<double>::quiet_NaN() : to_seconds(t); }
 
-// One field of every row, as a column.
-template <typename T, typename Row, typename Get>
-std::vector<T> column(const std::vector<Row>& rows, Get get) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const Row& r : rows) out.push_back(get(r));
-  return out;
-}
-
-class RequestTable {
- public:
-  explicit RequestTable(const H5::Group& parent)
-      : group_(create_group(parent, "requests")),
-        id_(group_, {"id", "1", "request id: 0, 1, 2, ... in arrival order"}),
-        expert_(group_, {"expert", "1", "the expert it was routed to: its row in /experts"}),
-        input_tokens_(group_,
-                      {"input_tokens", "tokens", "prompt length, after any truncation to the expert's context"}),
-        output_tokens_(group_, {"output_tokens", "tokens", "output length asked for, after any truncation"}),
-        tokens_out_(group_, {"tokens_out", "tokens", "output tokens produced (0 when rejected before prefill)"}),
-        preemptions_(group_, {"preemptions", "1", "times its KV cache was dropped or swapped out to make room"}),
-        outcome_(group_, {"outcome", "1", "1 finished, 2 rejected (reason in reject_reason)"}),
-        prompt_id_(group_, {"prompt_id", "", "the prompt attached to it (trace replay; empty when none)"}),
-        category_(group_, {"category", "", "the router's category for its prompt (empty when not routed by prompt)"}),
-        reject_reason_(group_, {"reject_reason", "", "why it was rejected, e.g. context_too_long; empty when finished"},
-                       true),
-        arrival_s_(group_, {"arrival_s", "s", "arrival time, from the start of the run"}) {
-    for (const auto& [column, member] : kTimes) times_.emplace_back(group_, column);
-  }
-
-  void append(const std::vector<RequestRecord>& rs) {
-    using R = RequestRecord;
-    id_.append(column<std::int64_t>(rs, [](const R& r) { return r.request.id; }));
-    expert_.append(column<std::int32_t>(rs, [](const R& r) { return r.request.expert; }));
-    input_tokens_.append(column<std::int64_t>(rs, [](const R& r) { return r.request.input_tokens; }));
-    output_tokens_.append(column<std::int64_t>(rs, [](const R& r) { return r.request.output_tokens; }));
-    tokens_out_.append(column<std::int64_t>(rs, [](const R& r) { return r.tokens_out; }));
-    preemptions_.append(column<std::int32_t>(rs, [](const R& r) { return r.preemptions; }));
-    outcome_.append(column<std::int32_t>(rs, [](const R& r) { return static_cast<std::int32_t>(r.outcome); }));
-    prompt_id_.append(column<std::string>(rs, [](const R& r) { return r.request.prompt_id; }));
-    category_.append(column<std::string>(rs, [](const R& r) { return r.request.category; }));
-    reject_reason_.append(column<std::string>(rs, [](const R& r) { return r.reject_reason; }));
-    arrival_s_.append(column<double>(rs, [](const R& r) { return to_seconds(r.request.arrival_ps); }));
-    for (std::size_t i = 0; i < kTimes.size(); ++i)
-      times_[i].append(column<double>(rs, [m = kTimes[i].second](const R& r) { return seconds_or_never(r.*m); }));
-  }
-
- private:
-  // Times from the start of the run; NaN for what never happened (seconds_or_never).
-  static constexpr std::array<std::pair<ColumnSpec, TimePs RequestRecord::*>, 7> kTimes{{
-      {{"routed_s", "s", "the router's pass over it ended (arrival when not routed); NaN if rejected first"},
-       &RequestRecord::routed_ps},
-      {{"queued_s", "s", "it began waiting for its expert's engine; NaN if rejected first"}, &RequestRecord::queued_ps},
-      {{"switch_start_s", "s", "it began waiting for a copy of its expert before its first prefill; NaN if none"},
-       &RequestRecord::switch_start_ps},
-      {{"switch_end_s", "s", "that wait for its expert's copy ended; NaN if it never waited"},
-       &RequestRecord::switch_end_ps},
-      {{"prefill_start_s", "s", "its first prefill started; NaN if rejected before one"},
-       &RequestRecord::prefill_start_ps},
-      {{"prefill_end_s", "s", "its first prefill ended, giving the first token; NaN if rejected before one"},
-       &RequestRecord::prefill_end_ps},
-      {{"finish_s", "s", "its last token, or its rejection"}, &RequestRecord::finish_ps},
-  }};
-
-  H5::Group group_;
-  Hdf5Column<std::int64_t> id_;
-  Hdf5Column<std::int32_t> expert_;
-  Hdf5Column<std::int64_t> input_tokens_, output_tokens_, tokens_out_;
-  Hdf5Column<std::int32_t> preemptions_;
-  Hdf5Column<std::int32_t> outcome_;  // 1 finished, 2 rejected (0 never appears: every request ends)
-  Hdf5Column<std::string> prompt_id_, category_;
-  Hdf5Column<std::string> reject_reason_;  // absent while no request is rejected
-  Hdf5Column<double> arrival_s_;
-  std::vector<Hdf5Column<double>> times_;  // one per kTimes entry
+// Request times are from the start of the run; NaN for what never happened (seconds_or_never).
+using R = RequestRecord;
+constexpr RowField<R> kRequestColumns[] = {
+    {{"id", "1", "request id: 0, 1, 2, ... in arrival order"},
+     [](const R& r) -> std::int64_t { return r.request.id; }},
+    {{"expert", "1", "the expert it was routed to: its row in /experts"},
+     [](const R& r) -> std::int32_t { return r.request.expert; }},
+    {{"input_tokens", "tokens", "prompt length, after any truncation to the expert's context"},
+     [](const R& r) -> std::int64_t { return r.request.input_tokens; }},
+    {{"output_tokens", "tokens", "output length asked for, after any truncation"},
+     [](const R& r) -> std::int64_t { return r.request.output_tokens; }},
+    {{"tokens_out", "tokens", "output tokens produced (0 when rejected before prefill)"},
+     [](const R& r) -> std::int64_t { return r.tokens_out; }},
+    {{"preemptions", "1", "times its KV cache was dropped or swapped out to make room"},
+     [](const R& r) -> std::int32_t { return r.preemptions; }},
+    {{"outcome", "1", "1 finished, 2 rejected (reason in reject_reason)"},  // 0 never appears: every request ends
+     [](const R& r) -> std::int32_t { return static_cast<std::int32_t>(r.outcome); }},
+    {{"prompt_id", "", "the prompt attached to it (trace replay; empty when none)"},
+     [](const R& r) -> const std::string& { return r.request.prompt_id; }},
+    {{"category", "", "the router's category for its prompt (empty when not routed by prompt)"},
+     [](const R& r) -> const std::string& { return r.request.category; }},
+    {{"reject_reason", "", "why it was rejected, e.g. context_too_long; empty when finished"},
+     [](const R& r) -> const std::string& { return r.reject_reason; }, io::kOmitWhileEmpty},
+    {{"arrival_s", "s", "arrival time, from the start of the run"},
+     [](const R& r) -> double { return to_seconds(r.request.arrival_ps); }},
+    {{"routed_s", "s", "the router's pass over it ended (arrival when not routed); NaN if rejected first"},
+     [](const R& r) -> double { return seconds_or_never(r.routed_ps); }},
+    {{"queued_s", "s", "it began waiting for its expert's engine; NaN if rejected first"},
+     [](const R& r) -> double { return seconds_or_never(r.queued_ps); }},
+    {{"switch_start_s", "s", "it began waiting for a copy of its expert before its first prefill; NaN if none"},
+     [](const R& r) -> double { return seconds_or_never(r.switch_start_ps); }},
+    {{"switch_end_s", "s", "that wait for its expert's copy ended; NaN if it never waited"},
+     [](const R& r) -> double { return seconds_or_never(r.switch_end_ps); }},
+    {{"prefill_start_s", "s", "its first prefill started; NaN if rejected before one"},
+     [](const R& r) -> double { return seconds_or_never(r.prefill_start_ps); }},
+    {{"prefill_end_s", "s", "its first prefill ended, giving the first token; NaN if rejected before one"},
+     [](const R& r) -> double { return seconds_or_never(r.prefill_end_ps); }},
+    {{"finish_s", "s", "its last token, or its rejection"},
+     [](const R& r) -> double { return seconds_or_never(r.finish_ps); }},
 };
 
 // Every token's time, when the experiment records them (record_token_times).
-class TokenTable {
- public:
-  explicit TokenTable(const H5::Group& parent)
-      : group_(create_group(parent, "tokens")),
-        request_(group_, {"request", "1", "the request (its id) that produced the token"}),
-        time_s_(group_, {"time_s", "s", "when the token came out, from the start of the run"}) {}
-
-  static bool any(const std::vector<RequestRecord>& rs) {
-    return std::any_of(rs.begin(), rs.end(), [](const RequestRecord& r) { return !r.token_ps.empty(); });
-  }
-
-  void append(const std::vector<RequestRecord>& rs) {
-    std::vector<std::int64_t> request;
-    std::vector<double> time_s;
-    for (const RequestRecord& r : rs)
-      for (const TimePs t : r.token_ps) {
-        request.push_back(r.request.id);
-        time_s.push_back(to_seconds(t));
-      }
-    request_.append(request);
-    time_s_.append(time_s);
-  }
-
- private:
-  H5::Group group_;
-  Hdf5Column<std::int64_t> request_;
-  Hdf5Column<double> time_s_;
+struct TokenTime {
+  std::int64_t request = 0;
+  TimePs time_ps = 0;
 };
 
-class BatchTable {
- public:
-  explicit BatchTable(const H5::Group& parent)
-      : group_(create_group(parent, "batches")),
-        start_s_(group_, {"start_s", "s", "the router pass over the batch started"}),
-        end_s_(group_, {"end_s", "s", "the last of its requests finished or was rejected"}),
-        request_count_(group_, {"request_count", "1", "requests in the batch"}) {}
-
-  void append(const std::vector<BatchRecord>& bs) {
-    using B = BatchRecord;
-    start_s_.append(column<double>(bs, [](const B& b) { return to_seconds(b.start_ps); }));
-    end_s_.append(column<double>(bs, [](const B& b) { return to_seconds(b.end_ps); }));
-    request_count_.append(column<std::int64_t>(bs, [](const B& b) { return std::ssize(b.requests); }));
-  }
-
- private:
-  H5::Group group_;
-  Hdf5Column<double> start_s_, end_s_;
-  Hdf5Column<std::int64_t> request_count_;
+constexpr RowField<TokenTime> kTokenColumns[] = {
+    {{"request", "1", "the request (its id) that produced the token"},
+     [](const TokenTime& t) -> std::int64_t { return t.request; }},
+    {{"time_s", "s", "when the token came out, from the start of the run"},
+     [](const TokenTime& t) -> double { return to_seconds(t.time_ps); }},
 };
 
-class SwitchTable {
- public:
-  explicit SwitchTable(const H5::Group& parent)
-      : group_(create_group(parent, "switches")),
-        expert_(group_, {"expert", "1", "the expert copied into the fast tier: its row in /experts"}),
-        start_s_(group_, {"start_s", "s", "the copy started"}),
-        end_s_(group_, {"end_s", "s", "the copy ended; NaN if it never did"}),
-        prefetch_(group_, {"prefetch", "1", "1 started ahead of need (prefetch), 0 on demand"}) {}
+std::vector<TokenTime> token_times(const std::vector<RequestRecord>& rs) {
+  std::size_t tokens = 0;
+  for (const RequestRecord& r : rs) tokens += r.token_ps.size();
+  std::vector<TokenTime> out;
+  out.reserve(tokens);
+  for (const RequestRecord& r : rs)
+    for (const TimePs t : r.token_ps) out.push_back({r.request.id, t});
+  return out;
+}
 
-  void append(const std::vector<SwitchRecord>& ss) {
-    using S = SwitchRecord;
-    expert_.append(column<std::int32_t>(ss, [](const S& s) { return s.expert; }));
-    start_s_.append(column<double>(ss, [](const S& s) { return to_seconds(s.start_ps); }));
-    end_s_.append(column<double>(ss, [](const S& s) { return seconds_or_never(s.end_ps); }));
-    prefetch_.append(column<std::int32_t>(ss, [](const S& s) { return s.prefetch ? 1 : 0; }));
-  }
-
- private:
-  H5::Group group_;
-  Hdf5Column<std::int32_t> expert_;
-  Hdf5Column<double> start_s_, end_s_;
-  Hdf5Column<std::int32_t> prefetch_;
+using B = BatchRecord;
+constexpr RowField<B> kBatchColumns[] = {
+    {{"start_s", "s", "the router pass over the batch started"},
+     [](const B& b) -> double { return to_seconds(b.start_ps); }},
+    {{"end_s", "s", "the last of its requests finished or was rejected"},
+     [](const B& b) -> double { return to_seconds(b.end_ps); }},
+    {{"request_count", "1", "requests in the batch"},
+     [](const B& b) -> std::int64_t { return std::ssize(b.requests); }},
 };
 
-class KvSwapTable {
- public:
-  explicit KvSwapTable(const H5::Group& parent)
-      : group_(create_group(parent, "kv_swaps")),
-        request_(group_, {"request", "1", "the request (its id) whose KV cache was copied"}),
-        out_(group_, {"out", "1", "1 fast tier to slow tier, 0 back in"}),
-        bytes_per_device_(group_, {"bytes_per_device", "bytes", "KV cache bytes copied, per device of the engine"}),
-        start_s_(group_, {"start_s", "s", "the copy started"}),
-        end_s_(group_, {"end_s", "s", "the copy ended; NaN if it never did"}) {}
-
-  void append(const std::vector<KvSwapRecord>& ks) {
-    using K = KvSwapRecord;
-    request_.append(column<std::int64_t>(ks, [](const K& k) { return k.request; }));
-    out_.append(column<std::int32_t>(ks, [](const K& k) { return k.out ? 1 : 0; }));
-    bytes_per_device_.append(column<double>(ks, [](const K& k) { return k.bytes_per_device; }));
-    start_s_.append(column<double>(ks, [](const K& k) { return to_seconds(k.start_ps); }));
-    end_s_.append(column<double>(ks, [](const K& k) { return seconds_or_never(k.end_ps); }));
-  }
-
- private:
-  H5::Group group_;
-  Hdf5Column<std::int64_t> request_;
-  Hdf5Column<std::int32_t> out_;  // 1 fast -> slow, 0 back in
-  Hdf5Column<double> bytes_per_device_, start_s_, end_s_;
+using S = SwitchRecord;
+constexpr RowField<S> kSwitchColumns[] = {
+    {{"expert", "1", "the expert copied into the fast tier: its row in /experts"},
+     [](const S& s) -> std::int32_t { return s.expert; }},
+    {{"start_s", "s", "the copy started"},
+     [](const S& s) -> double { return to_seconds(s.start_ps); }},
+    {{"end_s", "s", "the copy ended; NaN if it never did"},
+     [](const S& s) -> double { return seconds_or_never(s.end_ps); }},
+    {{"prefetch", "1", "1 started ahead of need (prefetch), 0 on demand"},
+     [](const S& s) -> std::int32_t { return s.prefetch ? 1 : 0; }},
 };
 
-class FastTierTable {
- public:
-  explicit FastTierTable(const H5::Group& timeseries)
-      : group_(create_group(timeseries, "fast_tier")),
-        time_s_(group_, {"time_s", "s", "time of the change, from the start of the run"}),
-        engine_(group_, {"engine", "1", "the engine (0-based, over every node) whose fast tier changed"}),
-        used_bytes_(group_, {"used_bytes", "bytes", "fast tier in use after the change, per device of that engine"}) {}
+using K = KvSwapRecord;
+constexpr RowField<K> kKvSwapColumns[] = {
+    {{"request", "1", "the request (its id) whose KV cache was copied"},
+     [](const K& k) -> std::int64_t { return k.request; }},
+    {{"out", "1", "1 fast tier to slow tier, 0 back in"},
+     [](const K& k) -> std::int32_t { return k.out ? 1 : 0; }},
+    {{"bytes_per_device", "bytes", "KV cache bytes copied, per device of the engine"},
+     [](const K& k) -> double { return k.bytes_per_device; }},
+    {{"start_s", "s", "the copy started"},
+     [](const K& k) -> double { return to_seconds(k.start_ps); }},
+    {{"end_s", "s", "the copy ended; NaN if it never did"},
+     [](const K& k) -> double { return seconds_or_never(k.end_ps); }},
+};
 
-  void append(const std::vector<OccupancySample>& os) {
-    using O = OccupancySample;
-    time_s_.append(column<double>(os, [](const O& o) { return to_seconds(o.time_ps); }));
-    engine_.append(column<std::int32_t>(os, [](const O& o) { return o.engine; }));
-    used_bytes_.append(column<double>(os, [](const O& o) { return o.used_bytes; }));
-  }
+using O = OccupancySample;
+constexpr RowField<O> kFastTierColumns[] = {
+    {{"time_s", "s", "time of the change, from the start of the run"},
+     [](const O& o) -> double { return to_seconds(o.time_ps); }},
+    {{"engine", "1", "the engine (0-based, over every node) whose fast tier changed"},
+     [](const O& o) -> std::int32_t { return o.engine; }},
+    {{"used_bytes", "bytes", "fast tier in use after the change, per device of that engine"},
+     [](const O& o) -> double { return o.used_bytes; }},
+};
 
- private:
-  H5::Group group_;
-  Hdf5Column<double> time_s_;
-  Hdf5Column<std::int32_t> engine_;
-  Hdf5Column<double> used_bytes_;
+using RI = ResourceInfo;
+constexpr RowField<RI> kResourceColumns[] = {
+    {{"name", "", "a memory tier or link instance of a node, e.g. node1/pcie[3]"},
+     [](const RI& r) -> const std::string& { return r.name; }},
+    {{"bandwidth_bytes_per_s", "bytes/s", "its bandwidth"},
+     [](const RI& r) -> double { return r.bandwidth_bytes_per_s; }},
+};
+
+using E = ExpertStats;
+constexpr RowField<E> kExpertColumns[] = {
+    {{"requests", "1", "requests routed to the expert"},
+     [](const E& e) -> std::int64_t { return e.requests; }},
+    {{"hits", "1", "prefills that found the expert resident in the fast tier"},
+     [](const E& e) -> std::int64_t { return e.hits; }},
+    {{"name", "", "the experiment's name for the expert"},
+     [](const E& e) -> const std::string& { return e.name; }},
+    {{"switches", "1", "copies of the expert into the fast tier, prefetches included"},
+     [](const E& e) -> std::int64_t { return e.switches; }},
+    {{"prefetches", "1", "of those copies, the ones started ahead of need"},
+     [](const E& e) -> std::int64_t { return e.prefetches; }},
+    {{"evictions", "1", "times the expert was evicted from the fast tier"},
+     [](const E& e) -> std::int64_t { return e.evictions; }},
+    {{"bytes_moved", "bytes", "weight bytes its copies moved into the fast tier, all devices together"},
+     [](const E& e) -> double { return static_cast<double>(e.bytes_moved); }},
 };
 
 // [resource, bucket] utilisation, growing along the buckets. A chunk spans
@@ -283,55 +221,26 @@ class LinkUtilisationTable {
   H5::DataSet dataset_;
 };
 
-void write_resources(const H5::Group& parent, const std::vector<ResourceInfo>& resources) {
-  using RI = ResourceInfo;
-  const H5::Group group = create_group(parent, "resources");
-  Hdf5Column<std::string>(group, {"name", "", "a memory tier or link instance of a node, e.g. node1/pcie[3]"})
-      .append(column<std::string>(resources, [](const RI& r) { return r.name; }));
-  Hdf5Column<double>(group, {"bandwidth_bytes_per_s", "bytes/s", "its bandwidth"})
-      .append(column<double>(resources, [](const RI& r) { return r.bandwidth_bytes_per_s; }));
-}
-
-void write_experts(const H5::Group& parent, const std::vector<ExpertStats>& experts) {
-  using E = ExpertStats;
-  const H5::Group group = create_group(parent, "experts");
-  Hdf5Column<std::int64_t>(group, {"requests", "1", "requests routed to the expert"})
-      .append(column<std::int64_t>(experts, [](const E& e) { return e.requests; }));
-  Hdf5Column<std::int64_t>(group, {"hits", "1", "prefills that found the expert resident in the fast tier"})
-      .append(column<std::int64_t>(experts, [](const E& e) { return e.hits; }));
-  Hdf5Column<std::string>(group, {"name", "", "the experiment's name for the expert"})
-      .append(column<std::string>(experts, [](const E& e) { return e.name; }));
-  Hdf5Column<std::int64_t>(group, {"switches", "1", "copies of the expert into the fast tier, prefetches included"})
-      .append(column<std::int64_t>(experts, [](const E& e) { return e.switches; }));
-  Hdf5Column<std::int64_t>(group, {"prefetches", "1", "of those copies, the ones started ahead of need"})
-      .append(column<std::int64_t>(experts, [](const E& e) { return e.prefetches; }));
-  Hdf5Column<std::int64_t>(group, {"evictions", "1", "times the expert was evicted from the fast tier"})
-      .append(column<std::int64_t>(experts, [](const E& e) { return e.evictions; }));
-  Hdf5Column<double>(group,
-                     {"bytes_moved", "bytes", "weight bytes its copies moved into the fast tier, all devices together"})
-      .append(column<double>(experts, [](const E& e) { return static_cast<double>(e.bytes_moved); }));
-}
-
 }  // namespace
 
 struct ResultsWriter::Tables {
   explicit Tables(const std::filesystem::path& path)
       : file(path),
-        requests(file.root()),
-        batches(file.root()),
-        switches(file.root()),
-        kv_swaps(file.root()),
+        requests(file.root(), "requests", kRequestColumns),
+        batches(file.root(), "batches", kBatchColumns),
+        switches(file.root(), "switches", kSwitchColumns),
+        kv_swaps(file.root(), "kv_swaps", kKvSwapColumns),
         timeseries(create_group(file.root(), "timeseries")),
-        fast_tier(timeseries) {}
+        fast_tier(timeseries, "fast_tier", kFastTierColumns) {}
 
   io::Hdf5OutputFile file;  // declared first: closes (or removes) the file after every table
-  RequestTable requests;
-  std::optional<TokenTable> tokens;  // only when tokens are recorded
-  BatchTable batches;
-  SwitchTable switches;
-  KvSwapTable kv_swaps;
+  RowTable<RequestRecord> requests;
+  std::optional<RowTable<TokenTime>> tokens;  // only when tokens are recorded
+  RowTable<BatchRecord> batches;
+  RowTable<SwitchRecord> switches;
+  RowTable<KvSwapRecord> kv_swaps;
   H5::Group timeseries;
-  FastTierTable fast_tier;
+  RowTable<OccupancySample> fast_tier;
   std::optional<LinkUtilisationTable> link_utilisation;  // its resource count comes with the first buckets
 };
 
@@ -353,9 +262,9 @@ void ResultsWriter::append_rows(const ServingResult& part) {
     t.link_utilisation->append(part.link_utilisation, part.link_first_bucket);
   }
   t.requests.append(part.requests);
-  if (TokenTable::any(part.requests)) {
-    if (!t.tokens) t.tokens.emplace(t.file.root());
-    t.tokens->append(part.requests);
+  if (std::vector<TokenTime> tokens = token_times(part.requests); !tokens.empty()) {
+    if (!t.tokens) t.tokens.emplace(t.file.root(), "tokens", kTokenColumns);
+    t.tokens->append(tokens);
   }
   t.batches.append(part.batches);
   t.switches.append(part.switches);
@@ -376,8 +285,8 @@ void ResultsWriter::write_whole_run(const ServingResult& whole_run, const std::s
     throw std::logic_error(fmt::format("link utilisation of {} resources in a run with {}",
                                        t.link_utilisation->resources(), whole_run.resources.size()));
   t.link_utilisation->set_bucket_s(whole_run.link_bucket_s);
-  write_resources(t.file.root(), whole_run.resources);
-  write_experts(t.file.root(), whole_run.experts);
+  RowTable<ResourceInfo>::write(t.file.root(), "resources", kResourceColumns, whole_run.resources);
+  RowTable<ExpertStats>::write(t.file.root(), "experts", kExpertColumns, whole_run.experts);
   const H5::StrType str(H5::PredType::C_S1, summary_json.size() + 1);
   t.file.root().createAttribute("summary_json", str, H5::DataSpace(H5S_SCALAR)).write(str, summary_json.c_str());
   t.file.commit();

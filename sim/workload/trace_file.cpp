@@ -12,17 +12,15 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
-#include "sim/io/hdf5_column.h"
 #include "sim/io/hdf5_output_file.h"
 #include "sim/io/hdf5_errors.h"
 #include "sim/io/hdf5_local_heaps.h"
+#include "sim/io/hdf5_row_table.h"
 #include "sim/io/hdf5_vlen_strings.h"
 #include "sim/io/pending_file.h"
 
 namespace coesim::workload {
 
-using io::create_group;
-using io::Hdf5Column;
 using io::Hdf5OutputFile;
 using io::PendingFile;
 namespace {
@@ -30,8 +28,18 @@ namespace {
 using config::ConfigError;
 constexpr std::size_t kBlockRows = 65536;
 
-// prompt_id and category are left out of a file while every value is empty.
-const char* const kRequiredColumns[] = {"arrival_time_s", "input_tokens", "output_tokens", "expert", "session_id"};
+// The columns of /trace, which has no units; prompt_id and category are left
+// out of a file while every value is empty, the others are required.
+using TR = TraceRecord;
+constexpr io::RowField<TR> kTraceColumns[] = {
+    {{"arrival_time_s"}, [](const TR& r) -> double { return r.arrival_time_s; }},
+    {{"input_tokens"}, [](const TR& r) -> std::int64_t { return r.input_tokens; }},
+    {{"output_tokens"}, [](const TR& r) -> std::int64_t { return r.output_tokens; }},
+    {{"prompt_id"}, [](const TR& r) -> const std::string& { return r.prompt_id; }, io::kOmitWhileEmpty},
+    {{"category"}, [](const TR& r) -> const std::string& { return r.category; }, io::kOmitWhileEmpty},
+    {{"expert"}, [](const TR& r) -> std::int32_t { return r.expert; }},
+    {{"session_id"}, [](const TR& r) -> std::int64_t { return r.session_id; }},
+};
 
 // What is wrong with a record read from a native trace, if anything: the
 // readers check what `trace convert` checks, since a file may come from
@@ -56,27 +64,12 @@ std::optional<std::pair<const char*, std::string>> record_problem(const TraceRec
 class Hdf5TraceWriter : public TraceWriter {
  public:
   explicit Hdf5TraceWriter(const std::filesystem::path& file)
-      : path_(file),
-        file_(file),
-        trace_(create_group(file_.root(), "trace")),
-        arrival_(trace_, "arrival_time_s"),
-        input_(trace_, "input_tokens"),
-        output_(trace_, "output_tokens"),
-        prompt_(trace_, "prompt_id", true),
-        category_(trace_, "category", true),
-        expert_(trace_, "expert"),
-        session_(trace_, "session_id") {}
+      : path_(file), file_(file), trace_(file_.root(), "trace", kTraceColumns) {}
 
   void write(const TraceRecord& r) override {
     check_order(r);
-    block_.arrival.push_back(r.arrival_time_s);
-    block_.input.push_back(r.input_tokens);
-    block_.output.push_back(r.output_tokens);
-    block_.prompt.push_back(r.prompt_id);
-    block_.category.push_back(r.category);
-    block_.expert.push_back(r.expert);
-    block_.session.push_back(r.session_id);
-    if (block_.arrival.size() == kBlockRows) io::hdf5_writing(path_, [&] { flush(); });
+    block_.push_back(r);
+    if (block_.size() == kBlockRows) io::hdf5_writing(path_, [&] { flush(); });
   }
 
   void close() override {
@@ -87,34 +80,15 @@ class Hdf5TraceWriter : public TraceWriter {
   }
 
  private:
-  // The rows not yet appended, column by column.
-  struct Block {
-    std::vector<double> arrival;
-    std::vector<std::int64_t> input, output, session;
-    std::vector<std::string> prompt, category;
-    std::vector<std::int32_t> expert;
-  };
-
   void flush() {
-    arrival_.append(block_.arrival);
-    input_.append(block_.input);
-    output_.append(block_.output);
-    prompt_.append(block_.prompt);
-    category_.append(block_.category);
-    expert_.append(block_.expert);
-    session_.append(block_.session);
-    block_ = Block{};
+    trace_.append(block_);
+    block_.clear();
   }
 
   std::filesystem::path path_;
   Hdf5OutputFile file_;
-  H5::Group trace_;
-  Hdf5Column<double> arrival_;
-  Hdf5Column<std::int64_t> input_, output_;
-  Hdf5Column<std::string> prompt_, category_;
-  Hdf5Column<std::int32_t> expert_;
-  Hdf5Column<std::int64_t> session_;
-  Block block_;
+  io::RowTable<TraceRecord> trace_;
+  std::vector<TraceRecord> block_;  // the rows not yet appended
 };
 
 void read_hdf5(const std::filesystem::path& file, const std::function<bool(const TraceRecord&)>& visit) {
@@ -125,8 +99,9 @@ void read_hdf5(const std::filesystem::path& file, const std::function<bool(const
     io::check_local_heaps(h5, name);
     if (!h5.nameExists("trace")) throw ConfigError(name, 0, 0, "trace", "no /trace group: not a coesim trace");
     const H5::Group g = h5.openGroup("trace");
-    for (const char* c : kRequiredColumns)
-      if (!g.nameExists(c)) throw ConfigError(name, 0, 0, std::string("trace/") + c, "column missing");
+    for (const io::RowField<TR>& c : kTraceColumns)
+      if (!c.omit_while_empty && !g.nameExists(std::string(c.column.name)))
+        throw ConfigError(name, 0, 0, "trace/" + std::string(c.column.name), "column missing");
     const bool has_prompt = g.nameExists("prompt_id"), has_category = g.nameExists("category");
     // Rows of a column, which must be 1-D (a 2-D one would not fit `rows`).
     const auto column_rows = [&](const H5::DataSet& ds) {
