@@ -28,8 +28,8 @@ TimePs time_of(std::uint64_t key) { return static_cast<TimePs>(key ^ (std::uint6
   // Level 0 holds the next few times: start fetching their slots now, well
   // before they are popped (at 10^5 pending events that is a cache miss each).
   if (level == 0) __builtin_prefetch(&slots_[e.slot], 1);
-  buckets_[static_cast<std::size_t>(level * kDigits + digit)].push_back(e);
-  nonempty_[static_cast<std::size_t>(level * kWordsPerLevel + digit / 64)] |= std::uint64_t{1} << (digit % 64);
+  buckets_[std::size_t{level} * kDigits + digit].push_back(e);
+  nonempty_[std::size_t{level} * kWordsPerLevel + digit / 64] |= std::uint64_t{1} << (digit % 64);
 }
 
 EventId EventQueue::push(TimePs time, int priority, Callback callback, EventKind kind) {
@@ -111,7 +111,7 @@ void EventQueue::refill() {
   const int level = static_cast<int>(word) / kWordsPerLevel;
   const int digit = static_cast<int>(word % kWordsPerLevel) * 64 + std::countr_zero(nonempty_[word]);
   nonempty_[word] &= nonempty_[word] - 1;
-  std::vector<Entry>& from = buckets_[static_cast<std::size_t>(level * kDigits + digit)];
+  std::vector<Entry>& from = buckets_[static_cast<std::size_t>(level) * kDigits + static_cast<std::size_t>(digit)];
   const auto by_order = [this](const Entry& a, const Entry& b) { return slots_[a.slot].order < slots_[b.slot].order; };
   if (level == 0) {
     // A level-0 bucket differs from the current time in the lowest digit

@@ -22,7 +22,7 @@ std::size_t LogHistogram::bucket_of(std::uint64_t value) const {
   const std::uint64_t exact = std::uint64_t{1} << bits_;
   if (value < exact) return value;
   const std::uint64_t per_octave = exact / 2;
-  const int octave = std::bit_width(value) - 1;
+  const int octave = static_cast<int>(std::bit_width(value)) - 1;
   const int shift = octave - bits_ + 1;
   return exact + static_cast<std::uint64_t>(octave - bits_) * per_octave + ((value >> shift) - per_octave);
 }

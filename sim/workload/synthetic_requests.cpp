@@ -26,7 +26,7 @@ double wall_time(double tau, double a, double period, double guess) {
   return t;
 }
 
-const Options& checked(const Options& o) {
+Options checked(Options o) {
   if (o.arrivals != Options::Arrivals::Burst && !(o.rate_per_s > 0)) throw std::invalid_argument("rate > 0 is needed");
   if (o.arrivals == Options::Arrivals::Gamma && !(o.cv > 0)) throw std::invalid_argument("gamma arrivals need cv > 0");
   if (!(o.diurnal_amplitude >= 0 && o.diurnal_amplitude < 1) || !(o.diurnal_period_s > 0))
@@ -43,7 +43,7 @@ const Options& checked(const Options& o) {
 }  // namespace
 
 SyntheticRequests::SyntheticRequests(Options options)
-    : o_(std::move(checked(options))), rng_(o_.seed), zipf_(std::max(o_.expert_count, 1), o_.zipf_alpha) {}
+    : o_(checked(std::move(options))), rng_(o_.seed), zipf_(std::max(o_.expert_count, 1), o_.zipf_alpha) {}
 
 // Box-Muller.
 double SyntheticRequests::normal() { return std::sqrt(-2 * std::log(unit())) * std::cos(2 * std::numbers::pi * unit()); }
