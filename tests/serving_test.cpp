@@ -18,6 +18,7 @@
 #include "sim/llm/model_size.h"
 #include "sim/llm/step_cost.h"
 #include "sim/serving/dispatcher.h"
+#include "sim/serving/eviction_policy.h"
 #include "sim/serving/execution_model.h"
 #include "sim/experiment/experiment.h"
 #include "sim/serving/latency_table.h"
@@ -237,6 +238,25 @@ TEST(Serving, PrefetchOverlapsTheNextCopyWithCompute) {
   Fixture no(2, 10e9, "samba-coe", 2);
   const ServingResult without = no.run({request(0, 0, 100, 20), request(1, 1, 100, 20)});
   EXPECT_EQ(without.requests[1].prefill_start_ps, 2 * switch_ps() + run0);
+}
+
+// A pinned expert is not room: an expert that fits only if the pinned one
+// left is rejected, naming the policy, and is not admitted over and over
+// (the scheduler counted the pinned bytes as evictable, and the engine spun).
+TEST(Serving, AnExpertThatFitsOnlyWithoutThePinnedOneIsRejected) {
+  const double shard = static_cast<double>(llm::weight_bytes(small_model()));
+  for (const std::string scheduler : {"fcfs", "continuous", "round-robin"}) {
+    Fixture f(2, 1.5 * shard, scheduler, 4);
+    f.setup.eviction.policy = "pinned";
+    f.setup.eviction.pinned = {1};
+    const ServingResult r = f.run({request(0, 1, 16, 4), request(1, 0, 16, 4, 1), request(2, 1, 16, 4, 2)});
+    EXPECT_EQ(r.requests[0].outcome, Outcome::Finished) << scheduler;
+    EXPECT_EQ(r.requests[2].outcome, Outcome::Finished) << scheduler;
+    EXPECT_EQ(r.requests[1].outcome, Outcome::Rejected) << scheduler;
+    EXPECT_NE(r.requests[1].reject_reason.find("eviction policy 'pinned' never evicts"), std::string::npos)
+        << r.requests[1].reject_reason;
+    EXPECT_EQ(r.experts[1].evictions, 0) << scheduler;
+  }
 }
 
 TEST(Serving, AnExpertThatCanNeverFitIsRejectedAndTheRestRun) {
@@ -542,13 +562,24 @@ std::vector<Request> random_requests(int experts, int most) {
 }
 
 // Random scheduler settings (batch, prompt-token budget, wait bound, router
-// pass, prefetch) for whichever kind `f` runs.
+// pass, prefetch) for whichever kind `f` runs, and any registered eviction
+// policy (a pinned set drawn from the experts).
 void randomise_scheduling(Fixture& f) {
   f.setup.scheduler.batch_size = *rc::gen::inRange(1, 9);
   f.setup.scheduler.max_batch_tokens = *rc::gen::inRange(1, 5000);
   f.setup.scheduler.max_wait_s = *rc::gen::inRange(0, 100) / 1000.0;
   f.setup.scheduler.route = *rc::gen::arbitrary<bool>();
   f.setup.prefetch = *rc::gen::arbitrary<bool>();
+  const auto& policies = eviction_policy_registry();
+  f.setup.eviction.policy = *rc::gen::elementOf(policies.names());
+  if (policies.at(f.setup.eviction.policy).info.takes("pinned"))
+    for (int e = 0; e < static_cast<int>(f.setup.expert_names.size()); ++e)
+      if (*rc::gen::arbitrary<bool>()) f.setup.eviction.pinned.push_back(e);
+}
+
+// An offline policy (one that needs every request's expert up front) runs on one engine only.
+void one_engine_policy(Fixture& f) {
+  if (eviction_policy_registry().at(f.setup.eviction.policy).needs_future_uses) f.setup.eviction.policy = "lru";
 }
 
 // Any mix of arrivals, experts, lengths and capacity: every request ends
@@ -578,6 +609,7 @@ RC_GTEST_PROP(ServingProperty, EverySchedulerAccountsForEveryRequest, ()) {
     f.setup.nodes = *rc::gen::inRange(1, 3);
     f.setup.placement = *rc::gen::element(Placement::Everywhere, Placement::Partitioned);
     f.setup.platform = &f.platform;
+    if (gpus > 1 || f.setup.nodes > 1) one_engine_policy(f);
     const ServingResult r = f.run(rs);
     RC_ASSERT(r.peak_fast_tier_used_bytes_per_device <= hbm);
     for (const RequestRecord& q : r.requests) {
@@ -672,6 +704,8 @@ RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
   f.setup.part_requests = 1 << 30;
   const ServingResult whole = f.run(rs);
   f.setup.part_requests = *rc::gen::inRange(1, 6);
+  if (eviction_policy_registry().at(f.setup.eviction.policy).needs_future_uses)  // streamed: given up front
+    for (const Request& r : rs) f.setup.eviction.future_uses.push_back(r.expert);
   CheckingSink sink;
   ServingRun run(f.setup, sink);
   for (const Request& r : rs) run.add(r);

@@ -17,7 +17,8 @@ namespace {
 // The accelerators of tensor-parallel group `group`.
 std::vector<int> group_devices(const hw::Platform& p, int group, int tp) {
   const std::vector<int> accelerators = p.accelerators();
-  return {accelerators.begin() + group * tp, accelerators.begin() + (group + 1) * tp};
+  const auto first = static_cast<std::ptrdiff_t>(group) * tp;
+  return {accelerators.begin() + first, accelerators.begin() + first + tp};
 }
 
 // Each expert's weight bytes per device, rounded up to whole bytes.
@@ -146,7 +147,7 @@ void Engine::start_load(int expert, bool prefetch) {
   ExpertStats& stats = result_.experts[static_cast<std::size_t>(expert)];
   ++stats.switches;
   if (prefetch) ++stats.prefetches;
-  const std::uint64_t total = llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]);
+  const auto total = static_cast<std::uint64_t>(llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]));
   stats.bytes_moved += total;
   load.prefetch = prefetch;
   copier_.copy(
@@ -238,7 +239,10 @@ void Engine::kick() {
   } else if (++kicks_at_this_time_ > 10 * static_cast<std::size_t>(records_.next_id() - records_.first_id() + 100)) {
     throw std::logic_error("serving: no progress at one instant (scheduler bug)");
   }
-  if (!current_) current_ = scheduler_->next_step(records_, *this);
+  if (!current_) {
+    current_ = scheduler_->next_step(records_, *this);
+    freed_at_choice_ = {result_.preemptions, ledger_.evictions()};
+  }
   if (!current_) return;
   execute();
 }
@@ -259,11 +263,15 @@ void Engine::execute() {
     std::int64_t tokens = 0;
     for (const std::int64_t id : step.requests) tokens = std::max(tokens, records_[id].request.input_tokens);
     if (!fits_ever(e, tokens)) {
+      const double kept = ledger_.kept_bytes(e);
+      const std::string kept_text =
+          kept > 0 ? fmt::format(", {:.0f} by experts eviction policy '{}' never evicts", kept, setup_.eviction.policy)
+                   : "";
       for (const std::int64_t id : std::vector<std::int64_t>(step.requests))
         reject(id, fmt::format("expert '{}' ({:.0f} bytes per device) and its KV cache do not fit the fast tier "
-                               "({:.0f} bytes per device, {:.0f} taken by router and workspace)",
+                               "({:.0f} bytes per device, {:.0f} taken by router and workspace{})",
                                setup_.expert_names[static_cast<std::size_t>(e)], ledger_.shard_bytes(e),
-                               ledger_.capacity_bytes(), ledger_.static_bytes()));
+                               ledger_.capacity_bytes(), ledger_.static_bytes(), kept_text));
       return finish_step();
     }
     while (!ledger_.make_room(ledger_.shard_bytes(e), {e}, sim_.now())) {
@@ -446,7 +454,12 @@ void Engine::preempt(std::int64_t id, Step& step) {
 
 void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, TimePs first_ps) {
   const StepModel& model = step_models_[static_cast<std::size_t>(step.expert)];
-  const Repeat repeat = setup_.coalesce_decode_runs ? scheduler_->repeats(step, records_, sim_.now()) : Repeat{};
+  // A scheduler's claim that its choice repeats holds for the state it chose
+  // in. Preparing this step may have preempted requests or evicted experts
+  // since (room the next choice sees, step by step): then this step runs alone.
+  const bool as_chosen = freed_at_choice_ == std::pair(result_.preemptions, ledger_.evictions());
+  const Repeat repeat =
+      setup_.coalesce_decode_runs && as_chosen ? scheduler_->repeats(step, records_, sim_.now()) : Repeat{};
   const DecodeRun* run = nullptr;
   if (repeat.repeats) {
     std::vector<DecodeRunRequest>& requests = run_requests_;

@@ -143,6 +143,7 @@ class Engine : public EngineView {
   std::optional<StepModel> router_step_model_;
   std::optional<Step> current_;
   TimePs compute_start_ps_ = 0;  // of the current prefill or decode (run)
+  std::pair<std::int64_t, std::int64_t> freed_at_choice_;  // (preemptions, evictions) when the step was chosen
   std::int64_t run_steps_ = 1;     // decode steps the current compute covers
   // Ready: kick() may start a step; WaitingForCopy: the current step waits
   // for an expert load or KV swap (copy_ended() makes it Ready again);

@@ -79,10 +79,11 @@ class Pinned : public Lru {
     for (const int e : pinned) pinned_.at(static_cast<std::size_t>(e)) = true;
   }
   std::string name() const override { return "pinned"; }
+  bool keeps(int expert) const override { return pinned_[static_cast<std::size_t>(expert)]; }
   int choose_victim(std::span<const int> candidates) const override {
     std::vector<int> free;
     for (const int c : candidates)
-      if (!pinned_[static_cast<std::size_t>(c)]) free.push_back(c);
+      if (!keeps(c)) free.push_back(c);
     return free.empty() ? -1 : Lru::choose_victim(free);
   }
 

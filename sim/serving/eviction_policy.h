@@ -24,6 +24,11 @@ class EvictionPolicy {
   virtual void on_evict(int expert) = 0;
   // One of `candidates` (non-empty, ascending), or -1 when the policy keeps them all.
   virtual int choose_victim(std::span<const int> candidates) const = 0;
+  // Optional: an expert this policy never evicts (a pinned hot set). The
+  // fast tier counts its bytes as taken for good, not as room eviction
+  // could make, so schedulers' room checks and "can it ever fit" agree with
+  // what eviction will do. By default every expert may be evicted.
+  virtual bool keeps(int /*expert*/) const { return false; }
 };
 
 struct EvictionOptions {

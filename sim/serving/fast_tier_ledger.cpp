@@ -47,6 +47,14 @@ void FastTierLedger::set_expert(int expert, Residency residency, int active_delt
   }
 }
 
+double FastTierLedger::kept_bytes(int except) const {
+  double bytes = 0;
+  for (std::size_t e = 0; e < residency_.size(); ++e)
+    if (static_cast<int>(e) != except && residency_[e] != Residency::Absent && policy_.keeps(static_cast<int>(e)))
+      bytes += shard_bytes_[e];
+  return bytes;
+}
+
 bool FastTierLedger::make_room(double bytes, const std::vector<int>& keep, TimePs now_ps) {
   while (free_bytes() < bytes) {
     const std::vector<int> candidates = idle_experts(keep);
@@ -57,6 +65,7 @@ bool FastTierLedger::make_room(double bytes, const std::vector<int>& keep, TimeP
     release(shard_bytes(victim), now_ps);
     policy_.on_evict(victim);
     ++result_.experts[static_cast<std::size_t>(victim)].evictions;
+    ++evictions_;
   }
   return true;
 }

@@ -34,20 +34,26 @@ class FastTierLedger {
 
   double shard_bytes(int expert) const { return shard_bytes_[static_cast<std::size_t>(expert)]; }
   Residency residency(int expert) const { return residency_[static_cast<std::size_t>(expert)]; }
-  // Resident, and no request holds KV on it: eviction may take it.
+  // Resident, no request holds KV on it, and the policy does not keep it
+  // for good: eviction may take it.
   bool idle(int expert) const { return idle(static_cast<std::size_t>(expert)); }
   // Bytes of the idle experts: what eviction could free.
   double idle_bytes() const { return idle_bytes_; }
   // Every change of an expert's residency or of the requests holding KV on
   // it goes through here, keeping idle_bytes() a running sum.
   void set_expert(int expert, Residency residency, int active_delta);
-  // Fits beside router and workspace with every other expert evicted.
+  // Bytes of experts other than `except` that are resident or arriving and
+  // that the policy never evicts.
+  double kept_bytes(int except) const;
+  // Fits beside router, workspace and the kept experts with every other
+  // expert evicted.
   bool fits_ever(int expert, double kv_bytes) const {
-    return static_bytes_ + shard_bytes(expert) + kv_bytes <= capacity_bytes_;
+    return static_bytes_ + kept_bytes(expert) + shard_bytes(expert) + kv_bytes <= capacity_bytes_;
   }
   // Evicts idle resident experts (never those in `keep`), as the policy
   // chooses, until `bytes` are free; false when it cannot.
   bool make_room(double bytes, const std::vector<int>& keep, TimePs now_ps);
+  std::int64_t evictions() const { return evictions_; }
 
   // `at_ps` later than now only for KV blocks a decode run charges ahead.
   void charge(double bytes, TimePs at_ps);
@@ -66,7 +72,8 @@ class FastTierLedger {
 
  private:
   bool idle(std::size_t expert) const {
-    return residency_[expert] == Residency::Resident && active_requests_[expert] == 0;
+    return residency_[expert] == Residency::Resident && active_requests_[expert] == 0 &&
+           !policy_.keeps(static_cast<int>(expert));
   }
   std::vector<int> idle_experts(const std::vector<int>& keep) const;
   void sample_occupancy(TimePs at_ps);
@@ -79,6 +86,7 @@ class FastTierLedger {
   double used_bytes_ = 0;
   double static_bytes_ = 0;
   double idle_bytes_ = 0;
+  std::int64_t evictions_ = 0;
   std::vector<Residency> residency_;
   std::vector<int> active_requests_;  // holding KV on the expert: it cannot be evicted
   std::unordered_map<std::int64_t, double> kv_held_;
