@@ -50,14 +50,17 @@ void add_result(Report& out, const coe::ExpertsConfig& cfg, const coe::MappingRe
            "(category-weighted); CBC {solver_status} in {solve_time_s:.3f} s");
   out.line();
   constexpr auto right = Column::Align::right;
-  Table& experts = out.table(
-      "experts", {{.header = "expert", .cell = "{name}", .width = 26},
-                  {.header = "params B", .cell = "{params/1e9:.2f}", .width = 10, .align = right},
-                  {.header = "scores measured on", .cell = "{scores_measured_on}", .gap = "  ", .null_text = "this expert"}});
+  Table& experts = out.table("experts", {{.header = "expert", .cell = "{name}", .width = 26},
+                                         {.header = "params B", .cell = "{params/1e9:.2f}", .width = 10, .align = right},
+                                         {.header = "scores measured on",
+                                          .cell = "{scores_measured_on}",
+                                          .gap = "  ",
+                                          .null_text = "this expert"}});
   for (std::size_t m : r.chosen_experts) {
     const auto& e = cfg.experts[m];
-    experts.add(Report().set("name", e.name).set("params", e.params).set(
-        "scores_measured_on", e.scores_measured_on.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.scores_measured_on)));
+    const nlohmann::json measured_on =
+        e.scores_measured_on.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.scores_measured_on);
+    experts.add(Report().set("name", e.name).set("params", e.params).set("scores_measured_on", measured_on));
   }
   out.line();
   Table& assignment = out.table("assignment", {{.header = "category", .cell = "{category}", .width = 22},
@@ -109,14 +112,12 @@ int run_map(const MapOptions& o) {
            "{smallest_feasible_budget_params/1e9:.2f} B");
   out.line();
   constexpr auto right = Column::Align::right;
-  Table& table = out.table("rows", {{.header = "budget B", .cell = "{budget_params/1e9:.2f}", .width = 10, .align = right},
-                                    {.header = "total B", .cell = "{total_params/1e9:.2f}", .width = 10, .align = right},
-                                    {.header = "score", .cell = "{expected_score:.4f}", .width = 10, .align = right},
-                                    {.header = "avg active B",
-                                     .cell = "{avg_active_params/1e9:.2f}",
-                                     .width = 12,
-                                     .align = right},
-                                    {.header = "experts", .cell = "{experts.name| + }", .gap = "  "}});
+  Table& table =
+      out.table("rows", {{.header = "budget B", .cell = "{budget_params/1e9:.2f}", .width = 10, .align = right},
+                         {.header = "total B", .cell = "{total_params/1e9:.2f}", .width = 10, .align = right},
+                         {.header = "score", .cell = "{expected_score:.4f}", .width = 10, .align = right},
+                         {.header = "avg active B", .cell = "{avg_active_params/1e9:.2f}", .width = 12, .align = right},
+                         {.header = "experts", .cell = "{experts.name| + }", .gap = "  "}});
   for (const auto& r : rows) {
     Report row;
     add_result(row, cfg, r);
