@@ -52,8 +52,10 @@ bool is_index(std::string_view key) {
   return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The value at `path`, or none when a key or index on the way is not there.
+// The value at `path`, or none when a key or index on the way is not there;
+// a path through a null is null.
 std::optional<json> resolve(const json& at, std::string_view path) {
+  if (at.is_null()) return json(nullptr);
   const auto dot = path.find('.');
   const std::string key(path.substr(0, dot));
   const std::string_view rest = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
@@ -203,6 +205,11 @@ void Table::add(Report row, std::string note) { rows.push_back({std::move(row), 
 
 Report& Report::set(const std::string& key, nlohmann::json value) {
   values_[key] = std::move(value);
+  return *this;
+}
+
+Report& Report::set_all(const nlohmann::json& object) {
+  for (const auto& [key, value] : object.items()) values_[key] = value;
   return *this;
 }
 

@@ -5,7 +5,8 @@
 //
 // A placeholder is {[#]path[*N|/N][:spec][|separator]}:
 //   path       a key, or keys and list indices joined by dots (bottleneck.name,
-//              confusion.2.3); a key over a list of objects takes it from each
+//              confusion.2.3); a key over a list of objects takes it from each;
+//              a path through a null is null
 //   #          the number of elements of the list (or object) instead
 //   *N, /N     the number times or divided by N (switch_time_s*1e3)
 //   spec       an fmt format spec (.3f, >6)
@@ -53,6 +54,8 @@ class Report {
  public:
   // A value, under `key` in JSON (units in the key), for text to name.
   Report& set(const std::string& key, nlohmann::json value);
+  // Each key of a JSON object: figures a library already puts in one.
+  Report& set_all(const nlohmann::json& object);
   // A value shown in text only: a rendering of values the JSON already has
   // (a share of a total, a label built from several fields).
   Report& text_only(const std::string& key, nlohmann::json value);

@@ -94,7 +94,7 @@ std::vector<std::string> expert_model_names(const experiment::Experiment& x) {
 // in text a few lines that name its figures.
 Report run_report(const nlohmann::json& summary) {
   Report out;
-  for (const auto& [key, value] : summary.items()) out.set(key, value);
+  out.set_all(summary);
   out.line(std::string("experiment {experiment} on {platform}: {experts} experts ({expert_models}), scheduler "
                        "{scheduler} (batch {batch_size}), eviction {eviction_policy}") +
            (summary.at("prefetch").get<bool>() ? " + prefetch" : ""));

@@ -6,7 +6,6 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
 #include "sim/cli/report.h"
@@ -99,9 +98,7 @@ int generate(const TraceOptions& o) {
 int stats(const TraceOptions& o) {
   const workload::TraceStats s = workload::trace_stats(o.stats_file);
   Report out;
-  const nlohmann::json figures = workload::to_json(s);
-  for (const auto& [key, value] : figures.items()) out.set(key, value);
-  out.set("file", o.stats_file);
+  out.set_all(workload::to_json(s)).set("file", o.stats_file);
   out.line("{file}: {count} requests over {duration_s:.3f} s, {rate_per_s:.3f} requests/s, inter-arrival mean "
            "{inter_arrival_mean_s:.6f} s, CV {inter_arrival_cv:.3f}");
   out.line("input tokens   mean {input_tokens.mean:9.1f}  p50 {input_tokens.p50:7}  p90 {input_tokens.p90:7}  "
