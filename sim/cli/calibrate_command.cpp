@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/cli/config_paths.h"
+#include "sim/cli/report.h"
 #include "sim/config/config_error.h"
 #include "sim/io/pending_file.h"
 #include "sim/validation/measured_cases.h"
@@ -131,54 +133,56 @@ int run(const CalibrateOptions& o) {
   profile.fit = info;
   if (!o.out_file.empty()) io::write_text_atomically(o.out_file, hw::runtime_profile_yaml(profile));
 
-  if (o.json) {
-    nlohmann::json parameters;
-    for (const hw::ProfileParameter& p : hw::profile_parameters()) parameters[p.name] = profile.*p.value;
-    nlohmann::json lomo_models = nlohmann::json::array();
-    for (const auto& [m, s] : per_model)
-      lomo_models.push_back({{"model", m}, {"rows", s.rows}, {"mean_abs_relative_error", s.mean_abs},
-                             {"max_abs_relative_error", s.max_abs}});
-    fmt::print("{}\n", nlohmann::json{{"hardware", o.hardware},
-                                      {"framework", o.framework},
-                                      {"rows_used", rows.size()},
-                                      {"rows_skipped", skipped_rows},
-                                      {"models", models},
-                                      {"parameters", parameters},
-                                      {"unconstrained", fit.unconstrained},
-                                      {"mean_abs_relative_error", fit.mean_abs_relative_error},
-                                      {"max_abs_relative_error", fit.max_abs_relative_error},
-                                      {"lomo_mean_abs_relative_error", info.lomo_mean_abs_relative_error
-                                                                           ? nlohmann::json(*info.lomo_mean_abs_relative_error)
-                                                                           : nlohmann::json(nullptr)},
-                                      {"lomo_max_abs_relative_error", info.lomo_max_abs_relative_error
-                                                                          ? nlohmann::json(*info.lomo_max_abs_relative_error)
-                                                                          : nlohmann::json(nullptr)},
-                                      {"lomo_per_model", lomo_models},
-                                      {"out_file", o.out_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.out_file)}}
-                           .dump(2));
-    return kExitOk;
-  }
-  fmt::print("{} with {}: {} rows of {} models fitted ({} skipped)\n", o.hardware, o.framework, rows.size(),
-             models.size(), skipped_rows);
-  for (const auto& [reason, n] : skipped) fmt::print("  skipped {:>3}: {}\n", n, reason);
+  const auto json_or_null = [](const std::optional<double>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
+  Report out;
+  nlohmann::json parameters;
+  for (const hw::ProfileParameter& p : hw::profile_parameters()) parameters[p.name] = profile.*p.value;
+  out.set("hardware", o.hardware)
+      .set("framework", o.framework)
+      .set("rows_used", rows.size())
+      .set("rows_skipped", skipped_rows)
+      .set("models", models)
+      .set("parameters", parameters)
+      .set("unconstrained", fit.unconstrained)
+      .set("mean_abs_relative_error", fit.mean_abs_relative_error)
+      .set("max_abs_relative_error", fit.max_abs_relative_error)
+      .set("lomo_mean_abs_relative_error", json_or_null(info.lomo_mean_abs_relative_error))
+      .set("lomo_max_abs_relative_error", json_or_null(info.lomo_max_abs_relative_error))
+      .set("out_file", o.out_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.out_file));
+  out.line("{hardware} with {framework}: {rows_used} rows of {#models} models fitted ({rows_skipped} skipped)");
+  // Text only: the JSON gives the total, rows_skipped.
+  Table& skipped_reasons = out.table("", {{.cell = "{rows}", .width = 3, .align = Column::Align::right},
+                                          {.cell = "{reason}", .gap = ": "}});
+  skipped_reasons.indent = "  skipped ";
+  for (const auto& [reason, n] : skipped) skipped_reasons.add(Report().set("rows", n).set("reason", reason));
   for (const hw::ProfileParameter& p : hw::profile_parameters()) {
-    const double v = profile.*p.value;
     const bool unconstrained =
         std::find(fit.unconstrained.begin(), fit.unconstrained.end(), p.name) != fit.unconstrained.end();
-    fmt::print("  {:<28} {}{}{}\n", p.name, p.efficiency ? fmt::format("{:.3f}", v) : fmt::format("{:.3f} us", v * 1e6),
-               options.fixed.contains(p.name) ? " (fixed)" : "", unconstrained ? " (no row pays it: 0)" : "");
+    const std::string value = "{parameters." + std::string(p.name) + (p.efficiency ? ":.3f}" : "*1e6:.3f} us");
+    out.line(fmt::format("  {:<28} ", p.name) + value + (options.fixed.contains(p.name) ? " (fixed)" : "") +
+             (unconstrained ? " (no row pays it: 0)" : ""));
   }
-  fmt::print("fit error on the rows used: mean |err| {:.1f}%, max {:.1f}%\n", 100 * fit.mean_abs_relative_error,
-             100 * fit.max_abs_relative_error);
-  if (lomo.empty()) {
-    fmt::print("leave-one-model-out: not possible with one model\n");
-  } else {
-    fmt::print("leave-one-model-out: mean |err| {:.1f}%, max {:.1f}%\n", 100 * *info.lomo_mean_abs_relative_error,
-               100 * *info.lomo_max_abs_relative_error);
-    for (const auto& [m, s] : per_model)
-      fmt::print("  {:<32} {:>4} rows  mean {:.1f}%  max {:.1f}%\n", m, s.rows, 100 * s.mean_abs, 100 * s.max_abs);
-  }
-  if (!o.out_file.empty()) fmt::print("profile written to {}\n", o.out_file);
+  out.line("fit error on the rows used: mean |err| {mean_abs_relative_error*100:.1f}%, "
+           "max {max_abs_relative_error*100:.1f}%");
+  out.line(lomo.empty() ? "leave-one-model-out: not possible with one model"
+                        : "leave-one-model-out: mean |err| {lomo_mean_abs_relative_error*100:.1f}%, "
+                          "max {lomo_max_abs_relative_error*100:.1f}%");
+  Table& lomo_models =
+      out.table("lomo_per_model", {{.cell = "{model}", .width = 32},
+                                   {.cell = "{rows}", .width = 4, .align = Column::Align::right},
+                                   {.cell = "rows  mean {mean_abs_relative_error*100:.1f}%  "
+                                            "max {max_abs_relative_error*100:.1f}%"}});
+  lomo_models.indent = "  ";
+  for (const auto& [m, s] : per_model)
+    lomo_models.add(Report()
+                        .set("model", m)
+                        .set("rows", s.rows)
+                        .set("mean_abs_relative_error", s.mean_abs)
+                        .set("max_abs_relative_error", s.max_abs));
+  if (!o.out_file.empty()) out.line("profile written to {out_file}");
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 

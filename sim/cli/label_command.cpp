@@ -5,10 +5,10 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
 #include "sim/cli/number_checks.h"
+#include "sim/cli/report.h"
 #include "sim/coe/category_router.h"
 #include "sim/coe/labeling.h"
 #include "sim/coe/router_config.h"
@@ -34,26 +34,25 @@ int run(const LabelOptions& o) {
   const coe::PromptSet pool = coe::load_prompt_set(o.pool_file, fields);
   const coe::LabelingResult r = coe::label_pool(router, pool.prompts, o.entropy_threshold_bits);
   coe::write_prompts_jsonl(o.out_file, r.bank);
-  if (o.json) {
-    nlohmann::json per = nlohmann::json::array();
-    for (const auto& pc : r.per_category) per.push_back({{"category", pc.category}, {"kept", pc.kept}, {"dropped", pc.dropped}});
-    fmt::print("{}\n", nlohmann::json{{"router", c.name},
-                                      {"pool_file", pool.source},
-                                      {"out_file", o.out_file},
-                                      {"entropy_threshold_bits", r.entropy_threshold_bits},
-                                      {"seeds", r.seeds},
-                                      {"pool", r.pool},
-                                      {"kept", r.kept},
-                                      {"bank_prompts", r.bank.size()},
-                                      {"per_category", per}}
-                           .dump(2));
-    return kExitOk;
-  }
-  fmt::print("router {} ({} seeds) labelled {} pool prompts from {} at entropy <= {:.3f} bits\n", c.name, r.seeds, r.pool,
-             pool.source, r.entropy_threshold_bits);
-  fmt::print("{:<24} {:>6} {:>8}\n", "category", "kept", "dropped");
-  for (const auto& pc : r.per_category) fmt::print("{:<24} {:>6} {:>8}\n", pc.category, pc.kept, pc.dropped);
-  fmt::print("kept {} of {}; new bank of {} prompts written to {}\n", r.kept, r.pool, r.bank.size(), o.out_file);
+  Report out;
+  out.set("router", c.name)
+      .set("pool_file", pool.source)
+      .set("out_file", o.out_file)
+      .set("entropy_threshold_bits", r.entropy_threshold_bits)
+      .set("seeds", r.seeds)
+      .set("pool", r.pool)
+      .set("kept", r.kept)
+      .set("bank_prompts", r.bank.size());
+  out.line("router {router} ({seeds} seeds) labelled {pool} pool prompts from {pool_file} at entropy <= "
+           "{entropy_threshold_bits:.3f} bits");
+  constexpr auto right = Column::Align::right;
+  Table& per = out.table("per_category", {{.header = "category", .cell = "{category}", .width = 24},
+                                          {.header = "kept", .cell = "{kept}", .width = 6, .align = right},
+                                          {.header = "dropped", .cell = "{dropped}", .width = 8, .align = right}});
+  for (const auto& pc : r.per_category)
+    per.add(Report().set("category", pc.category).set("kept", pc.kept).set("dropped", pc.dropped));
+  out.line("kept {kept} of {pool}; new bank of {bank_prompts} prompts written to {out_file}");
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 

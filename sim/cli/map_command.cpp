@@ -10,6 +10,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/cli/number_checks.h"
+#include "sim/cli/report.h"
 #include "sim/coe/expert_mapping.h"
 #include "sim/coe/experts_config.h"
 #include "sim/coe/mapping_sweep.h"
@@ -27,63 +28,52 @@ struct MapOptions {
   bool json = false;
 };
 
-std::string expert_names(const coe::ExpertsConfig& cfg, const coe::MappingResult& r) {
-  std::vector<std::string> names;
-  for (std::size_t m : r.chosen_experts) names.push_back(cfg.experts[m].name);
-  return fmt::format("{}", fmt::join(names, " + "));
+// The title every form of the output starts with.
+Report titled(const coe::ExpertsConfig& cfg, const std::string& experts_file) {
+  Report out;
+  out.set("experts_file", experts_file).text_only("experts_name", cfg.name);
+  out.line("CoE category-to-expert mapping (MILP, CBC): {experts_name} ({experts_file})");
+  return out;
 }
 
-nlohmann::json result_json(const coe::ExpertsConfig& cfg, const coe::MappingResult& r) {
-  nlohmann::json chosen = nlohmann::json::array();
+// One solution: its figures, the chosen experts and the expert serving each category.
+void add_result(Report& out, const coe::ExpertsConfig& cfg, const coe::MappingResult& r) {
+  out.set("budget_params", r.budget_params)
+      .set("total_params", r.total_params)
+      .set("expected_score", r.expected_score)
+      .set("avg_active_params", r.avg_active_params)
+      .set("objective", r.objective)
+      .set("solve_time_s", r.solve_time_s)
+      .set("solver_status", r.solver_status);
+  out.line("budget {budget_params/1e9:.2f} B params -> {#experts} expert(s), {total_params/1e9:.2f} B params in total");
+  out.line("expected score {expected_score:.4f}, average active params {avg_active_params/1e9:.2f} B "
+           "(category-weighted); CBC {solver_status} in {solve_time_s:.3f} s");
+  out.line();
+  constexpr auto right = Column::Align::right;
+  Table& experts = out.table("experts", {{.header = "expert", .cell = "{name}", .width = 26},
+                                         {.header = "params B", .cell = "{params/1e9:.2f}", .width = 10, .align = right},
+                                         {.header = "scores measured on",
+                                          .cell = "{scores_measured_on}",
+                                          .gap = "  ",
+                                          .null_text = "this expert"}});
   for (std::size_t m : r.chosen_experts) {
     const auto& e = cfg.experts[m];
-    chosen.push_back({{"name", e.name},
-                      {"params", e.params},
-                      {"scores_measured_on", e.scores_measured_on.empty() ? nlohmann::json(nullptr)
-                                                                          : nlohmann::json(e.scores_measured_on)}});
+    const nlohmann::json measured_on =
+        e.scores_measured_on.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.scores_measured_on);
+    experts.add(Report().set("name", e.name).set("params", e.params).set("scores_measured_on", measured_on));
   }
+  out.line();
+  Table& assignment = out.table("assignment", {{.header = "category", .cell = "{category}", .width = 22},
+                                               {.header = "weight", .cell = "{weight:.3f}", .width = 7, .align = right},
+                                               {.header = "expert", .cell = "{expert}", .width = 26, .gap = "  "},
+                                               {.header = "score", .cell = "{score:.4f}", .width = 8, .align = right}});
   const std::vector<double> w = coe::normalised_weights(cfg.problem());
-  nlohmann::json assignment = nlohmann::json::array();
   for (std::size_t k = 0; k < r.assignment.size(); ++k)
-    assignment.push_back({{"category", cfg.categories[k].name},
-                          {"expert", cfg.experts[r.assignment[k]].name},
-                          {"score", cfg.scores[k][r.assignment[k]]},
-                          {"weight", w[k]}});
-  return {{"budget_params", r.budget_params},
-          {"experts", chosen},
-          {"assignment", assignment},
-          {"total_params", r.total_params},
-          {"expected_score", r.expected_score},
-          {"avg_active_params", r.avg_active_params},
-          {"objective", r.objective},
-          {"solve_time_s", r.solve_time_s},
-          {"solver_status", r.solver_status}};
-}
-
-void print_result(const coe::ExpertsConfig& cfg, const coe::MappingResult& r) {
-  fmt::print("budget {:.2f} B params -> {} expert(s), {:.2f} B params in total\n", r.budget_params / coe::kParamsPerBillion,
-             r.chosen_experts.size(), r.total_params / coe::kParamsPerBillion);
-  fmt::print("expected score {:.4f}, average active params {:.2f} B (category-weighted); CBC {} in {:.3f} s\n\n",
-             r.expected_score, r.avg_active_params / coe::kParamsPerBillion, r.solver_status, r.solve_time_s);
-  fmt::print("{:<26} {:>10}  {}\n", "expert", "params B", "scores measured on");
-  for (std::size_t m : r.chosen_experts) {
-    const auto& e = cfg.experts[m];
-    fmt::print("{:<26} {:>10.2f}  {}\n", e.name, e.params / coe::kParamsPerBillion,
-               e.scores_measured_on.empty() ? "this expert" : e.scores_measured_on);
-  }
-  const std::vector<double> w = coe::normalised_weights(cfg.problem());
-  fmt::print("\n{:<22} {:>7}  {:<26} {:>8}\n", "category", "weight", "expert", "score");
-  for (std::size_t k = 0; k < r.assignment.size(); ++k)
-    fmt::print("{:<22} {:>7.3f}  {:<26} {:>8.4f}\n", cfg.categories[k].name, w[k], cfg.experts[r.assignment[k]].name,
-               cfg.scores[k][r.assignment[k]]);
-}
-
-void print_table(const coe::ExpertsConfig& cfg, const std::vector<coe::MappingResult>& rows) {
-  fmt::print("{:>10} {:>10} {:>10} {:>12}  {}\n", "budget B", "total B", "score", "avg active B", "experts");
-  for (const auto& r : rows)
-    fmt::print("{:>10.2f} {:>10.2f} {:>10.4f} {:>12.2f}  {}\n", r.budget_params / coe::kParamsPerBillion,
-               r.total_params / coe::kParamsPerBillion, r.expected_score, r.avg_active_params / coe::kParamsPerBillion,
-               expert_names(cfg, r));
+    assignment.add(Report()
+                       .set("category", cfg.categories[k].name)
+                       .set("expert", cfg.experts[r.assignment[k]].name)
+                       .set("score", cfg.scores[k][r.assignment[k]])
+                       .set("weight", w[k]));
 }
 
 int run_map(const MapOptions& o) {
@@ -104,15 +94,10 @@ int run_map(const MapOptions& o) {
           o.experts_file, o.budget_b, e.smallest_feasible_budget_params() / coe::kParamsPerBillion,
           e.smallest_feasible_budget_params()));
     }
-    if (o.json) {
-      nlohmann::json j = result_json(cfg, r);
-      j["experts_file"] = o.experts_file;
-      j["smallest_feasible_budget_params"] = smallest_params;
-      fmt::print("{}\n", j.dump(2));
-    } else {
-      fmt::print("CoE category-to-expert mapping (MILP, CBC): {} ({})\n", cfg.name, o.experts_file);
-      print_result(cfg, r);
-    }
+    Report out = titled(cfg, o.experts_file);
+    out.set("smallest_feasible_budget_params", smallest_params);
+    add_result(out, cfg, r);
+    fmt::print("{}", o.json ? json_text(out) : out.text());
     return kExitOk;
   }
 
@@ -120,25 +105,32 @@ int run_map(const MapOptions& o) {
   for (double b : o.budgets_b) budgets_params.push_back(b * coe::kParamsPerBillion);
   const std::vector<coe::MappingResult> rows =
       o.sweep ? coe::pareto_sweep(problem) : coe::sweep_budgets(problem, budgets_params);
-  if (o.json) {
-    nlohmann::json j{{"experts_file", o.experts_file},
-                     {"smallest_feasible_budget_params", smallest_params},
-                     {"sweep", o.sweep ? "frontier" : "given budgets"},
-                     {"rows", nlohmann::json::array()}};
-    for (const auto& r : rows) j["rows"].push_back(result_json(cfg, r));
-    fmt::print("{}\n", j.dump(2));
-    return kExitOk;
+  Report out = titled(cfg, o.experts_file);
+  out.set("smallest_feasible_budget_params", smallest_params).set("sweep", o.sweep ? "frontier" : "given budgets");
+  out.line(std::string(o.sweep ? "every budget at which the optimum changes" : "at the given budgets") +
+           "; B = 1e9 params; score = category-weighted mean; smallest feasible budget "
+           "{smallest_feasible_budget_params/1e9:.2f} B");
+  out.line();
+  constexpr auto right = Column::Align::right;
+  Table& table =
+      out.table("rows", {{.header = "budget B", .cell = "{budget_params/1e9:.2f}", .width = 10, .align = right},
+                         {.header = "total B", .cell = "{total_params/1e9:.2f}", .width = 10, .align = right},
+                         {.header = "score", .cell = "{expected_score:.4f}", .width = 10, .align = right},
+                         {.header = "avg active B", .cell = "{avg_active_params/1e9:.2f}", .width = 12, .align = right},
+                         {.header = "experts", .cell = "{experts.name| + }", .gap = "  "}});
+  for (const auto& r : rows) {
+    Report row;
+    add_result(row, cfg, r);
+    table.add(std::move(row));
   }
-  fmt::print("CoE category-to-expert mapping (MILP, CBC): {} ({})\n", cfg.name, o.experts_file);
-  fmt::print("{}; B = 1e9 params; score = category-weighted mean; smallest feasible budget {:.2f} B\n\n",
-             o.sweep ? "every budget at which the optimum changes" : "at the given budgets",
-             smallest_params / coe::kParamsPerBillion);
-  print_table(cfg, rows);
   std::vector<double> left_out;
   for (double b : o.budgets_b)
     if (b * coe::kParamsPerBillion < smallest_params) left_out.push_back(b);
-  if (!left_out.empty())
-    fmt::print("\nleft out, below the smallest feasible budget: {} B\n", fmt::join(left_out, ", "));
+  if (!left_out.empty()) {
+    out.text_only("left_out_budgets_b", left_out);
+    out.line().line("left out, below the smallest feasible budget: {left_out_budgets_b} B");
+  }
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 

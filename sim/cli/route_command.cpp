@@ -15,6 +15,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/cli/number_checks.h"
+#include "sim/cli/report.h"
 #include "sim/coe/category_router.h"
 #include "sim/coe/cross_validation.h"
 #include "sim/coe/expert_mapping.h"
@@ -85,53 +86,53 @@ int run_cross_validation(const RouteOptions& o, const coe::RouterConfig& c) {
   const coe::CrossValidationResult r =
       coe::cross_validate(bank.prompts, [&c] { return coe::make_embedder(c); }, c.knn, cv);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (o.json) {
-    nlohmann::json sweep = nlohmann::json::array();
-    for (const auto& p : r.sweep)
-      sweep.push_back({{"entropy_threshold_bits", p.entropy_threshold_bits},
-                       {"general_fraction", p.general_fraction},
-                       {"accuracy_of_rest", json_number(p.accuracy_of_rest)},
-                       {"recall", p.recall}});
-    nlohmann::json counts;
-    for (std::size_t i = 0; i < r.categories.size(); ++i) counts[r.categories[i]] = r.category_counts[i];
-    const nlohmann::json out{{"router", c.name},
-                             {"bank", bank.source},
-                             {"embedder", r.embedder},
-                             {"k", c.knn.k},
-                             {"weighting", c.knn.weighting == coe::NeighbourWeighting::Uniform ? "uniform" : "distance"},
-                             {"prompts", r.prompts},
-                             {"folds", r.folds},
-                             {"seed", o.seed},
-                             {"category_counts", counts},
-                             {"categories", r.categories},
-                             {"fold_accuracy", r.fold_accuracy},
-                             {"accuracy", r.accuracy},
-                             {"majority_baseline_accuracy", r.majority_baseline_accuracy},
-                             {"confusion", r.confusion},
-                             {"threshold_sweep", sweep},
-                             {"wall_s", wall_s}};
-    fmt::print("{}\n", out.dump(2));
-    return kExitOk;
-  }
-  fmt::print("router {}: {}-fold stratified cross-validation of {} ({} prompts, {} categories, seed {})\n", c.name,
-             r.folds, bank.source, r.prompts, r.categories.size(), o.seed);
-  fmt::print("embedder: {}; k = {}, {} weighting\n", r.embedder, c.knn.k,
-             c.knn.weighting == coe::NeighbourWeighting::Uniform ? "uniform" : "distance");
-  fmt::print("accuracy {:.3f} (folds: {:.3f}); majority-class baseline {:.3f}\n", r.accuracy,
-             fmt::join(r.fold_accuracy, " "), r.majority_baseline_accuracy);
-  fmt::print("\nconfusion (rows: label, columns: predicted)\n{:>18}", "");
-  for (std::size_t j = 0; j < r.categories.size(); ++j) fmt::print(" {:>6}", j);
-  fmt::print("\n");
-  for (std::size_t i = 0; i < r.categories.size(); ++i) {
-    fmt::print("{:>2} {:<15}", i, r.categories[i].substr(0, 15));
-    for (const int v : r.confusion[i]) fmt::print(" {:>6}", v);
-    fmt::print("\n");
-  }
-  fmt::print("\nentropy threshold sweep (held-out decisions)\n{:>14} {:>10} {:>16} {:>8}\n", "threshold_bits",
-             "general", "accuracy_of_rest", "recall");
+  Report out;
+  nlohmann::json counts;
+  for (std::size_t i = 0; i < r.categories.size(); ++i) counts[r.categories[i]] = r.category_counts[i];
+  out.set("router", c.name)
+      .set("bank", bank.source)
+      .set("embedder", r.embedder)
+      .set("k", c.knn.k)
+      .set("weighting", c.knn.weighting == coe::NeighbourWeighting::Uniform ? "uniform" : "distance")
+      .set("prompts", r.prompts)
+      .set("folds", r.folds)
+      .set("seed", o.seed)
+      .set("category_counts", counts)
+      .set("categories", r.categories)
+      .set("fold_accuracy", r.fold_accuracy)
+      .set("accuracy", r.accuracy)
+      .set("majority_baseline_accuracy", r.majority_baseline_accuracy)
+      .set("confusion", r.confusion)
+      .set("wall_s", wall_s);
+  out.line("router {router}: {folds}-fold stratified cross-validation of {bank} ({prompts} prompts, {#categories} "
+           "categories, seed {seed})");
+  out.line("embedder: {embedder}; k = {k}, {weighting} weighting");
+  out.line("accuracy {accuracy:.3f} (folds: {fold_accuracy:.3f| }); "
+           "majority-class baseline {majority_baseline_accuracy:.3f}");
+  out.line().line("confusion (rows: label, columns: predicted)");
+  constexpr auto right = Column::Align::right;
+  std::vector<Column> columns{{.cell = "{label_index}", .width = 2, .align = right},
+                              {.cell = "{label}", .width = 15, .truncate = true}};
+  for (std::size_t j = 0; j < r.categories.size(); ++j)
+    columns.push_back(
+        {.header = std::to_string(j), .cell = fmt::format("{{predicted.{}}}", j), .width = 6, .align = right});
+  Table& confusion = out.table("", std::move(columns));  // text only: the JSON has it as `confusion`
+  for (std::size_t i = 0; i < r.categories.size(); ++i)
+    confusion.add(Report().set("label_index", i).set("label", r.categories[i]).set("predicted", r.confusion[i]));
+  out.line().line("entropy threshold sweep (held-out decisions)");
+  Table& sweep = out.table(
+      "threshold_sweep",
+      {{.header = "threshold_bits", .cell = "{entropy_threshold_bits:.2f}", .width = 14, .align = right},
+       {.header = "general", .cell = "{general_fraction:.3f}", .width = 10, .align = right},
+       {.header = "accuracy_of_rest", .cell = "{accuracy_of_rest:.3f}", .width = 16, .align = right},
+       {.header = "recall", .cell = "{recall:.3f}", .width = 8, .align = right}});
   for (const auto& p : r.sweep)
-    fmt::print("{:>14.2f} {:>10.3f} {:>16} {:>8.3f}\n", p.entropy_threshold_bits, p.general_fraction,
-               std::isfinite(p.accuracy_of_rest) ? fmt::format("{:.3f}", p.accuracy_of_rest) : "-", p.recall);
+    sweep.add(Report()
+                  .set("entropy_threshold_bits", p.entropy_threshold_bits)
+                  .set("general_fraction", p.general_fraction)
+                  .set("accuracy_of_rest", json_number(p.accuracy_of_rest))
+                  .set("recall", p.recall));
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 
@@ -160,92 +161,97 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
   const auto expert_name = [&](std::size_t i) {
     return choice->experts.experts[choice->routed.expert_of_prompt(i)].name;
   };
-  if (o.json) {
-    nlohmann::json rows = nlohmann::json::array();
-    if (o.per_prompt)
-      for (std::size_t i = 0; i < decisions.size(); ++i) {
-        const coe::RouteDecision& d = decisions[i];
-        nlohmann::json probs;
-        for (std::size_t k = 0; k < d.probabilities.size(); ++k) probs[knn.categories()[k]] = d.probabilities[k];
-        nlohmann::json row{{"prompt_id", prompts.prompts[i].id},
-                           {"category", knn.category_name(d)},
-                           {"predicted", knn.categories()[static_cast<std::size_t>(d.predicted)]},
-                           {"entropy_bits", d.entropy_bits},
-                           {"nearest_similarity", d.nearest_similarity},
-                           {"probabilities", probs}};
-        if (prompts.labelled()) row["label"] = prompts.prompts[i].category;
-        if (choice) row["expert"] = expert_name(i);
-        rows.push_back(row);
-      }
-    nlohmann::json out{{"router", c.name},
-                       {"embedder", router.embedder().description()},
-                       {"bank_prompts", knn.bank_size()},
-                       {"categories", knn.categories()},
-                       {"general_category", c.knn.general_category},
-                       {"entropy_threshold_bits", c.has_entropy_threshold ? json_number(c.knn.entropy_threshold_bits)
-                                                                          : nlohmann::json(nullptr)},
-                       {"prompts_file", prompts.source},
-                       {"prompts", rows},
-                       {"summary",
-                        {{"prompts", decisions.size()},
-                         {"per_category", per_category},
-                         {"general_fraction", general / n},
-                         {"label_agreement", prompts.labelled() ? json_number(labelled_correct / n) : nlohmann::json(nullptr)},
-                         {"route_wall_s", route_s}}}};
-    if (choice) {
-      std::map<std::string, int> per_expert;
-      for (std::size_t i = 0; i < decisions.size(); ++i) ++per_expert[expert_name(i)];
-      nlohmann::json chosen = nlohmann::json::array();
-      for (const std::size_t m : choice->routed.mapping.chosen_experts) chosen.push_back(choice->experts.experts[m].name);
-      nlohmann::json assignment;
-      for (std::size_t k = 0; k < choice->experts.categories.size(); ++k)
-        assignment[choice->experts.categories[k].name] = choice->experts.experts[choice->routed.mapping.assignment[k]].name;
-      out["mapping"] = {{"experts_file", o.experts_file},
-                        {"budget_params", choice->routed.mapping.budget_params},
+  Report out;
+  out.set("router", c.name)
+      .set("embedder", router.embedder().description())
+      .set("bank_prompts", knn.bank_size())
+      .set("categories", knn.categories())
+      .set("general_category", c.knn.general_category)
+      .set("entropy_threshold_bits",
+           c.has_entropy_threshold ? json_number(c.knn.entropy_threshold_bits) : nlohmann::json(nullptr))
+      .set("prompts_file", prompts.source);
+  out.line(std::string("router {router}: {embedder} over {bank_prompts} bank prompts, ") +
+           (knn.categories().size() <= 20 ? "categories: {categories}" : "{#categories} categories"));
+  if (c.has_entropy_threshold) out.line("entropy threshold {entropy_threshold_bits:.3f} bits -> '{general_category}'");
+  if (o.per_prompt) {
+    constexpr auto right = Column::Align::right;
+    std::vector<Column> columns{{.header = "prompt_id", .cell = "{prompt_id}", .width = 24, .truncate = true},
+                                {.header = "category", .cell = "{category}", .width = 20, .truncate = true},
+                                {.header = "p_max", .cell = "{p_max:.3f}", .width = 6, .align = right},
+                                {.header = "entropy_bits", .cell = "{entropy_bits:.3f}", .width = 12, .align = right},
+                                {.header = "nearest", .cell = "{nearest_similarity:.3f}", .width = 8, .align = right}};
+    if (choice) columns.push_back({.header = "expert", .cell = "{expert}", .gap = "  "});
+    if (prompts.labelled()) columns.push_back({.header = "label", .cell = "{label}", .gap = "  "});
+    out.line();
+    Table& table = out.table("prompts", std::move(columns));
+    for (std::size_t i = 0; i < decisions.size(); ++i) {
+      const coe::RouteDecision& d = decisions[i];
+      nlohmann::json probs;
+      for (std::size_t k = 0; k < d.probabilities.size(); ++k) probs[knn.categories()[k]] = d.probabilities[k];
+      Report row;
+      row.set("prompt_id", prompts.prompts[i].id)
+          .set("category", knn.category_name(d))
+          .set("predicted", knn.categories()[static_cast<std::size_t>(d.predicted)])
+          .set("entropy_bits", d.entropy_bits)
+          .set("nearest_similarity", d.nearest_similarity)
+          .set("probabilities", probs)
+          .text_only("p_max", d.probabilities[static_cast<std::size_t>(d.predicted)]);
+      if (prompts.labelled()) row.set("label", prompts.prompts[i].category);
+      if (choice) row.set("expert", expert_name(i));
+      table.add(std::move(row));
+    }
+  } else {
+    out.set("prompts", nlohmann::json::array());
+  }
+  out.set("summary", {{"prompts", decisions.size()},
+                      {"per_category", per_category},
+                      {"general_fraction", general / n},
+                      {"label_agreement", prompts.labelled() ? json_number(labelled_correct / n) : nlohmann::json(nullptr)},
+                      {"route_wall_s", route_s}});
+  out.text_only("general_percent", 100.0 * general / n);
+  out.line().line("{summary.prompts} prompts routed in {summary.route_wall_s:.3f} s; general {general_percent:.1f}%");
+  Table& shares = out.table("", {{.cell = "{category}", .width = 24},  // text only: the JSON has summary.per_category
+                                 {.cell = "{prompts}", .width = 6, .align = Column::Align::right},
+                                 {.cell = "{share_percent:5.1f}%", .gap = "  "}});
+  shares.indent = "  ";
+  for (const auto& [name, count] : per_category)
+    shares.add(Report().set("category", name).set("prompts", count).set("share_percent", 100.0 * count / n));
+  if (prompts.labelled())
+    out.line("label agreement {summary.label_agreement:.3f} (the set's own labels; meaningful only if they name the "
+             "router's categories)");
+  if (choice) {
+    const coe::MappingResult& m = choice->routed.mapping;
+    std::map<std::string, int> per_expert;
+    for (std::size_t i = 0; i < decisions.size(); ++i) ++per_expert[expert_name(i)];
+    nlohmann::json chosen = nlohmann::json::array();
+    for (const std::size_t e : m.chosen_experts) chosen.push_back(choice->experts.experts[e].name);
+    nlohmann::json assignment;
+    for (std::size_t k = 0; k < choice->experts.categories.size(); ++k)
+      assignment[choice->experts.categories[k].name] = choice->experts.experts[m.assignment[k]].name;
+    out.set("mapping", {{"experts_file", o.experts_file},
+                        {"budget_params", m.budget_params},
                         {"category_weights", "routed prompt shares"},
                         {"chosen_experts", chosen},
                         {"assignment", assignment},
-                        {"total_params", choice->routed.mapping.total_params},
-                        {"expected_score", choice->routed.mapping.expected_score},
-                        {"avg_active_params", choice->routed.mapping.avg_active_params},
-                        {"prompts_per_expert", per_expert}};
-    }
-    fmt::print("{}\n", out.dump(2));
-    return kExitOk;
-  }
-  const std::string category_list = knn.categories().size() <= 20
-                                        ? fmt::format("categories: {}", fmt::join(knn.categories(), ", "))
-                                        : fmt::format("{} categories", knn.categories().size());
-  fmt::print("router {}: {} over {} bank prompts, {}\n", c.name, router.embedder().description(), knn.bank_size(),
-             category_list);
-  if (c.has_entropy_threshold)
-    fmt::print("entropy threshold {:.3f} bits -> '{}'\n", c.knn.entropy_threshold_bits, c.knn.general_category);
-  if (o.per_prompt) {
-    fmt::print("\n{:<24} {:<20} {:>6} {:>12} {:>8}{}{}\n", "prompt_id", "category", "p_max", "entropy_bits",
-               "nearest", choice ? "  expert" : "", prompts.labelled() ? "  label" : "");
-    for (std::size_t i = 0; i < decisions.size(); ++i) {
-      const coe::RouteDecision& d = decisions[i];
-      fmt::print("{:<24} {:<20} {:>6.3f} {:>12.3f} {:>8.3f}{}{}\n", prompts.prompts[i].id.substr(0, 24),
-                 knn.category_name(d).substr(0, 20), d.probabilities[static_cast<std::size_t>(d.predicted)],
-                 d.entropy_bits, d.nearest_similarity, choice ? "  " + expert_name(i) : "",
-                 prompts.labelled() ? "  " + prompts.prompts[i].category : "");
-    }
-  }
-  fmt::print("\n{} prompts routed in {:.3f} s; general {:.1f}%\n", decisions.size(), route_s, 100.0 * general / n);
-  for (const auto& [name, count] : per_category) fmt::print("  {:<24} {:>6}  {:5.1f}%\n", name, count, 100.0 * count / n);
-  if (prompts.labelled())
-    fmt::print("label agreement {:.3f} (the set's own labels; meaningful only if they name the router's categories)\n",
-               labelled_correct / n);
-  if (choice) {
-    const coe::MappingResult& m = choice->routed.mapping;
-    fmt::print("\nMILP mapping ({}), budget {:.2f} B params, categories weighted by the routed shares:\n",
-               o.experts_file, m.budget_params / coe::kParamsPerBillion);
+                        {"total_params", m.total_params},
+                        {"expected_score", m.expected_score},
+                        {"avg_active_params", m.avg_active_params},
+                        {"prompts_per_expert", per_expert}});
+    out.line().line("MILP mapping ({mapping.experts_file}), budget {mapping.budget_params/1e9:.2f} B params, categories "
+                    "weighted by the routed shares:");
+    Table& served = out.table("", {{.cell = "{category}", .width = 24},  // text only: the JSON has mapping.assignment
+                                   {.cell = "{share_percent:5.1f}%"},
+                                   {.cell = "-> {expert}", .gap = "  "}});
+    served.indent = "  ";
     for (std::size_t k = 0; k < choice->experts.categories.size(); ++k)
-      fmt::print("  {:<24} {:5.1f}%  -> {}\n", choice->experts.categories[k].name, 100.0 * choice->routed.weights[k] / n,
-                 choice->experts.experts[m.assignment[k]].name);
-    fmt::print("experts {:.2f} B params in total; expected score {:.4f}; average active {:.2f} B params\n",
-               m.total_params / coe::kParamsPerBillion, m.expected_score, m.avg_active_params / coe::kParamsPerBillion);
+      served.add(Report()
+                     .set("category", choice->experts.categories[k].name)
+                     .set("share_percent", 100.0 * choice->routed.weights[k] / n)
+                     .set("expert", choice->experts.experts[m.assignment[k]].name));
+    out.line("experts {mapping.total_params/1e9:.2f} B params in total; expected score {mapping.expected_score:.4f}; "
+             "average active {mapping.avg_active_params/1e9:.2f} B params");
   }
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 

@@ -17,6 +17,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/cli/number_checks.h"
+#include "sim/cli/report.h"
 #include "sim/cli/run_progress.h"
 #include "sim/config/config_error.h"
 #include "sim/config/input_files.h"
@@ -96,10 +97,43 @@ nlohmann::json events_by_kind(const serving::ServingResult& result) {
   return out;
 }
 
-std::string line(const char* name, const serving::Distribution& d, double scale, const char* unit) {
-  if (d.count == 0) return fmt::format("{:<16} -\n", name);
-  return fmt::format("{:<16} mean {:9.3f}  p50 {:9.3f}  p90 {:9.3f}  p99 {:9.3f}  max {:9.3f} {}\n", name,
-                     d.mean * scale, d.p50 * scale, d.p90 * scale, d.p99 * scale, d.max * scale, unit);
+// What run prints: the summary (as summary.json has it, with the wall time),
+// in text a few lines that name its figures.
+Report run_report(const nlohmann::json& summary) {
+  Report out;
+  out.set_all(summary);
+  out.line(std::string("experiment {experiment} on {platform}: {experts} experts ({expert_models}), scheduler "
+                       "{scheduler} (batch {batch_size}), eviction {eviction_policy}") +
+           (summary.at("prefetch").get<bool>() ? " + prefetch" : ""));
+  out.line("fast tier {fast_tier_capacity_bytes_per_device/1e9:.2f} GB per device, peak use "
+           "{peak_fast_tier_used_bytes_per_device/1e9:.2f} GB; {experts_that_fit} experts fit beside router and "
+           "workspace");
+  out.line("requests {summary.requests} finished {summary.finished} rejected {summary.rejected}; makespan "
+           "{summary.makespan_s:.3f} s; {summary.output_tokens_per_s:.1f} output tokens/s");
+  Table& rejected = out.table("", {{.cell = "{requests}"}, {.cell = "{reason}", .gap = ": "}});  // text only
+  rejected.indent = "  rejected ";
+  for (const auto& [reason, n] : summary.at("summary").at("reject_reasons").items())
+    rejected.add(Report().set("requests", n).set("reason", reason));
+  out.line("switches {summary.switches} (prefetched {summary.prefetches}), evictions {summary.evictions}, "
+           "{summary.bytes_moved/1e9:.2f} GB moved, fast-tier hit rate {summary.fast_tier_hit_rate:.3f}, preemptions "
+           "{summary.preemptions}");
+  for (const auto& [name, key] : {std::pair{"ttft", "ttft_s"}, {"tpot", "tpot_s"}, {"end-to-end", "e2e_s"},
+                                  {"queueing", "queueing_s"}, {"switch wait", "switch_wait_s"},
+                                  {"service", "service_s"}, {"batch latency", "batch_latency_s"}}) {
+    const std::string d = fmt::format("summary.{}", key);  // a distribution, in ms in text
+    out.line(fmt::format("{:<16} ", name) +
+             (summary.at("summary").at(key).at("count") == 0
+                  ? "-"
+                  : fmt::format("mean {{{0}.mean*1e3:9.3f}}  p50 {{{0}.p50*1e3:9.3f}}  p90 {{{0}.p90*1e3:9.3f}}  "
+                                "p99 {{{0}.p99*1e3:9.3f}}  max {{{0}.max*1e3:9.3f}} ms",
+                                d)));
+  }
+  for (std::size_t i = 0; i < summary.at("notes").size(); ++i) out.line(fmt::format("note: {{notes.{}}}", i));
+  std::vector<std::string> kinds;
+  for (const auto& [kind, n] : summary.at("events_by_kind").items()) kinds.push_back(fmt::format("{} {}", kind, n.get<std::uint64_t>()));
+  out.text_only("events_by_kind_text", fmt::format("{}", fmt::join(kinds, ", ")));
+  out.line("{events} events ({events_by_kind_text}), trace hash {trace_hash}, {wall_s:.3f} s wall");
+  return out;
 }
 
 // The rerun's summary against the recorded one: the first JSON path where
@@ -208,33 +242,8 @@ int run(const RunOptions& o) {
   }
   const int exit_code = difference ? kExitSimulationError : kExitOk;
   out["wall_s"] = wall_s;
-  if (o.json) {
-    fmt::print("{}\n", out.dump(2));
-    return exit_code;
-  }
-  fmt::print("experiment {} on {}: {} experts ({}), scheduler {} (batch {}), eviction {}{}\n", x->name,
-             x->platform.name, x->expert_names.size(), fmt::join(expert_model_names(*x), ", "), x->setup.scheduler.kind,
-             x->setup.scheduler.batch_size, x->setup.eviction.policy, x->setup.prefetch ? " + prefetch" : "");
-  fmt::print("fast tier {:.2f} GB per device, peak use {:.2f} GB; {} experts fit beside router and workspace\n",
-             result.fast_tier_capacity_bytes_per_device / 1e9, result.peak_fast_tier_used_bytes_per_device / 1e9,
-             result.experts_that_fit);
-  fmt::print("requests {} finished {} rejected {}; makespan {:.3f} s; {:.1f} output tokens/s\n", s.requests,
-             s.finished, s.rejected, s.makespan_s, s.output_tokens_per_s);
-  for (const auto& [reason, n] : s.reject_reasons) fmt::print("  rejected {}: {}\n", n, reason);
-  fmt::print("switches {} (prefetched {}), evictions {}, {:.2f} GB moved, fast-tier hit rate {:.3f}, preemptions {}\n",
-             s.switches, s.prefetches, s.evictions, s.bytes_moved / 1e9, s.fast_tier_hit_rate, s.preemptions);
-  fmt::print("{}", line("ttft", s.ttft_s, 1e3, "ms"));
-  fmt::print("{}", line("tpot", s.tpot_s, 1e3, "ms"));
-  fmt::print("{}", line("end-to-end", s.e2e_s, 1e3, "ms"));
-  fmt::print("{}", line("queueing", s.queueing_s, 1e3, "ms"));
-  fmt::print("{}", line("switch wait", s.switch_wait_s, 1e3, "ms"));
-  fmt::print("{}", line("service", s.service_s, 1e3, "ms"));
-  fmt::print("{}", line("batch latency", s.batch_latency_s, 1e3, "ms"));
-  for (const std::string& n : result.notes) fmt::print("note: {}\n", n);
-  std::vector<std::string> kinds;
-  for (const auto& [kind, n] : result.events_by_kind) kinds.push_back(fmt::format("{} {}", kind, n));
-  fmt::print("{} events ({}), trace hash {:016x}, {:.3f} s wall\n", result.events, fmt::join(kinds, ", "),
-             result.trace_hash, wall_s);
+  const Report report = run_report(out);
+  fmt::print("{}", o.json ? json_text(report) : report.text());
   return exit_code;
 }
 

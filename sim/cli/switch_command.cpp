@@ -12,6 +12,7 @@
 #include "sim/cli/command.h"
 #include "sim/cli/number_checks.h"
 #include "sim/cli/config_paths.h"
+#include "sim/cli/report.h"
 #include "sim/config/config_error.h"
 #include "sim/config/yaml_files.h"
 #include "sim/hw/platform_loader.h"
@@ -45,34 +46,16 @@ struct Row {
   std::optional<double> ratio_to_reference;
 };
 
-nlohmann::json to_json(const serving::ResourceUse& r) {
-  return {{"name", r.name},   {"kind", r.kind},   {"group", r.group}, {"bandwidth_bytes_per_s", r.bandwidth_bytes_per_s},
-          {"bytes", r.bytes}, {"utilisation", r.utilisation}};
-}
-
-nlohmann::json to_json(const serving::ExpertSwitchResult& r) {
-  nlohmann::json resources = nlohmann::json::array();
-  for (const auto& u : r.resources) resources.push_back(to_json(u));
-  nlohmann::json shards = nlohmann::json::array();
-  for (const auto& s : r.shards)
-    shards.push_back({{"device", s.device},
-                      {"from_tier", s.from_tier},
-                      {"to_tier", s.to_tier},
-                      {"bytes", s.bytes},
-                      {"end_s", s.end_s},
-                      {"bottleneck", s.bottleneck}});
-  return {{"platform", r.platform},
-          {"model", r.model},
-          {"host_link_mode", r.host_link_mode.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.host_link_mode)},
-          {"tensor_parallel", r.tensor_parallel},
-          {"weight_bytes", r.weight_bytes},
-          {"switch_time_s", r.switch_time_s},
-          {"achieved_bytes_per_s", r.achieved_bytes_per_s},
-          {"bottleneck", to_json(r.bottleneck)},
-          {"bottleneck_instances", r.bottleneck_instances},
-          {"resources", resources},
-          {"shards", shards},
-          {"execution_model", "fluid max-min flow network (coesim kernel)"}};
+// One resource's use: a row of the resources table, and the bottleneck.
+Report resource_report(const serving::ResourceUse& u) {
+  Report r;
+  r.set("name", u.name)
+      .set("kind", u.kind)
+      .set("group", u.group)
+      .set("bandwidth_bytes_per_s", u.bandwidth_bytes_per_s)
+      .set("bytes", u.bytes)
+      .set("utilisation", u.utilisation);
+  return r;
 }
 
 std::string bottleneck_text(const serving::ExpertSwitchResult& r) {
@@ -81,19 +64,45 @@ std::string bottleneck_text(const serving::ExpertSwitchResult& r) {
   return fmt::format("{} {:.0f}%", what, 100.0 * r.bottleneck.utilisation);
 }
 
-void print_single(const serving::ExpertSwitchResult& r) {
-  fmt::print("expert switch: {} on {}{}\n", r.model, r.platform,
-             r.host_link_mode.empty() ? "" : fmt::format(" (host link mode: {})", r.host_link_mode));
-  fmt::print("  weights            {:.3f} GB ({} bytes), TP={} -> {} shards\n", r.weight_bytes / 1e9, r.weight_bytes,
-             r.tensor_parallel, r.shards.size());
-  fmt::print("  switch time        {:.3f} ms\n", r.switch_time_s * 1e3);
-  fmt::print("  achieved bandwidth {:.1f} GB/s ({:.1f} GiB/s)\n", r.achieved_bytes_per_s / 1e9,
-             r.achieved_bytes_per_s / 1073741824.0);
-  fmt::print("  bottleneck         {}\n", bottleneck_text(r));
-  fmt::print("  resources:\n");
-  for (const auto& u : r.resources)
-    fmt::print("    {:<26} {:<5} {:>10.1f} GB/s {:>9.3f} GB  {:>5.1f}% busy\n", u.name, u.kind,
-               u.bandwidth_bytes_per_s / 1e9, u.bytes / 1e9, 100.0 * u.utilisation);
+// One switch: its figures, and in text a few lines and the resources it used.
+Report switch_report(const serving::ExpertSwitchResult& r) {
+  Report out;
+  out.set("platform", r.platform)
+      .set("model", r.model)
+      .set("host_link_mode", r.host_link_mode.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.host_link_mode))
+      .set("tensor_parallel", r.tensor_parallel)
+      .set("weight_bytes", r.weight_bytes)
+      .set("switch_time_s", r.switch_time_s)
+      .set("achieved_bytes_per_s", r.achieved_bytes_per_s)
+      .set("bottleneck", resource_report(r.bottleneck).json())
+      .set("bottleneck_instances", r.bottleneck_instances)
+      .set("execution_model", "fluid max-min flow network (coesim kernel)")
+      .text_only("bottleneck_busy", bottleneck_text(r));
+  out.line(r.host_link_mode.empty() ? "expert switch: {model} on {platform}"
+                                    : "expert switch: {model} on {platform} (host link mode: {host_link_mode})");
+  out.line(
+      "  weights            {weight_bytes/1e9:.3f} GB ({weight_bytes} bytes), TP={tensor_parallel} -> {#shards} shards");
+  out.line("  switch time        {switch_time_s*1e3:.3f} ms");
+  out.line("  achieved bandwidth {achieved_bytes_per_s/1e9:.1f} GB/s ({achieved_bytes_per_s/1073741824:.1f} GiB/s)");
+  out.line("  bottleneck         {bottleneck_busy}");
+  out.line("  resources:");
+  Table& resources = out.table("resources", {{.cell = "{name}", .width = 26},
+                                             {.cell = "{kind}", .width = 5},
+                                             {.cell = "{bandwidth_bytes_per_s/1e9:>10.1f} GB/s"},
+                                             {.cell = "{bytes/1e9:>9.3f} GB"},
+                                             {.cell = "{utilisation*100:>5.1f}% busy", .gap = "  "}});
+  resources.indent = "    ";
+  for (const auto& u : r.resources) resources.add(resource_report(u));
+  Table& shards = out.table("shards", {});
+  for (const auto& s : r.shards)
+    shards.add(Report()
+                   .set("device", s.device)
+                   .set("from_tier", s.from_tier)
+                   .set("to_tier", s.to_tier)
+                   .set("bytes", s.bytes)
+                   .set("end_s", s.end_s)
+                   .set("bottleneck", s.bottleneck));
+  return out;
 }
 
 hw::Platform load_hw(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
@@ -169,37 +178,32 @@ int run_all(const SwitchOptions& o) {
         rows[i].ratio_to_reference = rows[i].result->switch_time_s / *reference_s;
   }
 
-  if (o.json) {
-    nlohmann::json out{{"reference_platform", o.reference}, {"rows", nlohmann::json::array()}};
-    for (const Row& r : rows) {
-      nlohmann::json j = r.result ? to_json(*r.result) : nlohmann::json{{"platform", r.platform}, {"model", r.model}};
-      j["fits"] = r.result.has_value();
-      if (!r.result) j["reason"] = r.not_run_reason;
-      j["ratio_to_reference"] = r.ratio_to_reference ? nlohmann::json(*r.ratio_to_reference) : nlohmann::json(nullptr);
-      out["rows"].push_back(j);
-    }
-    fmt::print("{}\n", out.dump(2));
-    return kExitOk;
-  }
-  fmt::print("Expert switch (cold load of one expert, slow tier -> fast tier), fluid max-min flow model.\n");
-  fmt::print("GB = 1e9 bytes. 'x ref' = switch time / switch time on {}.\n\n", o.reference);
-  fmt::print("{:<16} {:<22} {:<9} {:>3} {:>10} {:>11} {:>9}  {:<26} {:>7}\n", "model", "platform", "host link", "TP",
-             "weights GB", "switch ms", "GB/s", "bottleneck (busy)", "x ref");
-  std::string last_model;
+  Report out;
+  out.set("reference_platform", o.reference);
+  out.line("Expert switch (cold load of one expert, slow tier -> fast tier), fluid max-min flow model.");
+  out.line("GB = 1e9 bytes. 'x ref' = switch time / switch time on {reference_platform}.");
+  out.line();
+  constexpr auto right = Column::Align::right;
+  Table& table = out.table(
+      "rows", {{.header = "model", .cell = "{model}", .width = 16},
+               {.header = "platform", .cell = "{platform}", .width = 22},
+               {.header = "host link", .cell = "{host_link_mode}", .width = 9},
+               {.header = "TP", .cell = "{tensor_parallel}", .width = 3, .align = right},
+               {.header = "weights GB", .cell = "{weight_bytes/1e9:.2f}", .width = 10, .align = right},
+               {.header = "switch ms", .cell = "{switch_time_s*1e3:.2f}", .width = 11, .align = right, .missing_text = "-"},
+               {.header = "GB/s", .cell = "{achieved_bytes_per_s/1e9:.1f}", .width = 9, .align = right},
+               {.header = "bottleneck (busy)", .cell = "{bottleneck_busy}", .width = 26, .gap = "  "},
+               {.header = "x ref", .cell = "{ratio_to_reference:.2f}", .width = 7, .align = right}});
+  table.blank_line_between = "model";
+  table.note_replaces = "bottleneck (busy)";
   for (const Row& r : rows) {
-    if (!last_model.empty() && r.model != last_model) fmt::print("\n");
-    last_model = r.model;
-    if (!r.result) {
-      fmt::print("{:<16} {:<22} {:<9} {:>3} {:>10} {:>11} {:>9}  {}\n", r.model, r.platform, "", "", "", "-", "",
-                 "not run: " + r.not_run_reason);
-      continue;
-    }
-    const auto& s = *r.result;
-    fmt::print("{:<16} {:<22} {:<9} {:>3} {:>10.2f} {:>11.2f} {:>9.1f}  {:<26} {:>7}\n", r.model, r.platform,
-               s.host_link_mode.empty() ? "-" : s.host_link_mode, s.tensor_parallel, s.weight_bytes / 1e9,
-               s.switch_time_s * 1e3, s.achieved_bytes_per_s / 1e9, bottleneck_text(s),
-               r.ratio_to_reference ? fmt::format("{:.2f}", *r.ratio_to_reference) : "-");
+    Report row = r.result ? switch_report(*r.result) : Report();
+    if (!r.result) row.set("platform", r.platform).set("model", r.model).set("reason", r.not_run_reason);
+    row.set("fits", r.result.has_value());
+    row.set("ratio_to_reference", r.ratio_to_reference ? nlohmann::json(*r.ratio_to_reference) : nlohmann::json(nullptr));
+    table.add(std::move(row), r.result ? "" : "not run: {reason}");
   }
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 
@@ -208,12 +212,8 @@ int run_single(const SwitchOptions& o) {
     throw config::UsageError("switch needs --hw and --model (or --all)");
   const hw::Platform platform = load_hw(o.hw_file, o.hw_overrides);
   const llm::ModelSpec model = llm::load_model(o.model_file);
-  const serving::ExpertSwitchResult r = run_one(platform, model, o.host_link, o.tensor_parallel);
-  if (o.json) {
-    fmt::print("{}\n", to_json(r).dump(2));
-  } else {
-    print_single(r);
-  }
+  const Report out = switch_report(run_one(platform, model, o.host_link, o.tensor_parallel));
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 

@@ -6,9 +6,9 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/cli/report.h"
 #include "sim/config/config_error.h"
 #include "sim/workload/trace_file.h"
 #include "sim/workload/trace_importers.h"
@@ -38,20 +38,18 @@ int convert(const TraceOptions& o) {
   const auto writer = workload::open_trace_writer(o.out);
   const workload::ImportReport r = workload::import_trace(o.in, {o.format, o.skip_bad_rows}, *writer);
   writer->close();
-  if (o.json) {
-    fmt::print("{}\n", nlohmann::json{{"in", o.in},
-                                      {"format", o.format},
-                                      {"out", o.out},
-                                      {"rows", r.rows},
-                                      {"written", r.written},
-                                      {"skipped", r.skipped},
-                                      {"skipped_examples", r.skipped_examples}}
-                           .dump(2));
-    return kExitOk;
-  }
-  fmt::print("{} ({}): {} rows read, {} written to {}, {} skipped\n", o.in, o.format, r.rows, r.written, o.out,
-             r.skipped);
-  for (const std::string& e : r.skipped_examples) fmt::print("  skipped {}\n", e);
+  Report out;
+  out.set("in", o.in)
+      .set("format", o.format)
+      .set("out", o.out)
+      .set("rows", r.rows)
+      .set("written", r.written)
+      .set("skipped", r.skipped)
+      .set("skipped_examples", r.skipped_examples);
+  out.line("{in} ({format}): {rows} rows read, {written} written to {out}, {skipped} skipped");
+  for (std::size_t i = 0; i < r.skipped_examples.size(); ++i)
+    out.line(fmt::format("  skipped {{skipped_examples.{}}}", i));
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 
@@ -99,21 +97,24 @@ int generate(const TraceOptions& o) {
 
 int stats(const TraceOptions& o) {
   const workload::TraceStats s = workload::trace_stats(o.stats_file);
-  if (o.json) {
-    nlohmann::json j = workload::to_json(s);
-    j["file"] = o.stats_file;
-    fmt::print("{}\n", j.dump(2));
-    return kExitOk;
-  }
-  fmt::print("{}: {} requests over {:.3f} s, {:.3f} requests/s, inter-arrival mean {:.6f} s, CV {:.3f}\n",
-             o.stats_file, s.count, s.duration_s, s.rate_per_s, s.inter_arrival_mean_s, s.inter_arrival_cv);
-  const auto tokens = [](const char* name, const workload::TokenPercentiles& p) {
-    fmt::print("{:<14} mean {:9.1f}  p50 {:7}  p90 {:7}  p99 {:7}  max {:7}\n", name, p.mean, p.p50, p.p90, p.p99, p.max);
-  };
-  tokens("input tokens", s.input_tokens);
-  tokens("output tokens", s.output_tokens);
-  for (const auto& [c, n] : s.categories) fmt::print("  category {:<24} {:>8}\n", c, n);
-  for (const auto& [e, n] : s.experts) fmt::print("  expert {:<26} {:>8}\n", e, n);
+  Report out;
+  out.set_all(workload::to_json(s)).set("file", o.stats_file);
+  out.line("{file}: {count} requests over {duration_s:.3f} s, {rate_per_s:.3f} requests/s, inter-arrival mean "
+           "{inter_arrival_mean_s:.6f} s, CV {inter_arrival_cv:.3f}");
+  out.line("input tokens   mean {input_tokens.mean:9.1f}  p50 {input_tokens.p50:7}  p90 {input_tokens.p90:7}  "
+           "p99 {input_tokens.p99:7}  max {input_tokens.max:7}");
+  out.line("output tokens  mean {output_tokens.mean:9.1f}  p50 {output_tokens.p50:7}  p90 {output_tokens.p90:7}  "
+           "p99 {output_tokens.p99:7}  max {output_tokens.max:7}");
+  // Text only: the JSON has these as the objects `categories` and `experts`.
+  constexpr auto right = Column::Align::right;
+  Table& categories =
+      out.table("", {{.cell = "{category}", .width = 24}, {.cell = "{requests}", .width = 8, .align = right}});
+  categories.indent = "  category ";
+  for (const auto& [c, n] : s.categories) categories.add(Report().set("category", c).set("requests", n));
+  Table& experts = out.table("", {{.cell = "{expert}", .width = 26}, {.cell = "{requests}", .width = 8, .align = right}});
+  experts.indent = "  expert ";
+  for (const auto& [e, n] : s.experts) experts.add(Report().set("expert", e).set("requests", n));
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 

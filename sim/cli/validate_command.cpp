@@ -9,6 +9,7 @@
 
 #include "sim/cli/command.h"
 #include "sim/cli/config_paths.h"
+#include "sim/cli/report.h"
 #include "sim/validation/measured_cases.h"
 #include "sim/validation/validation_report.h"
 
@@ -28,13 +29,56 @@ int run(const ValidateOptions& o) {
   const validation::ValidationMap map = validation::load_validation_map(validation_map_or_default(o.map_file));
   const validation::MeasuredCases cases(runs, map);
   const validation::ValidationReport report = validation::validate_cases(cases, o.datasets, o.lomo);
-  if (o.json) {
-    nlohmann::json j = validation::to_json(report);
-    j["map"] = map.file;
-    fmt::print("{}\n", j.dump(2));
-  } else {
-    fmt::print("{}", validation::to_text(report, o.rows));
-  }
+  Report out;
+  nlohmann::json figures = validation::to_json(report);
+  const nlohmann::json row_figures = std::move(figures.at("rows"));  // these two are tables below
+  const nlohmann::json group_figures = std::move(figures.at("groups"));
+  figures.erase("rows");
+  figures.erase("groups");
+  out.set_all(figures).set("map", map.file);
+  out.line("measured runs: {datasets}");
+  constexpr auto right = Column::Align::right;
+  std::vector<Column> row_columns;  // none: the rows are in the JSON only
+  if (o.rows)
+    row_columns = {{.header = "line", .cell = "{line}", .width = 5, .align = right},
+                   {.header = "hardware / framework", .cell = "{hardware} / {framework}", .width = 34, .gap = "  "},
+                   {.header = "dev", .cell = "{devices}", .width = 3, .align = right},
+                   {.header = "model", .cell = "{model}", .width = 28, .gap = "  "},
+                   {.header = "in", .cell = "{input_tokens}", .width = 5, .align = right},
+                   {.header = "out", .cell = "{output_tokens}", .width = 5, .align = right},
+                   {.header = "bs", .cell = "{batch}", .width = 4, .align = right},
+                   {.header = "measured",
+                    .cell = "{measured_latency_s:.4g}",
+                    .width = 9,
+                    .align = right,
+                    .gap = "  "},
+                   {.header = "predicted", .cell = "{predicted_latency_s:.4g}", .width = 9, .align = right},
+                   {.header = "error", .cell = "{relative_error*100:+.1f}%", .width = 8, .align = right},
+                   {.header = "lomo", .cell = "{lomo_relative_error*100:+.1f}%", .width = 8, .align = right}};
+  Table& rows = out.table("rows", std::move(row_columns));
+  rows.note_replaces = "predicted";
+  for (const nlohmann::json& row : row_figures)
+    rows.add(Report().set_all(row), row.at("skipped").is_null() ? "" : "skipped: {skipped}");
+  if (o.rows) out.line();
+  Table& groups = out.table(
+      "groups", {{.header = "hardware / framework", .cell = "{hardware} / {framework}", .width = 34},
+                 {.header = "profile", .cell = "{profile}", .width = 22},
+                 {.header = "rows", .cell = "{rows}", .width = 5, .align = right},
+                 {.header = "used", .cell = "{predicted}", .width = 5, .align = right},
+                 {.header = "mean|err|",
+                  .cell = "{mean_abs_relative_error*100:.1f}%",
+                  .width = 9,
+                  .align = right,
+                  .gap = "  "},
+                 {.header = "max|err|", .cell = "{max_abs_relative_error*100:.1f}%", .width = 9, .align = right},
+                 {.header = "LOMO mean",
+                  .cell = "{lomo.mean_abs_relative_error*100:.1f}%",
+                  .width = 9,
+                  .align = right,
+                  .gap = "  "},
+                 {.header = "LOMO max", .cell = "{lomo.max_abs_relative_error*100:.1f}%", .width = 9, .align = right}});
+  for (const nlohmann::json& group : group_figures) groups.add(Report().set_all(group));
+  fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
 }
 

@@ -4,8 +4,6 @@
 #include <cmath>
 #include <map>
 
-#include <fmt/format.h>
-
 #include "sim/validation/profile_fit.h"
 
 namespace coesim::validation {
@@ -22,8 +20,6 @@ nlohmann::json to_json(const std::optional<ErrorStats>& e) {
   if (!e) return nullptr;
   return {{"rows", e->rows}, {"mean_abs_relative_error", e->mean_abs}, {"max_abs_relative_error", e->max_abs}};
 }
-
-std::string percent(const std::optional<double>& v) { return v ? fmt::format("{:+.1f}%", 100 * *v) : "-"; }
 
 }  // namespace
 
@@ -120,38 +116,6 @@ nlohmann::json to_json(const ValidationReport& report) {
                       {"max_abs_relative_error", g.error.rows ? nlohmann::json(g.error.max_abs) : nullptr},
                       {"lomo", to_json(g.lomo_error)}});
   return {{"datasets", report.datasets}, {"rows", rows}, {"groups", groups}};
-}
-
-std::string to_text(const ValidationReport& report, bool rows) {
-  std::string out = fmt::format("measured runs: {}\n", fmt::join(report.datasets, ", "));
-  if (rows) {
-    out += fmt::format("{:>5}  {:<34} {:>3}  {:<28} {:>5} {:>5} {:>4}  {:>9} {:>9} {:>8} {:>8}\n", "line",
-                       "hardware / framework", "dev", "model", "in", "out", "bs", "measured", "predicted", "error",
-                       "lomo");
-    for (const RowResult& r : report.rows) {
-      const MeasuredRun& m = *r.source->row;
-      if (!r.source->predicted()) {
-        out += fmt::format("{:>5}  {:<34} {:>3}  {:<28} {:>5} {:>5} {:>4}  {:>9.4g} skipped: {}\n", m.line,
-                           r.source->group, m.devices, m.model, m.input_tokens, m.output_tokens, m.batch, m.latency_s,
-                           r.source->skipped);
-        continue;
-      }
-      out += fmt::format("{:>5}  {:<34} {:>3}  {:<28} {:>5} {:>5} {:>4}  {:>9.4g} {:>9.4g} {:>8} {:>8}\n", m.line,
-                         r.source->group, m.devices, m.model, m.input_tokens, m.output_tokens, m.batch, m.latency_s,
-                         *r.predicted_s, percent(r.relative_error()), percent(r.lomo_relative_error()));
-    }
-    out += "\n";
-  }
-  out += fmt::format("{:<34} {:<22} {:>5} {:>5}  {:>9} {:>9}  {:>9} {:>9}\n", "hardware / framework", "profile", "rows",
-                     "used", "mean|err|", "max|err|", "LOMO mean", "LOMO max");
-  for (const GroupResult& g : report.groups) {
-    const auto pct = [](double v) { return fmt::format("{:.1f}%", 100 * v); };
-    out += fmt::format("{:<34} {:<22} {:>5} {:>5}  {:>9} {:>9}  {:>9} {:>9}\n", group_name(g.hardware, g.framework),
-                       g.profile.empty() ? "-" : g.profile, g.rows, g.rows - g.skipped,
-                       g.error.rows ? pct(g.error.mean_abs) : "-", g.error.rows ? pct(g.error.max_abs) : "-",
-                       g.lomo_error ? pct(g.lomo_error->mean_abs) : "-", g.lomo_error ? pct(g.lomo_error->max_abs) : "-");
-  }
-  return out;
 }
 
 }  // namespace coesim::validation

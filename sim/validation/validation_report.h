@@ -52,7 +52,5 @@ ValidationReport validate_cases(const MeasuredCases& cases, std::vector<std::str
 
 // {"datasets", "rows": [...], "groups": [...]} with the fields `coesim validate --json` documents.
 nlohmann::json to_json(const ValidationReport& report);
-// A table per group (and per row when `rows`), errors in percent.
-std::string to_text(const ValidationReport& report, bool rows);
 
 }  // namespace coesim::validation
