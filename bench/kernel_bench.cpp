@@ -172,10 +172,11 @@ int dump(const std::string& path, const ScenarioParams& p) {
   const RunStats r = run_staggered_flows(s);
   write_completions(path, r.end_s);
   const Concurrency c = concurrency(s, r.end_s);
-  std::printf("coesim flows=%d links=%d build_s=%.6f run_s=%.6f reshares=%llu events=%llu makespan_s=%.6f "
-              "peak_active=%zu mean_active=%.1f\n",
-              p.flows, p.links, r.build_s, r.run_s, static_cast<unsigned long long>(r.reshares),
-              static_cast<unsigned long long>(r.events), c.makespan_s, c.peak, c.mean);
+  std::printf(
+      "coesim flows=%d links=%d build_s=%.6f run_s=%.6f reshares=%llu events=%llu makespan_s=%.6f "
+      "peak_active=%zu mean_active=%.1f\n",
+      p.flows, p.links, r.build_s, r.run_s, static_cast<unsigned long long>(r.reshares),
+      static_cast<unsigned long long>(r.events), c.makespan_s, c.peak, c.mean);
   return 0;
 }
 

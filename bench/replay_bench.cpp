@@ -129,8 +129,7 @@ int main(int argc, char** argv) {
     for (const std::int64_t n : synthetic) write(n, true);
     return 0;
   });
-  if (rc == 0)
-    rc = in_child([&] { return replay("routed", dir / fmt::format("plain-{}.h5", routed), true, routed); });
+  if (rc == 0) rc = in_child([&] { return replay("routed", dir / fmt::format("plain-{}.h5", routed), true, routed); });
   for (const std::int64_t n : synthetic)
     if (rc == 0) rc = in_child([&] { return replay("synthetic", dir / fmt::format("zipf-{}.h5", n), false, n); });
   fs::remove_all(dir);

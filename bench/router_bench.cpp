@@ -22,10 +22,10 @@ namespace {
 std::vector<Prompt> all_prompt_sets() {
   const std::filesystem::path dir = std::filesystem::path(COESIM_SOURCE_DIR) / "workloads/prompts";
   std::vector<Prompt> out;
-  for (const char* name : {"mt-bench-questions.jsonl", "vicuna-bench-questions.jsonl",
-                           "arena-hard-v0.1-questions-shared-400.jsonl", "arena-hard-v2.0-questions.jsonl",
-                           "alpaca-eval-805-instructions-with-example-outputs.json", "humaneval-problems.jsonl",
-                           "gsm8k-test.jsonl"}) {
+  for (const char* name :
+       {"mt-bench-questions.jsonl", "vicuna-bench-questions.jsonl", "arena-hard-v0.1-questions-shared-400.jsonl",
+        "arena-hard-v2.0-questions.jsonl", "alpaca-eval-805-instructions-with-example-outputs.json",
+        "humaneval-problems.jsonl", "gsm8k-test.jsonl"}) {
     const PromptSet s = load_prompt_set(dir / name, {"", "", "-"});
     for (Prompt p : s.prompts) {
       p.id = std::string(name) + "#" + p.id;
@@ -62,8 +62,8 @@ struct Fixture {
 
 void report(benchmark::State& state, std::size_t prompts_per_iteration, int bank_size) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * prompts_per_iteration));
-  state.counters["prompts_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * prompts_per_iteration), benchmark::Counter::kIsRate);
+  state.counters["prompts_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * prompts_per_iteration), benchmark::Counter::kIsRate);
   state.counters["bank_prompts"] = bank_size;
 }
 

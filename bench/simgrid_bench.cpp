@@ -43,8 +43,8 @@ using coesim::bench::Scenario;
 // adds work). surf/precision (seconds) sets how far an event may move; its
 // default 1e-5 alone gives ~1e-5 s errors, 1e-9 costs no measurable time.
 const std::vector<std::string> kDefaultConfig = {
-    "--cfg=network/model:CM02",  "--cfg=network/TCP-gamma:0", "--cfg=network/crosstraffic:0",
-    "--cfg=network/weight-S:0",  "--cfg=network/optim:Full",  "--cfg=maxmin/precision:1e-9",
+    "--cfg=network/model:CM02",  "--cfg=network/TCP-gamma:0",   "--cfg=network/crosstraffic:0",
+    "--cfg=network/weight-S:0",  "--cfg=network/optim:Full",    "--cfg=maxmin/precision:1e-9",
     "--cfg=surf/precision:1e-9", "--log=xbt_cfg.thres:warning",
 };
 
@@ -99,9 +99,10 @@ int check(const std::vector<double>& simgrid_s, const std::string& coesim_file, 
     }
     worst_rel = std::max(worst_rel, abs_err / simgrid_s[i]);
   }
-  std::printf("agreement flows=%zu max_abs_err_s=%.3e (flow %zu: coesim %.12f s, simgrid %.12f s) max_rel_err=%.3e "
-              "atol_s=%.3e\n",
-              simgrid_s.size(), worst_abs, worst_i, coesim_s[worst_i], simgrid_s[worst_i], worst_rel, atol);
+  std::printf(
+      "agreement flows=%zu max_abs_err_s=%.3e (flow %zu: coesim %.12f s, simgrid %.12f s) max_rel_err=%.3e "
+      "atol_s=%.3e\n",
+      simgrid_s.size(), worst_abs, worst_i, coesim_s[worst_i], simgrid_s[worst_i], worst_rel, atol);
   return worst_abs <= atol ? 0 : 1;
 }
 
@@ -157,9 +158,10 @@ int main(int argc, char** argv) {
   for (const sg4::CommPtr& c : comms) end_s.push_back(c->get_finish_time());
   const auto c = coesim::bench::concurrency(s, end_s);
   const auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
-  std::printf("simgrid flows=%d links=%d init_s=%.6f build_s=%.6f run_s=%.6f makespan_s=%.6f peak_active=%zu "
-              "mean_active=%.1f\n",
-              params.flows, params.links, secs(t1 - t0), secs(t2 - t1), secs(t3 - t2), c.makespan_s, c.peak, c.mean);
+  std::printf(
+      "simgrid flows=%d links=%d init_s=%.6f build_s=%.6f run_s=%.6f makespan_s=%.6f peak_active=%zu "
+      "mean_active=%.1f\n",
+      params.flows, params.links, secs(t1 - t0), secs(t2 - t1), secs(t3 - t2), c.makespan_s, c.peak, c.mean);
   if (!dump_path.empty()) coesim::bench::write_completions(dump_path, end_s);
   if (check_path.empty()) return 0;
   if (atol < 0.0)

@@ -28,9 +28,9 @@ inline std::string slurp(const std::filesystem::path& p) {
 }
 
 inline CliResult run_cli(const std::string& args) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("coesim-cli-test-" + std::to_string(::getpid()) + "-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("coesim-cli-test-" + std::to_string(::getpid()) + "-" +
+                                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
   std::filesystem::create_directories(dir);
   const std::string cmd = "cd '" + std::string(COESIM_SOURCE_DIR) + "' && '" + COESIM_BINARY + "' " + args + " >'" +
                           (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";

@@ -30,7 +30,8 @@ TEST(Cli, SwitchJsonReportsTimeBandwidthAndBottleneck) {
 }
 
 TEST(Cli, SwitchTextNamesTheBottleneck) {
-  const CliResult r = run_cli("switch --hw hw-configs/dgx-h100.yaml --model models/llama-3.1-8b.yaml --host-link paper");
+  const CliResult r =
+      run_cli("switch --hw hw-configs/dgx-h100.yaml --model models/llama-3.1-8b.yaml --host-link paper");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("coe_paper_host_link"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("233.7"), std::string::npos) << r.out;
@@ -101,21 +102,24 @@ TEST(Cli, MissingFileExitsTwo) {
 TEST(Cli, ModelThatDoesNotFitExitsTwoNamingTheTier) {
   const CliResult r = run_cli("switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-405b.yaml");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("sn40l-node.yaml:" + std::to_string(testing::line_of(
-                                               testing::source_path("hw-configs/sn40l-node.yaml"), "capacity_bytes: 64 GB"))),
+  EXPECT_NE(r.err.find("sn40l-node.yaml:" +
+                       std::to_string(testing::line_of(testing::source_path("hw-configs/sn40l-node.yaml"),
+                                                       "capacity_bytes: 64 GB"))),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("does not fit"), std::string::npos) << r.err;
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
-  EXPECT_EQ(run_cli("switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml --host-link paper").exit_code,
-            2);
+  EXPECT_EQ(
+      run_cli("switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml --host-link paper").exit_code,
+      2);
   EXPECT_EQ(run_cli("switch --hw hw-configs/sn40l-node.yaml").exit_code, 2);
   EXPECT_EQ(run_cli("frobnicate").exit_code, 2);
   EXPECT_EQ(run_cli("switch --all --models no-such-model").exit_code, 2);
-  const CliResult bad_set =
-      run_cli("switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml --set links.ddr_to_hbm.bandwidth_bytes_per_s=-1");
+  const CliResult bad_set = run_cli(
+      "switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml --set "
+      "links.ddr_to_hbm.bandwidth_bytes_per_s=-1");
   EXPECT_EQ(bad_set.exit_code, 2);
   EXPECT_NE(bad_set.err.find("--set"), std::string::npos) << bad_set.err;
 }

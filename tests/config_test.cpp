@@ -48,10 +48,9 @@ RC_GTEST_PROP(QuantityProperty, ParsesWhatItPrintsAndNeverCrashes, (const std::s
   } catch (const std::invalid_argument&) {
   }
   const double mantissa = *rc::gen::inRange(0, 1'000'000) / 1000.0;
-  const auto [suffix, factor] = *rc::gen::element(std::pair<std::string, double>{"GB/s", 1e9},
-                                                  std::pair<std::string, double>{"GiB/s", 1073741824.0},
-                                                  std::pair<std::string, double>{"MB/s", 1e6},
-                                                  std::pair<std::string, double>{"", 1.0});
+  const auto [suffix, factor] = *rc::gen::element(
+      std::pair<std::string, double>{"GB/s", 1e9}, std::pair<std::string, double>{"GiB/s", 1073741824.0},
+      std::pair<std::string, double>{"MB/s", 1e6}, std::pair<std::string, double>{"", 1.0});
   const double parsed = parse_quantity(std::to_string(mantissa) + " " + suffix, Unit::BytesPerS);
   RC_ASSERT(std::fabs(parsed - mantissa * factor) <= 1e-9 * mantissa * factor);
 }

@@ -19,7 +19,10 @@ TEST(EventCallback, RunsInlineAndHeapCallablesAndFreesCaptures) {
   int hits = 0;
   EventCallback small([&hits] { ++hits; });  // one reference: stored inline
   auto counted = std::make_shared<int>(0);
-  EventCallback big([counted, &hits] { ++hits; ++*counted; });  // 24 bytes: on the heap
+  EventCallback big([counted, &hits] {
+    ++hits;
+    ++*counted;
+  });  // 24 bytes: on the heap
   EXPECT_EQ(counted.use_count(), 2);
   small();
   big();
@@ -133,9 +136,9 @@ TEST(EventQueue, PushesAtTheCurrentTimeKeepPriorityOrder) {
   q.push(10, 127, [&] { ran.push_back(2); });
   q.push(10, 0, [&] { ran.push_back(3); });
   EXPECT_EQ(q.next_time(), 10);
-  q.pop().callback();  // 1; the queue's time is now 10
-  q.push(10, 5, [&] { ran.push_back(4); });   // before the priority-127 event
-  q.push(10, -1, [&] { ran.push_back(5); });  // first of all
+  q.pop().callback();                          // 1; the queue's time is now 10
+  q.push(10, 5, [&] { ran.push_back(4); });    // before the priority-127 event
+  q.push(10, -1, [&] { ran.push_back(5); });   // first of all
   q.push(10, 127, [&] { ran.push_back(6); });  // after the earlier 127
   while (!q.empty()) q.pop().callback();
   EXPECT_EQ(ran, (std::vector<int>{1, 5, 3, 4, 2, 6}));
@@ -157,8 +160,9 @@ RC_GTEST_PROP(EventQueueProperty, InterleavedOperationsMatchAReferenceModel, ())
     const int op = *rc::gen::inRange(0, 10);
     if (op < 5) {
       // Times spread over many powers of two, with frequent ties.
-      const TimePs t = now + (*rc::gen::inRange(0, 3) == 0 ? 0 : (TimePs{1} << *rc::gen::inRange(0, 40)) +
-                                                                    *rc::gen::inRange<TimePs>(0, 5));
+      const TimePs t = now + (*rc::gen::inRange(0, 3) == 0
+                                  ? 0
+                                  : (TimePs{1} << *rc::gen::inRange(0, 40)) + *rc::gen::inRange<TimePs>(0, 5));
       const int p = *rc::gen::inRange(-2, 3);
       const auto key = std::make_tuple(t, p, seq);
       ids[seq] = q.push(t, p, [&popped, s = seq] { popped = s; });

@@ -76,8 +76,8 @@ RC_GTEST_PROP(ExpertMappingProperty, CbcOptimumEqualsBruteForce, ()) {
   const MappingProblem p = random_problem();
   double all = 0;
   for (const auto& e : p.experts) all += e.params;
-  const double budget = 1e9 * *rc::gen::inRange(static_cast<int>(smallest_feasible_budget(p) / 1e9),
-                                                static_cast<int>(all / 1e9) + 2);
+  const double budget =
+      1e9 * *rc::gen::inRange(static_cast<int>(smallest_feasible_budget(p) / 1e9), static_cast<int>(all / 1e9) + 2);
   const MappingResult r = solve_mapping(p, budget);
   const Subset expected = brute_force(p, budget);
   RC_ASSERT(std::fabs(r.objective - expected.objective) <= 1e-9);

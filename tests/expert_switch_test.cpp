@@ -19,7 +19,9 @@ using testing::source_path;
 
 constexpr double kGiB = 1073741824.0;
 
-hw::Platform platform(const std::string& stem) { return hw::load_platform(source_path("hw-configs/" + stem + ".yaml")); }
+hw::Platform platform(const std::string& stem) {
+  return hw::load_platform(source_path("hw-configs/" + stem + ".yaml"));
+}
 
 std::uint64_t model_bytes(const std::string& stem) {
   return static_cast<std::uint64_t>(llm::weight_bytes(llm::load_model(source_path("models/" + stem + ".yaml"))));

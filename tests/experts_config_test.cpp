@@ -76,12 +76,10 @@ TEST(ExpertsFile, ShippedScoresAreTheWildBenchRows) {
                                                   {"gemma-2-27b-it", "gemma-2-27b-it@together"},
                                                   {"Llama-3.1-70B-Instruct", "Meta-Llama-3-70B-Instruct"},
                                                   {"Qwen2-72B-Instruct", "Qwen2-72B-Instruct"}};
-  const std::map<std::string, std::string> category_of{{"creative_tasks", "Creative Tasks"},
-                                                       {"planning_reasoning", "Planning & Reasoning"},
-                                                       {"math_data_analysis", "Math & Data Analysis"},
-                                                       {"info_advice_seeking", "Information/Advice seeking"},
-                                                       {"coding_debugging", "Coding & Debugging"},
-                                                       {"general", "ALL (task macro)"}};
+  const std::map<std::string, std::string> category_of{
+      {"creative_tasks", "Creative Tasks"},           {"planning_reasoning", "Planning & Reasoning"},
+      {"math_data_analysis", "Math & Data Analysis"}, {"info_advice_seeking", "Information/Advice seeking"},
+      {"coding_debugging", "Coding & Debugging"},     {"general", "ALL (task macro)"}};
   const ExpertsConfig c = load_experts(shipped("experts.yaml"));
   for (std::size_t k = 0; k < c.categories.size(); ++k)
     for (std::size_t m = 0; m < c.experts.size(); ++m) {

@@ -175,7 +175,8 @@ struct RunResult {
 RunResult run_scenario(const Scenario& sc) {
   Harness h;
   for (size_t i = 0; i < sc.capacity.size(); ++i) h.net.add_link("l" + std::to_string(i), sc.capacity[i]);
-  for (size_t i = 0; i < sc.flows.size(); ++i) h.start_at(sc.flows[i].start, static_cast<int>(i), sc.flows[i].path, sc.flows[i].bytes);
+  for (size_t i = 0; i < sc.flows.size(); ++i)
+    h.start_at(sc.flows[i].start, static_cast<int>(i), sc.flows[i].path, sc.flows[i].bytes);
   h.sim.run();
   RunResult r;
   for (size_t i = 0; i < sc.flows.size(); ++i) r.end_ps.push_back(h.done.at(static_cast<int>(i)).end_ps);
@@ -209,7 +210,8 @@ TEST(FlowNetwork, EveryFlowMovesAtMostItsSizeWhileRunning) {
   for (size_t i = 0; i < sc.capacity.size(); ++i) h.net.add_link("l" + std::to_string(i), sc.capacity[i]);
   std::vector<FlowId> ids(sc.flows.size());
   for (size_t i = 0; i < sc.flows.size(); ++i)
-    h.sim.schedule_at(sc.flows[i].start, [&, i] { ids[i] = h.start(static_cast<int>(i), sc.flows[i].path, sc.flows[i].bytes); });
+    h.sim.schedule_at(sc.flows[i].start,
+                      [&, i] { ids[i] = h.start(static_cast<int>(i), sc.flows[i].path, sc.flows[i].bytes); });
   for (TimePs t = kSecond / 100; t < kSecond; t += kSecond / 100) {
     h.sim.run_until(t);
     for (size_t i = 0; i < ids.size(); ++i) {

@@ -39,9 +39,10 @@ TEST(Golden, ExpertSwitchTableIsTheCommittedOne) {
   const auto r = run_cli("switch --all");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string committed = slurp(testing::source_path("results/expert-switch/switch-all.txt"));
-  EXPECT_TRUE(r.out == committed) << "results/expert-switch/switch-all.txt differs from a fresh `coesim switch --all` at "
-                                  << first_different_line(committed, r.out)
-                                  << "\nIf the change is intended, run results/expert-switch/run and say why in the commit.";
+  EXPECT_TRUE(r.out == committed)
+      << "results/expert-switch/switch-all.txt differs from a fresh `coesim switch --all` at "
+      << first_different_line(committed, r.out)
+      << "\nIf the change is intended, run results/expert-switch/run and say why in the commit.";
 }
 
 // A run summary without what differs between builds or invocations.
@@ -89,8 +90,8 @@ TEST_P(GoldenSambaCoe, RerunGivesTheCommittedSummary) {
   const auto r = run_cli(rerun_arguments(command_line));
   ASSERT_EQ(r.exit_code, 0) << command_line << "\n" << r.err;
   const nlohmann::json patch = nlohmann::json::diff(comparable(committed), comparable(nlohmann::json::parse(r.out)));
-  EXPECT_TRUE(patch.empty()) << file << " differs from a fresh `" << command_line << "`; first change: "
-                             << patch[0].dump() << " (" << patch.size()
+  EXPECT_TRUE(patch.empty()) << file << " differs from a fresh `" << command_line
+                             << "`; first change: " << patch[0].dump() << " (" << patch.size()
                              << " in all).\nIf the change is intended, run results/samba-coe/run and say why in the "
                                 "commit.";
 }

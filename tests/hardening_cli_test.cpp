@@ -26,7 +26,6 @@ namespace {
 
 using testing::run_cli;
 
-
 bool says(const testing::CliResult& r, const std::string& text) { return r.err.find(text) != std::string::npos; }
 
 // ---- outputs ----------------------------------------------------------------
@@ -34,7 +33,8 @@ bool says(const testing::CliResult& r, const std::string& text) { return r.err.f
 TEST(Hardening, ConcurrentWritersOfOnePathLeaveOneWholeFile) {
   const auto dir = testing::fresh_temp_dir("concurrent");
   const auto out = (dir / "same.h5").string();
-  const std::string generate = "'" + std::string(COESIM_BINARY) + "' trace generate --requests 1000000 --out '" + out + "'";
+  const std::string generate =
+      "'" + std::string(COESIM_BINARY) + "' trace generate --requests 1000000 --out '" + out + "'";
   // Two writers half overlapping, as in the report (it used to commit an unreadable file).
   const std::string both = "(" + generate + " --seed 1 >/dev/null & " + generate + " --seed 2 >/dev/null; wait)";
   ASSERT_EQ(std::system(both.c_str()), 0);
@@ -54,8 +54,9 @@ TEST(Hardening, AnUnwritableOutputIsBadInputNamingThePath) {
 }
 
 TEST(Hardening, AFailedWriteToStandardOutputIsAnError) {
-  const std::string cmd = "cd '" + std::string(COESIM_SOURCE_DIR) + "' && '" + COESIM_BINARY +
-                          "' switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml > /dev/full 2>/dev/null";
+  const std::string cmd =
+      "cd '" + std::string(COESIM_SOURCE_DIR) + "' && '" + COESIM_BINARY +
+      "' switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml > /dev/full 2>/dev/null";
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 2);
@@ -88,13 +89,15 @@ TEST(Hardening, AnInterruptedWriterLeavesTheEarlierFileAndNoTemporary) {
 // ---- numbers ----------------------------------------------------------------
 
 TEST(Hardening, ACopyPastTheTimeRangeIsAnErrorNotZero) {
-  const auto r = run_cli("switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml "
-                         "--set 'links.ddr_to_hbm.bandwidth_bytes_per_s=125 B/s'");
+  const auto r = run_cli(
+      "switch --hw hw-configs/sn40l-node.yaml --model models/llama-3.1-8b.yaml "
+      "--set 'links.ddr_to_hbm.bandwidth_bytes_per_s=125 B/s'");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(says(r, "past the simulated time range")) << r.err;
   EXPECT_TRUE(says(r, "ddr_to_hbm")) << r.err;
-  const auto run = run_cli("run results/samba-coe/sn40l-node.yaml --quiet "
-                           "--set 'platform.links.ddr_to_hbm.bandwidth_bytes_per_s=125 B/s'");
+  const auto run = run_cli(
+      "run results/samba-coe/sn40l-node.yaml --quiet "
+      "--set 'platform.links.ddr_to_hbm.bandwidth_bytes_per_s=125 B/s'");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_TRUE(says(run, "past the simulated time range")) << run.err;
 }
@@ -110,12 +113,15 @@ TEST(Hardening, IntegersWiderThanTheirFieldFailAtTheField) {
 TEST(Hardening, RouterIntegersWiderThanTheirFieldFailAtTheField) {
   std::ifstream in(testing::source_path("workloads/coe/router-mt-bench.yaml"));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (const auto& [from, to] : {std::pair{"k: 5", "k: 4294967297"}, std::pair{"dimension: 512", "dimension: 4294967808"}}) {
+  for (const auto& [from, to] :
+       {std::pair{"k: 5", "k: 4294967297"}, std::pair{"dimension: 512", "dimension: 4294967808"}}) {
     std::string edited = text;
     edited.replace(edited.find(from), std::string(from).size(), to);
-    const auto file = testing::source_path("workloads/coe") / (".hardening-router-" + std::to_string(::getpid()) + ".yaml");
+    const auto file =
+        testing::source_path("workloads/coe") / (".hardening-router-" + std::to_string(::getpid()) + ".yaml");
     std::ofstream(file) << edited;  // beside the original, so its relative paths resolve
-    const auto r = run_cli("route --router '" + file.string() + "' --prompts workloads/prompts/mt-bench-questions.jsonl");
+    const auto r =
+        run_cli("route --router '" + file.string() + "' --prompts workloads/prompts/mt-bench-questions.jsonl");
     std::filesystem::remove(file);
     EXPECT_EQ(r.exit_code, 2) << to;
     EXPECT_TRUE(says(r, "32-bit")) << r.err;
@@ -128,8 +134,9 @@ TEST(Hardening, NonFiniteNumbersOnTheCommandLineAreRefused) {
     EXPECT_EQ(r.exit_code, 2) << value;
     EXPECT_TRUE(says(r, "not a finite number")) << r.err;
   }
-  const auto entropy = run_cli("label --entropy-threshold-bits nan --router workloads/coe/router-mt-bench.yaml "
-                               "--pool workloads/prompts/mt-bench-questions.jsonl --out /tmp/never.jsonl");
+  const auto entropy = run_cli(
+      "label --entropy-threshold-bits nan --router workloads/coe/router-mt-bench.yaml "
+      "--pool workloads/prompts/mt-bench-questions.jsonl --out /tmp/never.jsonl");
   EXPECT_EQ(entropy.exit_code, 2);
   EXPECT_TRUE(says(entropy, "not a finite number")) << entropy.err;
   // Out-of-range numbers say the rule, not the largest double.
@@ -162,9 +169,10 @@ TEST(Hardening, AMilpScoreTheSolverCannotHandleIsRefusedAtItsLine) {
   std::filesystem::remove(file);
   EXPECT_EQ(r.exit_code, 2);  // CLP used to abort (SIGABRT)
   EXPECT_TRUE(says(r, "MILP solver")) << r.err;
-  EXPECT_TRUE(says(r, ":" + std::to_string(testing::line_of(testing::source_path("workloads/coe/experts.yaml"),
-                                                             "3.829457364341085")) +
-                          ":"))
+  EXPECT_TRUE(says(
+      r, ":" +
+             std::to_string(testing::line_of(testing::source_path("workloads/coe/experts.yaml"), "3.829457364341085")) +
+             ":"))
       << r.err;
 }
 
@@ -197,7 +205,8 @@ TEST(Hardening, TooManyGeneratedRequestsAreRefusedBeforeAnyIsMade) {
 // unbounded time building the network (fuzz platform/slow-unit-ae37, 11,336
 // devices, now a regression input).
 TEST(Hardening, APlatformOrClusterTooLargeIsRefusedAtItsField) {
-  const auto devices = run_cli("run tests/data/experiments/valid.yaml --quiet --set platform.devices.gpu.count=100000000");
+  const auto devices =
+      run_cli("run tests/data/experiments/valid.yaml --quiet --set platform.devices.gpu.count=100000000");
   EXPECT_EQ(devices.exit_code, 2);
   EXPECT_TRUE(says(devices, "field 'devices.gpu.count': value 100000000 out of range: must be >= 1 and <= 4096"))
       << devices.err;
@@ -209,8 +218,7 @@ TEST(Hardening, APlatformOrClusterTooLargeIsRefusedAtItsField) {
 TEST(Hardening, ADeepExtendsChainIsRefused) {
   const auto dir = testing::fresh_temp_dir("extends");
   std::ofstream(dir / "f0.yaml") << "name: base\n";
-  for (int i = 1; i <= 40; ++i)
-    std::ofstream(dir / fmt::format("f{}.yaml", i)) << "extends: f" << i - 1 << ".yaml\n";
+  for (int i = 1; i <= 40; ++i) std::ofstream(dir / fmt::format("f{}.yaml", i)) << "extends: f" << i - 1 << ".yaml\n";
   const auto r = run_cli("run '" + (dir / "f40.yaml").string() + "'");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(says(r, "longer than 16 files")) << r.err;
@@ -285,7 +293,8 @@ std::filesystem::path write_contiguous_trace(const std::string& name, const std:
   std::vector<std::int64_t> tokens(n, 8), sessions(n, -1);
   std::vector<std::int32_t> experts(n, 0);
   for (hsize_t i = 0; i < n; ++i) arrivals[i] = static_cast<double>(i);
-  g.createDataSet("arrival_time_s", H5::PredType::NATIVE_DOUBLE, one).write(arrivals.data(), H5::PredType::NATIVE_DOUBLE);
+  g.createDataSet("arrival_time_s", H5::PredType::NATIVE_DOUBLE, one)
+      .write(arrivals.data(), H5::PredType::NATIVE_DOUBLE);
   for (const char* c : {"input_tokens", "output_tokens"})
     g.createDataSet(c, H5::PredType::NATIVE_INT64, one).write(tokens.data(), H5::PredType::NATIVE_INT64);
   g.createDataSet("session_id", H5::PredType::NATIVE_INT64, one).write(sessions.data(), H5::PredType::NATIVE_INT64);

@@ -41,8 +41,7 @@ TEST(KindRegistry, NamesHelpAndTheKindsTakingASetting) {
 }
 
 TEST(KindRegistry, ANameRegisteredTwiceIsABug) {
-  EXPECT_THROW(config::KindRegistry<Plain>("colour", "kind", {{{"red", "", {}}}, {{"red", "", {}}}}),
-               std::logic_error);
+  EXPECT_THROW(config::KindRegistry<Plain>("colour", "kind", {{{"red", "", {}}}, {{"red", "", {}}}}), std::logic_error);
 }
 
 // Each factory makes the kind it is listed as.

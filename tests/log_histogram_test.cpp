@@ -17,7 +17,8 @@ namespace coesim {
 namespace {
 
 std::int64_t exact_nearest_rank(std::vector<std::int64_t> sorted, double p) {
-  const auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size()))));
+  const auto rank =
+      std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size()))));
   return sorted[std::min(rank, sorted.size()) - 1];
 }
 
@@ -74,8 +75,7 @@ TEST(LogHistogram, NegativeValuesAndMismatchedMergesThrow) {
 TEST(LogHistogram, MemoryFollowsTheValueRangeNotTheCount) {
   LogHistogram h;
   SplitMix64 rng(11);
-  for (int i = 0; i < 1'000'000; ++i)
-    h.add(1'000'000'000 + static_cast<std::int64_t>(rng.below(999'000'000'000)));
+  for (int i = 0; i < 1'000'000; ++i) h.add(1'000'000'000 + static_cast<std::int64_t>(rng.below(999'000'000'000)));
   EXPECT_EQ(h.count(), 1'000'000u);
   EXPECT_LT(h.bucket_count(), 200'000u);
 }
@@ -90,9 +90,8 @@ TEST(LogHistogram, MeanIsExactPastInt64Sums) {
 // Values spread over every octave up to 2^62, with runs of duplicates.
 rc::Gen<std::vector<std::int64_t>> values_gen() {
   return rc::gen::mapcat(rc::gen::inRange(1, 400), [](int n) {
-    const auto one = rc::gen::mapcat(rc::gen::inRange(0, 63), [](int bits) {
-      return rc::gen::inRange<std::int64_t>(0, std::int64_t{1} << bits);
-    });
+    const auto one = rc::gen::mapcat(
+        rc::gen::inRange(0, 63), [](int bits) { return rc::gen::inRange<std::int64_t>(0, std::int64_t{1} << bits); });
     const auto few = rc::gen::element<std::int64_t>(0, 8191, 8192, 123'456'789, std::int64_t{1} << 62);
     return rc::gen::container<std::vector<std::int64_t>>(static_cast<std::size_t>(n), rc::gen::oneOf(one, few));
   });

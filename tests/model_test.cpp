@@ -81,10 +81,11 @@ TEST(ModelFiles, EveryValueCitesAKeyOfSources) {
 
 // The "KV/token" column of REFERENCE-FIGURES.md, in KiB.
 TEST(ModelFiles, KvBytesPerTokenMatchReferenceTable) {
-  const std::map<std::string, std::int64_t> kib{
-      {"llama-2-7b", 512}, {"llama-3.1-8b", 128}, {"llama-3.1-70b", 320}, {"llama-3.1-405b", 504},
-      {"mistral-7b", 128}, {"qwen2-7b", 56},      {"qwen2-72b", 320},     {"gemma-2-9b", 336},
-      {"gemma-2-27b", 368}, {"e5-mistral-7b-instruct", 128}};
+  const std::map<std::string, std::int64_t> kib{{"llama-2-7b", 512},    {"llama-3.1-8b", 128},
+                                                {"llama-3.1-70b", 320}, {"llama-3.1-405b", 504},
+                                                {"mistral-7b", 128},    {"qwen2-7b", 56},
+                                                {"qwen2-72b", 320},     {"gemma-2-9b", 336},
+                                                {"gemma-2-27b", 368},   {"e5-mistral-7b-instruct", 128}};
   for (const auto& [stem, expected] : kib) EXPECT_EQ(kv_bytes_per_token(shipped(stem)), expected * 1024) << stem;
 }
 
@@ -93,8 +94,7 @@ TEST(ModelSize, Llama31_8BIsExact) {
   EXPECT_EQ(parameter_count(m), 8'030'261'248);
   EXPECT_EQ(weight_bytes(m), 2 * parameter_count(m));
   EXPECT_EQ(kv_bytes_per_token(m), 131072);
-  EXPECT_EQ(m.num_layers * layer_weight_bytes(m) + 2 * embedding_weight_bytes(m) + 2 * m.hidden_size,
-            weight_bytes(m));
+  EXPECT_EQ(m.num_layers * layer_weight_bytes(m) + 2 * embedding_weight_bytes(m) + 2 * m.hidden_size, weight_bytes(m));
 }
 
 TEST(ModelSize, QwenBiasesAndGemmaTiedEmbeddingsAreCounted) {

@@ -17,7 +17,7 @@ using testing::expect_config_error;
 using testing::line_of;
 using testing::source_path;
 
-const char* const kShipped[] = {"sn40l-node", "sn40l-node-coe-paper", "sn40l-16",     "dgx-h100",     "dgx-a100",
+const char* const kShipped[] = {"sn40l-node", "sn40l-node-coe-paper", "sn40l-16",      "dgx-h100",     "dgx-a100",
                                 "gh200",      "h100-pcie-x1",         "dgx-h100-nemo", "dgx-a100-nemo"};
 
 Platform shipped(const std::string& stem) { return load_platform(source_path("hw-configs/" + stem + ".yaml")); }
@@ -143,7 +143,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"unknown_link.yaml", "via: [pcie, nvlink]", "routes.0.via", "no link named 'nvlink'"},
         BadCase{"missing_serving.yaml", "name: small", "serving", "required field 'serving' is missing"},
         BadCase{"derived_bad_value.yaml", "-1 GB/s", "links.pcie.bandwidth_bytes_per_s", "out of range"},
-        BadCase{"derived_bad_path.yaml", "1 GB/s", "links.nvlink.bandwidth_bytes_per_s", "no list entry named 'nvlink'"},
+        BadCase{"derived_bad_path.yaml", "1 GB/s", "links.nvlink.bandwidth_bytes_per_s",
+                "no list entry named 'nvlink'"},
         BadCase{"derived_missing_base.yaml", "extends:", "extends", "cannot load base file"}),
     testing::case_name);
 

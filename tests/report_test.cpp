@@ -18,8 +18,9 @@ TEST(Report, LinesFormatNamedValues) {
       .set("bottleneck", {{"name", "pcie"}, {"utilisation", 1.0}})
       .set("host_link_mode", nullptr);
   r.line("switch {switch_time_s*1e3:.3f} ms, {weight_bytes/1e9:.2f} GB ({weight_bytes} bytes)");
-  r.line("{bottleneck.name} {bottleneck.utilisation*100:.0f}%, mode {host_link_mode} {host_link_mode.name}, "
-         "{{literal}}");
+  r.line(
+      "{bottleneck.name} {bottleneck.utilisation*100:.0f}%, mode {host_link_mode} {host_link_mode.name}, "
+      "{{literal}}");
   EXPECT_EQ(r.text(), "switch 14.500 ms, 16.06 GB (16060522496 bytes)\npcie 100%, mode - -, {literal}\n");
   EXPECT_EQ(r.json(), nlohmann::json::parse(R"({"switch_time_s": 0.0145, "weight_bytes": 16060522496,
       "bottleneck": {"name": "pcie", "utilisation": 1.0}, "host_link_mode": null})"));

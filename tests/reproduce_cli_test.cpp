@@ -18,7 +18,6 @@ namespace {
 using testing::run_cli;
 using testing::slurp;
 
-
 // The experiment extends a base file, and --set reaches the experiment, the
 // platform and the models: everything the resolved experiment must carry.
 const std::string kSetsOnEveryLevel =
@@ -33,7 +32,7 @@ TEST(ReproduceCli, TheResolvedConfigGivesAByteIdenticalSummary) {
   const std::string recorded = slurp(dir / "first" / "summary.json");
   const auto j = nlohmann::json::parse(recorded);
   EXPECT_EQ(j["file"], "results/samba-coe/dgx-h100-paper.yaml");  // the file run, not the base it extends
-  EXPECT_GT(j["summary"]["context_rejected"].get<int>(), 0);        // the model --set took effect
+  EXPECT_GT(j["summary"]["context_rejected"].get<int>(), 0);      // the model --set took effect
   const std::string yaml = j["provenance"]["experiment_yaml"];
   EXPECT_NE(yaml.find("links.pcie.bandwidth_bytes_per_s: 100 GB/s"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("max_context_tokens: 140"), std::string::npos) << yaml;
@@ -63,7 +62,8 @@ TEST(ReproduceCli, ThePrintedConfigRunsFromAnotherDirectory) {
   // An experiment in a temporary directory extending one under results/: its
   // base's paths are relative to results/samba-coe, the resolved ones to here.
   const auto dir = testing::fresh_temp_dir("elsewhere");
-  const auto base = std::filesystem::absolute(std::filesystem::path(COESIM_SOURCE_DIR) / "results/samba-coe/dgx-h100-paper.yaml");
+  const auto base =
+      std::filesystem::absolute(std::filesystem::path(COESIM_SOURCE_DIR) / "results/samba-coe/dgx-h100-paper.yaml");
   std::ofstream(dir / "derived.yaml") << "extends: " << base.string() << "\nset:\n  workload.requests: 30\n";
   const auto printed = run_cli("run '" + (dir / "derived.yaml").string() + "' --print-config " + kSetsOnEveryLevel);
   ASSERT_EQ(printed.exit_code, 0) << printed.err;
@@ -84,7 +84,8 @@ TEST(ReproduceCli, AChangedInputIsRefusedNamingIt) {
   const auto experiment = dir / "experiment.yaml";
   const auto source = std::filesystem::absolute(COESIM_SOURCE_DIR);
   std::filesystem::copy_file(source / "tests/data/experiments/small_model.yaml", dir / "model.yaml");
-  std::ofstream(experiment) << "name: copy\nplatform: " << (source / "tests/data/experiments/small_platform.yaml").string()
+  std::ofstream(experiment) << "name: copy\nplatform: "
+                            << (source / "tests/data/experiments/small_platform.yaml").string()
                             << "\nexperts:\n  model: model.yaml\n  count: 3\nworkload:\n  kind: burst\n  requests: 5\n";
   ASSERT_EQ(run_cli("run '" + experiment.string() + "' --quiet --out '" + (dir / "first").string() + "'").exit_code, 0);
   std::ofstream(dir / "model.yaml", std::ios::app) << "# edited after the run\n";

@@ -25,7 +25,8 @@ using testing::slurp;
 
 std::filesystem::path temp(const std::string& name) {
   return std::filesystem::temp_directory_path() /
-         (std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name);
+         (std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" +
+          name);
 }
 
 TimePs ps(double s) { return seconds_to_ps_round(s); }
@@ -83,7 +84,8 @@ ServingResult part_of(const ServingResult& whole, bool first) {
   p.switches = half(whole.switches);
   p.kv_swaps = half(whole.kv_swaps);
   p.occupancy = half(whole.occupancy);
-  for (const auto& row : whole.link_utilisation) p.link_utilisation.push_back(first ? slice(row, 0, 2) : slice(row, 2, 6));
+  for (const auto& row : whole.link_utilisation)
+    p.link_utilisation.push_back(first ? slice(row, 0, 2) : slice(row, 2, 6));
   p.link_first_bucket = first ? 0 : 2;
   return p;
 }

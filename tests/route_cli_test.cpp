@@ -47,8 +47,9 @@ TEST(RouteCli, ExpertsAndBudgetGiveEachPromptItsMilpExpert) {
   int total = 0;
   for (const auto& [name, count] : m["prompts_per_expert"].items()) total += count.get<int>();
   EXPECT_EQ(total, 80);
-  const auto bad = run_cli("route --router workloads/coe/router-mt-bench.yaml --prompts "
-                           "workloads/prompts/vicuna-bench-questions.jsonl --experts workloads/coe/experts.yaml");
+  const auto bad = run_cli(
+      "route --router workloads/coe/router-mt-bench.yaml --prompts "
+      "workloads/prompts/vicuna-bench-questions.jsonl --experts workloads/coe/experts.yaml");
   EXPECT_EQ(bad.exit_code, 2);
 }
 
@@ -63,23 +64,23 @@ TEST(RouteCli, CrossValidationReportsAccuracyAndBaseline) {
 }
 
 TEST(RouteCli, MalformedPromptLineExitsTwoWithLine) {
-  const auto r = run_cli(
-      "route --router workloads/coe/router-mt-bench.yaml --prompts tests/data/prompts/malformed_line.jsonl");
+  const auto r =
+      run_cli("route --router workloads/coe/router-mt-bench.yaml --prompts tests/data/prompts/malformed_line.jsonl");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("malformed_line.jsonl:2"), std::string::npos) << r.err;
 }
 
 TEST(RouteCli, MissingTextFieldExitsTwoWithField) {
-  const auto r = run_cli(
-      "route --router workloads/coe/router-mt-bench.yaml --prompts tests/data/prompts/missing_text.jsonl");
+  const auto r =
+      run_cli("route --router workloads/coe/router-mt-bench.yaml --prompts tests/data/prompts/missing_text.jsonl");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("missing_text.jsonl:3"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("prompt"), std::string::npos) << r.err;
 }
 
 TEST(RouteCli, EmptyBankExitsTwo) {
-  const auto r = run_cli(
-      "route --router tests/data/router/empty_bank.yaml --prompts workloads/prompts/mt-bench-questions.jsonl");
+  const auto r =
+      run_cli("route --router tests/data/router/empty_bank.yaml --prompts workloads/prompts/mt-bench-questions.jsonl");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("empty.jsonl"), std::string::npos) << r.err;
 }
@@ -93,7 +94,8 @@ TEST(RouteCli, Hdf5DimensionMismatchExitsTwo) {
     std::ofstream yaml(dir / "router.yaml");
     yaml << "name: h5\nbank:\n  file: bank.jsonl\nembedder:\n  kind: hdf5\n  dimension: 4\n  files: [emb.h5]\n";
   }
-  const auto r = run_cli("route --router " + (dir / "router.yaml").string() + " --prompts " + (dir / "bank.jsonl").string());
+  const auto r =
+      run_cli("route --router " + (dir / "router.yaml").string() + " --prompts " + (dir / "bank.jsonl").string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("emb.h5"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("dimension 3 where 4"), std::string::npos) << r.err;
@@ -108,9 +110,10 @@ TEST(LabelCli, WritesANewBankAndLeavesItUntouchedOnError) {
   const auto dir = std::filesystem::temp_directory_path() / ("coesim-label-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto out = dir / "bank.jsonl";
-  const auto r = run_cli("label --router workloads/coe/router-arena-hard-v2.yaml --pool "
-                         "workloads/prompts/gsm8k-test.jsonl --entropy-threshold-bits 0.8 --out " +
-                         out.string() + " --json");
+  const auto r = run_cli(
+      "label --router workloads/coe/router-arena-hard-v2.yaml --pool "
+      "workloads/prompts/gsm8k-test.jsonl --entropy-threshold-bits 0.8 --out " +
+      out.string() + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["pool"], 1319);
@@ -125,9 +128,10 @@ TEST(LabelCli, WritesANewBankAndLeavesItUntouchedOnError) {
   const coe::PromptSet bank = coe::load_prompt_set(out);
   EXPECT_EQ(bank.prompts.size(), 750u + static_cast<std::size_t>(kept));
   const std::string before = testing::slurp(out);
-  const auto bad = run_cli("label --router workloads/coe/router-arena-hard-v2.yaml --pool "
-                           "tests/data/prompts/malformed_line.jsonl --entropy-threshold-bits 0.8 --out " +
-                           out.string());
+  const auto bad = run_cli(
+      "label --router workloads/coe/router-arena-hard-v2.yaml --pool "
+      "tests/data/prompts/malformed_line.jsonl --entropy-threshold-bits 0.8 --out " +
+      out.string());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(testing::slurp(out), before);
   std::filesystem::remove_all(dir);

@@ -28,13 +28,12 @@ using testing::data_path;
 using testing::expect_config_error;
 using testing::source_path;
 
-std::filesystem::path real_prompts(const std::string& name) {
-  return source_path("workloads/prompts") / name;
-}
+std::filesystem::path real_prompts(const std::string& name) { return source_path("workloads/prompts") / name; }
 
 std::filesystem::path temp_file(const std::string& name) {
   return std::filesystem::temp_directory_path() /
-         (std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name);
+         (std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" +
+          name);
 }
 
 EmbeddingMatrix rows(std::initializer_list<std::initializer_list<float>> values) {
@@ -126,7 +125,8 @@ TEST(PromptSet, WrittenBankReadsBack) {
 
 TEST(HashedTfidf, DeterministicUnitLengthAndCaseInsensitive) {
   HashedTfidfEmbedder e({64, 1, 2, 3, 4, 0});
-  const std::vector<Prompt> p{{"1", "Write a Python function", ""}, {"2", "write   a python FUNCTION", ""}, {"3", "", ""}};
+  const std::vector<Prompt> p{
+      {"1", "Write a Python function", ""}, {"2", "write   a python FUNCTION", ""}, {"3", "", ""}};
   const EmbeddingMatrix a = e.embed(p);
   EXPECT_EQ(a.cols(), 64);
   EXPECT_NEAR(a.row(0).norm(), 1.0F, 1e-6);
@@ -187,7 +187,7 @@ TEST(KnnRouter, EntropyAboveThresholdGoesToGeneral) {
   EXPECT_DOUBLE_EQ(d[0].entropy_bits, 1.0);  // one vote each
   EXPECT_TRUE(d[0].general());
   EXPECT_EQ(r.category_name(d[0]), "general");
-  EXPECT_EQ(d[0].predicted, 0);  // tie: lower category index
+  EXPECT_EQ(d[0].predicted, 0);       // tie: lower category index
   r.set_entropy_threshold_bits(1.0);  // not above: kept
   EXPECT_EQ(r.route(rows({{1, 0.5F}}))[0].category, 0);
 }
@@ -242,7 +242,8 @@ RC_GTEST_PROP(KnnRouterProperty, MatchesBruteForceAndProbabilitiesAreDistributio
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return sims(a) > sims(b); });
   std::vector<int> votes(static_cast<std::size_t>(categories), 0);
-  for (int i = 0; i < std::min(k, n); ++i) ++votes[static_cast<std::size_t>(labels[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])])];
+  for (int i = 0; i < std::min(k, n); ++i)
+    ++votes[static_cast<std::size_t>(labels[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])])];
   float sum = 0;
   for (int c = 0; c < categories; ++c) {
     RC_ASSERT(std::abs(dec.probabilities[static_cast<std::size_t>(c)] -
@@ -262,7 +263,8 @@ RC_GTEST_PROP(KnnRouterProperty, MatchesBruteForceAndProbabilitiesAreDistributio
 TEST(CategoryRouter, CachesByPromptId) {
   const std::vector<Prompt> bank{{"1", "integral of x squared", "math"}, {"2", "python list comprehension", "code"}};
   CategoryRouter r(std::make_unique<HashedTfidfEmbedder>(), bank, {1, NeighbourWeighting::Uniform, 1e300, "general"});
-  const std::vector<Prompt> queries{{"q1", "integral of sin x", ""}, {"q2", "a python dict", ""}, {"q1", "ignored", ""}};
+  const std::vector<Prompt> queries{
+      {"q1", "integral of sin x", ""}, {"q2", "a python dict", ""}, {"q1", "ignored", ""}};
   const auto first = r.route(queries);
   EXPECT_EQ(r.knn().category_name(first[0]), "math");
   EXPECT_EQ(r.knn().category_name(first[1]), "code");
@@ -292,8 +294,8 @@ TEST(RouterConfig, BadFilesNameFileLineAndField) {
   EXPECT_EQ(weighting.field(), "weighting");
   const auto hdf5 = expect_config_error([] { load_router_config(data_path("router/hdf5_without_files.yaml")); });
   EXPECT_EQ(hdf5.field(), "embedder.files");
-  const auto empty = expect_config_error(
-      [] { CategoryRouter::from_config(load_router_config(data_path("router/empty_bank.yaml"))); });
+  const auto empty =
+      expect_config_error([] { CategoryRouter::from_config(load_router_config(data_path("router/empty_bank.yaml"))); });
   EXPECT_NE(std::string(empty.what()).find("no prompts"), std::string::npos);
 }
 
@@ -382,7 +384,10 @@ TEST(CrossValidation, SeparableSetIsPerfectAndSweepIsMonotone) {
   o.folds = 4;
   o.entropy_thresholds_bits = {0.0, 0.5, 1.0};
   const CrossValidationResult r = cross_validate(
-      prompts, [] { return std::make_unique<HashedTfidfEmbedder>(HashedTfidfOptions{4096, 1, 1, 0, 0, 0}); },
+      prompts,
+      [] {
+        return std::make_unique<HashedTfidfEmbedder>(HashedTfidfOptions{4096, 1, 1, 0, 0, 0});
+      },
       {3, NeighbourWeighting::Uniform, 0, "general"}, o);
   EXPECT_EQ(r.prompts, 41);
   EXPECT_EQ(r.fold_accuracy.size(), 4u);

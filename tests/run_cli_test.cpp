@@ -92,13 +92,16 @@ TEST(RunCli, WritesSummaryAndHdf5ThatAgree) {
 TEST(RunCli, TimesThatNeverCameAreNaN) {
   const auto dir = std::filesystem::temp_directory_path() / ("coesim-run-never-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  const auto r = run_cli("run tests/data/experiments/valid.yaml --set model.max_context_tokens=100 "
-                         "--set workload.input_tokens=90 --out " + dir.string());
+  const auto r = run_cli(
+      "run tests/data/experiments/valid.yaml --set model.max_context_tokens=100 "
+      "--set workload.input_tokens=90 --out " +
+      dir.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const H5::H5File f((dir / "results.h5").string(), H5F_ACC_RDONLY);
   const std::vector<double> arrival = read_doubles(f, "requests/arrival_s");
   ASSERT_EQ(arrival.size(), 10u);
-  for (const char* never : {"routed_s", "queued_s", "switch_start_s", "switch_end_s", "prefill_start_s", "prefill_end_s"})
+  for (const char* never :
+       {"routed_s", "queued_s", "switch_start_s", "switch_end_s", "prefill_start_s", "prefill_end_s"})
     for (const double t : read_doubles(f, std::string("requests/") + never)) EXPECT_TRUE(std::isnan(t)) << never;
   EXPECT_EQ(read_doubles(f, "requests/finish_s"), arrival);
   std::filesystem::remove_all(dir);
@@ -163,12 +166,14 @@ TEST(RunCli, TheSummaryCarriesItsProvenance) {
     files.insert(f["file"].get<std::string>());
     EXPECT_EQ(f["sha256"].get<std::string>().size(), 64u);
   }
-  for (const char* expected : {"tests/data/experiments/trace_modulo.yaml", "tests/data/experiments/small_platform.yaml",
-                               "tests/data/experiments/small_model.yaml", "tests/data/traces/azure-code-excerpt-native.csv",
-                               "workloads/coe/router-mt-bench.yaml", "workloads/prompts/mt-bench-questions.jsonl"})
+  for (const char* expected :
+       {"tests/data/experiments/trace_modulo.yaml", "tests/data/experiments/small_platform.yaml",
+        "tests/data/experiments/small_model.yaml", "tests/data/traces/azure-code-excerpt-native.csv",
+        "workloads/coe/router-mt-bench.yaml", "workloads/prompts/mt-bench-questions.jsonl"})
     EXPECT_TRUE(files.contains(expected)) << expected;
   // --print-config shows the experiment as it would run, and stops.
-  const auto printed = run_cli("run tests/data/experiments/trace_modulo.yaml --print-config --set scheduler.batch_size=2");
+  const auto printed =
+      run_cli("run tests/data/experiments/trace_modulo.yaml --print-config --set scheduler.batch_size=2");
   EXPECT_EQ(printed.exit_code, 0);
   EXPECT_NE(printed.out.find("batch_size: 2"), std::string::npos) << printed.out;
 }

@@ -16,7 +16,8 @@ namespace {
 
 using testing::run_cli;
 
-double mean_switch_wait_s(const std::string& args, const std::string& experiment = "tests/data/experiments/valid.yaml") {
+double mean_switch_wait_s(const std::string& args,
+                          const std::string& experiment = "tests/data/experiments/valid.yaml") {
   const auto r = run_cli("run " + experiment + " --json " + args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   if (r.exit_code != 0) return 0;
@@ -41,8 +42,9 @@ TEST(RunSetCli, PlatformFieldsSweepFromTheCommandLine) {
 
 TEST(RunSetCli, TheCommandLineWinsOverTheExperimentsPlatformSet) {
   const double file_only = mean_switch_wait_s("--set 'platform_set={links.pcie.bandwidth_bytes_per_s: 5 GB/s}'");
-  const double both = mean_switch_wait_s("--set 'platform_set={links.pcie.bandwidth_bytes_per_s: 5 GB/s}' "
-                                         "--set 'platform.links.pcie.bandwidth_bytes_per_s=20 GB/s'");
+  const double both = mean_switch_wait_s(
+      "--set 'platform_set={links.pcie.bandwidth_bytes_per_s: 5 GB/s}' "
+      "--set 'platform.links.pcie.bandwidth_bytes_per_s=20 GB/s'");
   const double cli_only = mean_switch_wait_s("--set 'platform.links.pcie.bandwidth_bytes_per_s=20 GB/s'");
   EXPECT_GT(file_only, both);
   EXPECT_DOUBLE_EQ(both, cli_only);

@@ -48,10 +48,12 @@ hw::Platform small_platform(double hbm_bytes = 10e9) {
 hw::Platform small_platform_with_swap_route(double hbm_bytes) {
   config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
   doc.set_from_text(fmt::format("devices.gpu.tiers.hbm.capacity_bytes={}", hbm_bytes));
-  doc.set_from_text("links=[{name: pcie, per_device: gpu, bandwidth_bytes_per_s: 10e9}, "
-                    "{name: pcie_d2h, per_device: gpu, bandwidth_bytes_per_s: 5e9}]");
-  doc.set_from_text("routes=[{from: host.dram, to: hbm, per_device: gpu, via: [pcie]}, "
-                    "{from: hbm, to: host.dram, per_device: gpu, via: [pcie_d2h]}]");
+  doc.set_from_text(
+      "links=[{name: pcie, per_device: gpu, bandwidth_bytes_per_s: 10e9}, "
+      "{name: pcie_d2h, per_device: gpu, bandwidth_bytes_per_s: 5e9}]");
+  doc.set_from_text(
+      "routes=[{from: host.dram, to: hbm, per_device: gpu, via: [pcie]}, "
+      "{from: hbm, to: host.dram, per_device: gpu, via: [pcie_d2h]}]");
   return hw::load_platform(doc);
 }
 
@@ -484,7 +486,8 @@ TEST(Serving, NodesOfAClusterCopyOverTheirOwnLinksAndPartitionedPlacementPinsExp
   Fixture f(4);
   f.setup.nodes = 2;
   f.setup.placement = Placement::Partitioned;
-  const ServingResult r = f.run({request(0, 0, 100, 3), request(1, 1, 100, 3), request(2, 2, 100, 3, 1'000'000'000'000)});
+  const ServingResult r =
+      f.run({request(0, 0, 100, 3), request(1, 1, 100, 3), request(2, 2, 100, 3, 1'000'000'000'000)});
   EXPECT_EQ(r.requests[0].finish_ps, switch_ps() + run_ps(f.platform, 100, 3));
   EXPECT_EQ(r.requests[1].finish_ps, r.requests[0].finish_ps);
   // Expert 2 belongs to node 0, whose engine holds expert 0: expert 0 stays.
@@ -498,8 +501,9 @@ TEST(Serving, TensorParallelAllReduceBytesFlowOverEachDevicesLink) {
   config::ConfigDoc doc = config::ConfigDoc::load(data_path("experiments/small_platform.yaml"));
   doc.set_from_text("devices.gpu.count=2");
   doc.set_from_text("serving.tensor_parallel=2");
-  doc.set_from_text("links=[{name: pcie, per_device: gpu, bandwidth_bytes_per_s: 10e9}, "
-                    "{name: nvlink, per_device: gpu, bandwidth_bytes_per_s: 100e9}]");
+  doc.set_from_text(
+      "links=[{name: pcie, per_device: gpu, bandwidth_bytes_per_s: 10e9}, "
+      "{name: nvlink, per_device: gpu, bandwidth_bytes_per_s: 100e9}]");
   doc.set_from_text("serving.tp_link=nvlink");
   Fixture f(1);
   f.platform = hw::load_platform(doc);
@@ -517,7 +521,8 @@ TEST(Serving, TensorParallelAllReduceBytesFlowOverEachDevicesLink) {
   double nvlink_bytes = 0;
   for (std::size_t k = 0; k < r.resources.size(); ++k)
     if (r.resources[k].name.rfind("nvlink", 0) == 0)
-      for (const double u : r.link_utilisation[k]) nvlink_bytes += u * r.resources[k].bandwidth_bytes_per_s * r.link_bucket_s;
+      for (const double u : r.link_utilisation[k])
+        nvlink_bytes += u * r.resources[k].bandwidth_bytes_per_s * r.link_bucket_s;
   EXPECT_NEAR(nvlink_bytes, 2 * 2 * std::ceil(t.collective_bytes_per_device), 1e-6 * nvlink_bytes);
 }
 
@@ -529,7 +534,8 @@ RC_GTEST_PROP(ServingProperty, BeladyIsALowerBoundAndEveryRequestEnds, ()) {
   const auto sequence = *rc::gen::container<std::vector<int>>(*rc::gen::inRange(1, 30), rc::gen::inRange(0, experts));
   const double hbm = static_cast<double>(llm::weight_bytes(small_model())) * (fit + 0.5);
   std::vector<Request> rs;
-  for (std::size_t i = 0; i < sequence.size(); ++i) rs.push_back(request(static_cast<std::int64_t>(i), sequence[i], 8, 1));
+  for (std::size_t i = 0; i < sequence.size(); ++i)
+    rs.push_back(request(static_cast<std::int64_t>(i), sequence[i], 8, 1));
   std::map<std::string, std::int64_t> switches;
   for (const std::string policy : {"belady", "lru", "lfu", "fifo"}) {
     Fixture f(experts, hbm);
@@ -742,7 +748,8 @@ RC_GTEST_PROP(ServingProperty, StreamedPartsAreTheWholeRunsRows, ()) {
   }
   RC_ASSERT(sink.rows.switches.size() == whole.switches.size());
   RC_ASSERT(sink.rows.batches.size() == whole.batches.size());
-  for (std::size_t i = 0; i < whole.batches.size(); ++i) RC_ASSERT(sink.rows.batches[i].end_ps == whole.batches[i].end_ps);
+  for (std::size_t i = 0; i < whole.batches.size(); ++i)
+    RC_ASSERT(sink.rows.batches[i].end_ps == whole.batches[i].end_ps);
   // (The trace hash differs: it covers the flush events, more with smaller parts.)
   RC_ASSERT(summarize(whole).ttft_s.p99 == [&] {
     SummaryAccumulator acc;
@@ -790,10 +797,10 @@ TEST(ServingStream, RequestsOutOfOrderOrWithGapsAreRefused) {
   EXPECT_THROW(run.add(request(2, 0, 10, 2, 9'000)), std::invalid_argument);  // id gap
   EXPECT_THROW(run.add(request(1, 0, 10, 2, 4'000)), std::invalid_argument);  // earlier than the one ahead
   EXPECT_THROW(run.add(request(1, 3, 10, 2, 6'000)), std::invalid_argument);  // no such expert
-  run.add(request(1, 0, 10, 2, 6'000));  // the refused ones changed nothing
+  run.add(request(1, 0, 10, 2, 6'000));                                       // the refused ones changed nothing
   EXPECT_EQ(run.finish().requests.size(), 0u);
   EXPECT_EQ(rows.requests, 2u);
-  EXPECT_THROW(run.add(request(2, 0, 10, 2, 7'000)), std::logic_error);  // after the end
+  EXPECT_THROW(run.add(request(2, 0, 10, 2, 7'000)), std::logic_error);   // after the end
   EXPECT_THROW(ServingRun(ServingSetup{}, rows), std::invalid_argument);  // no platform: refused, no crash
 }
 
@@ -893,9 +900,10 @@ TEST(Experiment, BadFilesNameFileLineAndField) {
     const char* file;
     const char* field;
   };
-  for (const Case c : {Case{"unknown_scheduler.yaml", "scheduler.kind"}, Case{"batch_zero.yaml", "scheduler.batch_size"},
-                       Case{"negative_rate.yaml", "workload.rate_per_s"}, Case{"missing_model.yaml", "experts.model"},
-                       Case{"unknown_policy.yaml", "residency.policy"}}) {
+  for (const Case c :
+       {Case{"unknown_scheduler.yaml", "scheduler.kind"}, Case{"batch_zero.yaml", "scheduler.batch_size"},
+        Case{"negative_rate.yaml", "workload.rate_per_s"}, Case{"missing_model.yaml", "experts.model"},
+        Case{"unknown_policy.yaml", "residency.policy"}}) {
     SCOPED_TRACE(c.file);
     const auto e = expect_config_error([&] { load_experiment(data_path(std::string("experiments/") + c.file)); });
     EXPECT_EQ(e.field(), c.field);

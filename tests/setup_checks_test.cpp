@@ -17,17 +17,22 @@ using testing::run_cli;
 // engines: the future request sequence of each is not known in advance).
 TEST(SetupChecks, AnOfflinePolicyOnSeveralEnginesIsAnErrorAtItsLine) {
   const std::string source = testing::source_path("").string();
-  const auto file = testing::write_temp_file("belady-two-nodes.yaml", "name: belady on two nodes\n"
-                                                                      "platform: " + source + "hw-configs/sn40l-node.yaml\n"
-                                                                      "nodes: 2\n"
-                                                                      "experts:\n"
-                                                                      "  model: " + source + "models/llama-2-7b.yaml\n"
-                                                                      "  count: 4\n"
-                                                                      "residency:\n"
-                                                                      "  policy: belady\n"
-                                                                      "workload:\n"
-                                                                      "  kind: burst\n"
-                                                                      "  requests: 8\n");
+  const auto file = testing::write_temp_file("belady-two-nodes.yaml",
+                                             "name: belady on two nodes\n"
+                                             "platform: " +
+                                                 source +
+                                                 "hw-configs/sn40l-node.yaml\n"
+                                                 "nodes: 2\n"
+                                                 "experts:\n"
+                                                 "  model: " +
+                                                 source +
+                                                 "models/llama-2-7b.yaml\n"
+                                                 "  count: 4\n"
+                                                 "residency:\n"
+                                                 "  policy: belady\n"
+                                                 "workload:\n"
+                                                 "  kind: burst\n"
+                                                 "  requests: 8\n");
   const auto r = run_cli("run '" + file.string() + "'");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(file.string() + ":8:11: field 'residency.policy': belady needs the future request sequence"),

@@ -50,9 +50,10 @@ TEST(Timeline, SlicesMatchTheRunsFigures) {
   const nlohmann::json& s = t.summary.at("summary");
   EXPECT_EQ(events(t, "X", "load").size(), s.at("switches").get<std::size_t>());
   std::int64_t prefilled = 0;
-  for (const nlohmann::json& e : events(t, "X", "prefill")) prefilled += e.at("args").at("requests").get<std::int64_t>();
+  for (const nlohmann::json& e : events(t, "X", "prefill"))
+    prefilled += e.at("args").at("requests").get<std::int64_t>();
   EXPECT_EQ(prefilled, s.at("finished").get<std::int64_t>());  // samba-coe: each request prefilled once
-  EXPECT_EQ(events(t, "X", "route").size(), 5u);                // 40 prompts routed 8 at a time
+  EXPECT_EQ(events(t, "X", "route").size(), 5u);               // 40 prompts routed 8 at a time
   // The last decode ends when the run does.
   double last_end_us = 0;
   for (const nlohmann::json& e : events(t, "X"))
@@ -77,7 +78,8 @@ TEST(Timeline, AnEnginesComputeSlicesDoNotOverlap) {
   std::map<int, std::vector<std::pair<double, double>>> by_track;
   for (const nlohmann::json& e : events(t, "X"))
     if (e.at("tid").get<int>() % 2 == 0)
-      by_track[e.at("tid")].emplace_back(e.at("ts").get<double>(), e.at("ts").get<double>() + e.at("dur").get<double>());
+      by_track[e.at("tid")].emplace_back(e.at("ts").get<double>(),
+                                         e.at("ts").get<double>() + e.at("dur").get<double>());
   ASSERT_FALSE(by_track.empty());
   for (auto& [tid, spans] : by_track) {
     std::sort(spans.begin(), spans.end());
@@ -105,9 +107,8 @@ TEST(Timeline, AWindowKeepsWhatOverlapsIt) {
 
 TEST(Timeline, TheEventCapIsStatedNotSilent) {
   const auto file = testing::fresh_temp_dir("timeline") / "capped.json";
-  const auto r =
-      run_cli("run results/samba-coe/sn40l-node.yaml --set workload.requests=40 --timeline '" + file.string() +
-              "' --timeline-max-events 10");
+  const auto r = run_cli("run results/samba-coe/sn40l-node.yaml --set workload.requests=40 --timeline '" +
+                         file.string() + "' --timeline-max-events 10");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("the timeline reached 10 events"), std::string::npos) << r.err;
   const nlohmann::json t = nlohmann::json::parse(slurp(file));

@@ -27,7 +27,8 @@ using testing::expect_config_error;
 
 std::filesystem::path temp(const std::string& name) {
   return std::filesystem::temp_directory_path() /
-         (std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name);
+         (std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" +
+          name);
 }
 
 std::vector<TraceRecord> read_all(const std::filesystem::path& f) {
@@ -136,7 +137,8 @@ TEST(TraceFile, Hdf5AndCsvRoundTripAcrossBlocksInOrder) {
     {
       const auto w = open_trace_writer(file);
       for (int i = 0; i < n; ++i)
-        w->write({i * 0.001, 100 + i % 7, 1 + i % 5, "p" + std::to_string(i % 13), i % 2 ? "math" : "", i % 3 - 1, i / 10});
+        w->write(
+            {i * 0.001, 100 + i % 7, 1 + i % 5, "p" + std::to_string(i % 13), i % 2 ? "math" : "", i % 3 - 1, i / 10});
       EXPECT_THROW(w->write({0.0, 1, 1, "", "", -1, -1}), config::UsageError);  // back in time
       w->close();
     }
@@ -246,7 +248,7 @@ TEST(TraceTransforms, WindowScaleSampleAndConcatenate) {
   ASSERT_EQ(rs.size(), 40u);
   EXPECT_DOUBLE_EQ(rs[0].arrival_time_s, 0);
   EXPECT_DOUBLE_EQ(rs[1].arrival_time_s, 0.25);  // 1 s gaps at 4x the rate
-  EXPECT_EQ(rs[0].input_tokens, 30);              // the request that arrived at 20 s
+  EXPECT_EQ(rs[0].input_tokens, 30);             // the request that arrived at 20 s
   TransformOptions half;
   half.sample = 0.5;
   half.seed = 9;
@@ -288,7 +290,7 @@ TEST(SyntheticTrace, RateCvDiurnalAndZipfAsAsked) {
   generate_to(file, o);
   const TraceStats s = trace_stats(file);
   EXPECT_EQ(s.count, 100'000);
-  EXPECT_NEAR(s.rate_per_s, 50, 50 * 0.03);      // statistical: 100,000 draws
+  EXPECT_NEAR(s.rate_per_s, 50, 50 * 0.03);  // statistical: 100,000 draws
   EXPECT_NEAR(s.inter_arrival_cv, 2, 2 * 0.05);
   EXPECT_NEAR(static_cast<double>(s.input_tokens.p50), 512, 512 * 0.05);  // lognormal median
   EXPECT_GT(s.experts.at(0), s.experts.at(1));
@@ -316,8 +318,10 @@ TEST(SyntheticTrace, RateCvDiurnalAndZipfAsAsked) {
 
 TEST(TraceCli, ConvertsTheRealMooncakeTraceAndReportsItsPublishedMeans) {
   const auto out = temp("mc.h5");
-  const auto c = testing::run_cli("trace convert workloads/traces/mooncake-fast25-conversation.jsonl --format "
-                                  "mooncake --out " + out.string() + " --json");
+  const auto c = testing::run_cli(
+      "trace convert workloads/traces/mooncake-fast25-conversation.jsonl --format "
+      "mooncake --out " +
+      out.string() + " --json");
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(nlohmann::json::parse(c.out)["written"], 12031);
   const auto s = testing::run_cli("trace stats " + out.string() + " --json");

@@ -23,10 +23,12 @@ using testing::run_cli;
 using testing::source_path;
 using testing::write_temp_file;
 
-const std::string kHeader = "Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,Throughput\n";
+const std::string kHeader =
+    "Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,Throughput\n";
 
 TEST(ValidateCli, AMalformedNumberExitsTwoNamingFileLineAndField) {
-  const fs::path f = write_temp_file("bad.csv", kHeader + "Nvidia H100 GPU,1,vLLM,m,128,1,0.5,512\nNvidia H100 GPU,1,vLLM,m,12x8,1,0.5,512\n");
+  const fs::path f = write_temp_file(
+      "bad.csv", kHeader + "Nvidia H100 GPU,1,vLLM,m,128,1,0.5,512\nNvidia H100 GPU,1,vLLM,m,12x8,1,0.5,512\n");
   const auto r = run_cli("validate " + f.string());
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(f.string() + ":3:"), std::string::npos) << r.err;
@@ -38,9 +40,11 @@ TEST(ValidateCli, AMalformedNumberExitsTwoNamingFileLineAndField) {
 }
 
 TEST(ValidateCli, UnknownHardwareOrModelIsASkippedRowNotAnError) {
-  const fs::path f = write_temp_file("unknown.csv", kHeader + "Imaginary X1,1,vLLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
-                                                        "Nvidia H100 GPU,1,vLLM,someone/unknown,128,1,0.9,284\n"
-                                                        "Nvidia H100 GPU,1,vLLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n");
+  const fs::path f =
+      write_temp_file("unknown.csv", kHeader +
+                                         "Imaginary X1,1,vLLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
+                                         "Nvidia H100 GPU,1,vLLM,someone/unknown,128,1,0.9,284\n"
+                                         "Nvidia H100 GPU,1,vLLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n");
   const auto r = run_cli("validate " + f.string() + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -57,8 +61,10 @@ TEST(ValidateCli, CalibrateWritesAProfileAPlatformCanName) {
   const fs::path dir = write_temp_file("x", "").parent_path();
   const fs::path out = dir / "profiles" / "gh200-test.yaml";
   fs::create_directories(out.parent_path());
-  const auto r = run_cli("calibrate hw-configs/measurements/llm-inference-bench/all-results.csv --hardware 'Nvidia GH200 GPU' "
-                         "--framework TensorRT-LLM --name gh200-test --out " + out.string() + " --json");
+  const auto r = run_cli(
+      "calibrate hw-configs/measurements/llm-inference-bench/all-results.csv --hardware 'Nvidia GH200 GPU' "
+      "--framework TensorRT-LLM --name gh200-test --out " +
+      out.string() + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["rows_used"], 40);
@@ -75,10 +81,15 @@ TEST(ValidateCli, CalibrateWritesAProfileAPlatformCanName) {
   EXPECT_EQ(exec.profile().name, "gh200-test");
   EXPECT_DOUBLE_EQ(exec.profile().step_overhead_s, p.step_overhead_s);
   // Bad requests: an unknown parameter to hold, a group with no rows.
-  EXPECT_EQ(run_cli("calibrate hw-configs/measurements/llm-inference-bench/all-results.csv --hardware 'Nvidia GH200 GPU' "
-                    "--framework TensorRT-LLM --fix warp_speed=1").exit_code, 2);
+  EXPECT_EQ(
+      run_cli("calibrate hw-configs/measurements/llm-inference-bench/all-results.csv --hardware 'Nvidia GH200 GPU' "
+              "--framework TensorRT-LLM --fix warp_speed=1")
+          .exit_code,
+      2);
   EXPECT_EQ(run_cli("calibrate hw-configs/measurements/llm-inference-bench/all-results.csv --hardware Nothing "
-                    "--framework TensorRT-LLM").exit_code, 2);
+                    "--framework TensorRT-LLM")
+                .exit_code,
+            2);
 }
 
 }  // namespace

@@ -31,7 +31,9 @@ struct Validated {
   MeasuredCases cases;
   ValidationReport report;
   Validated(const std::vector<std::string>& files, const std::string& map, bool lomo)
-      : runs(read(files)), cases(runs, load_validation_map(source_path(map))), report(validate_cases(cases, files, lomo)) {}
+      : runs(read(files)),
+        cases(runs, load_validation_map(source_path(map))),
+        report(validate_cases(cases, files, lomo)) {}
   static std::vector<MeasuredRuns> read(const std::vector<std::string>& files) {
     std::vector<MeasuredRuns> runs;
     for (const std::string& f : files) runs.push_back(read_measured_runs(source_path(f)));

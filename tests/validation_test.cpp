@@ -33,7 +33,8 @@ using testing::expect_config_error;
 using testing::source_path;
 using testing::write_temp_file;
 
-const std::string kHeader = "Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,Throughput";
+const std::string kHeader =
+    "Hardware,Num of Hardware,Framework,Model,Input Output Length,Batch Size,Latency,Throughput";
 
 hw::RuntimeProfile some_profile() {
   hw::RuntimeProfile p;
@@ -53,7 +54,8 @@ hw::RuntimeProfile some_profile() {
 // ---- the reader ---------------------------------------------------------------
 
 TEST(MeasuredRuns, ReadsTheShippedDatasetAndTheNemoTable) {
-  const MeasuredRuns lib = read_measured_runs(source_path("hw-configs/measurements/llm-inference-bench/all-results.csv"));
+  const MeasuredRuns lib =
+      read_measured_runs(source_path("hw-configs/measurements/llm-inference-bench/all-results.csv"));
   EXPECT_EQ(lib.rows.size(), 3776u);
   EXPECT_EQ(lib.rows.front().line, 2);
   EXPECT_EQ(lib.rows.front().hardware, "Nvidia GH200 GPU");
@@ -75,7 +77,8 @@ TEST(MeasuredRuns, ReadsTheShippedDatasetAndTheNemoTable) {
 }
 
 TEST(MeasuredRuns, AMissingColumnIsAnErrorAtTheHeader) {
-  const fs::path f = write_temp_file("missing.csv", "Hardware,Num of Hardware,Framework,Model,Batch Size,Latency,Throughput\n");
+  const fs::path f =
+      write_temp_file("missing.csv", "Hardware,Num of Hardware,Framework,Model,Batch Size,Latency,Throughput\n");
   const config::ConfigError e = expect_config_error([&] { read_measured_runs(f); });
   EXPECT_EQ(e.file(), f.string());
   EXPECT_EQ(e.line(), 1);
@@ -85,8 +88,8 @@ TEST(MeasuredRuns, AMissingColumnIsAnErrorAtTheHeader) {
 
 TEST(MeasuredRuns, AMalformedNumberNamesItsLineColumnAndField) {
   const fs::path f = write_temp_file("bad-number.csv", kHeader + "\n" +
-                                                      "Nvidia H100 GPU,1,vLLM,m,128,1,0.5,512\n"
-                                                      "Nvidia H100 GPU,1,vLLM,m,128,1,0.5x,512\n");
+                                                           "Nvidia H100 GPU,1,vLLM,m,128,1,0.5,512\n"
+                                                           "Nvidia H100 GPU,1,vLLM,m,128,1,0.5x,512\n");
   const config::ConfigError e = expect_config_error([&] { read_measured_runs(f); });
   EXPECT_EQ(e.line(), 3);
   EXPECT_EQ(e.field(), "Latency");
@@ -211,10 +214,12 @@ TEST(ProfileFit, RecoversTheRowsOfAKnownProfile) {
     for (const std::int64_t batch : {1, 16, 64})
       for (const std::int64_t length : {128, 512}) {
         const bool fits_70b = tp >= 4;
-        terms.push_back(BatchRunTerms::of(serving::TpGroupHardware::of(c.platform, tp), c.step, {batch, length, length, 0}));
+        terms.push_back(
+            BatchRunTerms::of(serving::TpGroupHardware::of(c.platform, tp), c.step, {batch, length, length, 0}));
         models.push_back("8b");
         if (!fits_70b) continue;
-        terms.push_back(BatchRunTerms::of(serving::TpGroupHardware::of(c.platform, tp), big_step, {batch, length, length, 0}));
+        terms.push_back(
+            BatchRunTerms::of(serving::TpGroupHardware::of(c.platform, tp), big_step, {batch, length, length, 0}));
         models.push_back("70b");
       }
   std::vector<FitRow> rows;
@@ -249,11 +254,12 @@ TEST(ProfileFit, ACostNoRowPaysIsUnconstrainedAndZero) {
 // ---- rows that cannot be predicted -----------------------------------------------
 
 TEST(Validation, UnknownHardwareAndModelsAreSkippedWithTheirReason) {
-  const fs::path f = write_temp_file("unknown.csv", kHeader + "\n" +
-                                                   "Nvidia H100 GPU,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
-                                                   "Imaginary X1,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
-                                                   "Nvidia H100 GPU,1,TensorRT-LLM,someone/unknown-7b,128,1,0.9,284\n"
-                                                   "Nvidia H100 GPU,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.001,1\n");
+  const fs::path f =
+      write_temp_file("unknown.csv", kHeader + "\n" +
+                                         "Nvidia H100 GPU,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
+                                         "Imaginary X1,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.9,284\n"
+                                         "Nvidia H100 GPU,1,TensorRT-LLM,someone/unknown-7b,128,1,0.9,284\n"
+                                         "Nvidia H100 GPU,1,TensorRT-LLM,meta-llama/Meta-Llama-3-8B,128,1,0.001,1\n");
   const std::vector<MeasuredRuns> runs{read_measured_runs(f)};
   const ValidationMap map = load_validation_map(source_path("hw-configs/measurements/validation-map.yaml"));
   const MeasuredCases cases(runs, map);

@@ -78,9 +78,9 @@ int run(const CalibrateOptions& o) {
       ++skipped[c.skip_kind];
   }
   if (used.empty())
-    throw config::UsageError(fmt::format("no row of {} can be predicted for hardware '{}' with framework '{}'{}",
-                                         datasets, o.hardware, o.framework,
-                                         skipped.empty() ? " (no such rows)" : fmt::format(" ({} skipped)", skipped.size())));
+    throw config::UsageError(
+        fmt::format("no row of {} can be predicted for hardware '{}' with framework '{}'{}", datasets, o.hardware,
+                    o.framework, skipped.empty() ? " (no such rows)" : fmt::format(" ({} skipped)", skipped.size())));
   const validation::CaseFitRows fit_rows(used);
   const std::vector<validation::FitRow>& rows = fit_rows.rows;
   std::vector<std::string> models;
@@ -153,8 +153,8 @@ int run(const CalibrateOptions& o) {
       .set("out_file", o.out_file.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.out_file));
   out.line("{hardware} with {framework}: {rows_used} rows of {#models} models fitted ({rows_skipped} skipped)");
   // Text only: the JSON gives the total, rows_skipped.
-  Table& skipped_reasons = out.table("", {{.cell = "{rows}", .width = 3, .align = Column::Align::right},
-                                          {.cell = "{reason}", .gap = ": "}});
+  Table& skipped_reasons =
+      out.table("", {{.cell = "{rows}", .width = 3, .align = Column::Align::right}, {.cell = "{reason}", .gap = ": "}});
   skipped_reasons.indent = "  skipped ";
   for (const auto& [reason, n] : skipped) skipped_reasons.add(Report().set("rows", n).set("reason", reason));
   for (const hw::ProfileParameter& p : hw::profile_parameters()) {
@@ -164,16 +164,16 @@ int run(const CalibrateOptions& o) {
     out.line(fmt::format("  {:<28} ", p.name) + value + (options.fixed.contains(p.name) ? " (fixed)" : "") +
              (unconstrained ? " (no row pays it: 0)" : ""));
   }
-  out.line("fit error on the rows used: mean |err| {mean_abs_relative_error*100:.1f}%, "
-           "max {max_abs_relative_error*100:.1f}%");
+  out.line(
+      "fit error on the rows used: mean |err| {mean_abs_relative_error*100:.1f}%, "
+      "max {max_abs_relative_error*100:.1f}%");
   out.line(lomo.empty() ? "leave-one-model-out: not possible with one model"
                         : "leave-one-model-out: mean |err| {lomo_mean_abs_relative_error*100:.1f}%, "
                           "max {lomo_max_abs_relative_error*100:.1f}%");
-  Table& lomo_models =
-      out.table("lomo_per_model", {{.cell = "{model}", .width = 32},
-                                   {.cell = "{rows}", .width = 4, .align = Column::Align::right},
-                                   {.cell = "rows  mean {mean_abs_relative_error*100:.1f}%  "
-                                            "max {max_abs_relative_error*100:.1f}%"}});
+  Table& lomo_models = out.table("lomo_per_model", {{.cell = "{model}", .width = 32},
+                                                    {.cell = "{rows}", .width = 4, .align = Column::Align::right},
+                                                    {.cell = "rows  mean {mean_abs_relative_error*100:.1f}%  "
+                                                             "max {max_abs_relative_error*100:.1f}%"}});
   lomo_models.indent = "  ";
   for (const auto& [m, s] : per_model)
     lomo_models.add(Report()

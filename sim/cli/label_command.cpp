@@ -43,8 +43,9 @@ int run(const LabelOptions& o) {
       .set("pool", r.pool)
       .set("kept", r.kept)
       .set("bank_prompts", r.bank.size());
-  out.line("router {router} ({seeds} seeds) labelled {pool} pool prompts from {pool_file} at entropy <= "
-           "{entropy_threshold_bits:.3f} bits");
+  out.line(
+      "router {router} ({seeds} seeds) labelled {pool} pool prompts from {pool_file} at entropy <= "
+      "{entropy_threshold_bits:.3f} bits");
   constexpr auto right = Column::Align::right;
   Table& per = out.table("per_category", {{.header = "category", .cell = "{category}", .width = 24},
                                           {.header = "kept", .cell = "{kept}", .width = 6, .align = right},

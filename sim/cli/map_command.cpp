@@ -19,7 +19,6 @@
 namespace coesim::cli {
 namespace {
 
-
 struct MapOptions {
   std::string experts_file;
   double budget_b = 0;
@@ -46,16 +45,16 @@ void add_result(Report& out, const coe::ExpertsConfig& cfg, const coe::MappingRe
       .set("solve_time_s", r.solve_time_s)
       .set("solver_status", r.solver_status);
   out.line("budget {budget_params/1e9:.2f} B params -> {#experts} expert(s), {total_params/1e9:.2f} B params in total");
-  out.line("expected score {expected_score:.4f}, average active params {avg_active_params/1e9:.2f} B "
-           "(category-weighted); CBC {solver_status} in {solve_time_s:.3f} s");
+  out.line(
+      "expected score {expected_score:.4f}, average active params {avg_active_params/1e9:.2f} B "
+      "(category-weighted); CBC {solver_status} in {solve_time_s:.3f} s");
   out.line();
   constexpr auto right = Column::Align::right;
-  Table& experts = out.table("experts", {{.header = "expert", .cell = "{name}", .width = 26},
-                                         {.header = "params B", .cell = "{params/1e9:.2f}", .width = 10, .align = right},
-                                         {.header = "scores measured on",
-                                          .cell = "{scores_measured_on}",
-                                          .gap = "  ",
-                                          .null_text = "this expert"}});
+  Table& experts = out.table(
+      "experts",
+      {{.header = "expert", .cell = "{name}", .width = 26},
+       {.header = "params B", .cell = "{params/1e9:.2f}", .width = 10, .align = right},
+       {.header = "scores measured on", .cell = "{scores_measured_on}", .gap = "  ", .null_text = "this expert"}});
   for (std::size_t m : r.chosen_experts) {
     const auto& e = cfg.experts[m];
     const nlohmann::json measured_on =

@@ -173,8 +173,8 @@ std::string render(const Table& t) {
   }
   std::size_t note_at = t.columns.size();
   if (!t.note_replaces.empty()) {
-    const auto it = std::find_if(t.columns.begin(), t.columns.end(),
-                                 [&t](const Column& c) { return c.header == t.note_replaces; });
+    const auto it =
+        std::find_if(t.columns.begin(), t.columns.end(), [&t](const Column& c) { return c.header == t.note_replaces; });
     if (it == t.columns.end()) throw std::logic_error("report table: no column '" + t.note_replaces + "' for notes");
     note_at = static_cast<std::size_t>(it - t.columns.begin());
   }

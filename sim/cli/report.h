@@ -26,14 +26,14 @@ struct TableRow;
 // A column of a table in text; its cells are templates over each row's values.
 struct Column {
   enum class Align { left, right };
-  std::string header{};           // a table whose headers are all empty prints no header line
-  std::string cell{};             // e.g. "{switch_time_s*1e3:.2f}"
-  int width = 0;                  // padded to this; 0: not padded
+  std::string header{};  // a table whose headers are all empty prints no header line
+  std::string cell{};    // e.g. "{switch_time_s*1e3:.2f}"
+  int width = 0;         // padded to this; 0: not padded
   Align align = Align::left;
-  std::string gap = " ";          // printed between the column before and this one
-  bool truncate = false;          // cut a longer cell to `width` bytes
-  std::string null_text = "-";    // the cell when a value it names is null
-  std::string missing_text{};     // the cell when the row has no value it names
+  std::string gap = " ";        // printed between the column before and this one
+  bool truncate = false;        // cut a longer cell to `width` bytes
+  std::string null_text = "-";  // the cell when a value it names is null
+  std::string missing_text{};   // the cell when the row has no value it names
 };
 
 // Rows of values: in JSON an array of objects under the table's key (none:

@@ -81,10 +81,11 @@ int run_cross_validation(const RouteOptions& o, const coe::RouterConfig& c) {
   cv.seed = o.seed;
   cv.entropy_thresholds_bits = o.thresholds;
   if (cv.folds > static_cast<int>(bank.prompts.size()))
-    throw config::UsageError(fmt::format("--cross-validate {} exceeds the bank's {} prompts", cv.folds, bank.prompts.size()));
+    throw config::UsageError(
+        fmt::format("--cross-validate {} exceeds the bank's {} prompts", cv.folds, bank.prompts.size()));
   const auto start = std::chrono::steady_clock::now();
-  const coe::CrossValidationResult r =
-      coe::cross_validate(bank.prompts, [&c] { return coe::make_embedder(c); }, c.knn, cv);
+  const coe::CrossValidationResult r = coe::cross_validate(
+      bank.prompts, [&c] { return coe::make_embedder(c); }, c.knn, cv);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   Report out;
   nlohmann::json counts;
@@ -104,11 +105,13 @@ int run_cross_validation(const RouteOptions& o, const coe::RouterConfig& c) {
       .set("majority_baseline_accuracy", r.majority_baseline_accuracy)
       .set("confusion", r.confusion)
       .set("wall_s", wall_s);
-  out.line("router {router}: {folds}-fold stratified cross-validation of {bank} ({prompts} prompts, {#categories} "
-           "categories, seed {seed})");
+  out.line(
+      "router {router}: {folds}-fold stratified cross-validation of {bank} ({prompts} prompts, {#categories} "
+      "categories, seed {seed})");
   out.line("embedder: {embedder}; k = {k}, {weighting} weighting");
-  out.line("accuracy {accuracy:.3f} (folds: {fold_accuracy:.3f| }); "
-           "majority-class baseline {majority_baseline_accuracy:.3f}");
+  out.line(
+      "accuracy {accuracy:.3f} (folds: {fold_accuracy:.3f| }); "
+      "majority-class baseline {majority_baseline_accuracy:.3f}");
   out.line().line("confusion (rows: label, columns: predicted)");
   constexpr auto right = Column::Align::right;
   std::vector<Column> columns{{.cell = "{label_index}", .width = 2, .align = right},
@@ -120,12 +123,12 @@ int run_cross_validation(const RouteOptions& o, const coe::RouterConfig& c) {
   for (std::size_t i = 0; i < r.categories.size(); ++i)
     confusion.add(Report().set("label_index", i).set("label", r.categories[i]).set("predicted", r.confusion[i]));
   out.line().line("entropy threshold sweep (held-out decisions)");
-  Table& sweep = out.table(
-      "threshold_sweep",
-      {{.header = "threshold_bits", .cell = "{entropy_threshold_bits:.2f}", .width = 14, .align = right},
-       {.header = "general", .cell = "{general_fraction:.3f}", .width = 10, .align = right},
-       {.header = "accuracy_of_rest", .cell = "{accuracy_of_rest:.3f}", .width = 16, .align = right},
-       {.header = "recall", .cell = "{recall:.3f}", .width = 8, .align = right}});
+  Table& sweep =
+      out.table("threshold_sweep",
+                {{.header = "threshold_bits", .cell = "{entropy_threshold_bits:.2f}", .width = 14, .align = right},
+                 {.header = "general", .cell = "{general_fraction:.3f}", .width = 10, .align = right},
+                 {.header = "accuracy_of_rest", .cell = "{accuracy_of_rest:.3f}", .width = 16, .align = right},
+                 {.header = "recall", .cell = "{recall:.3f}", .width = 8, .align = right}});
   for (const auto& p : r.sweep)
     sweep.add(Report()
                   .set("entropy_threshold_bits", p.entropy_threshold_bits)
@@ -203,11 +206,12 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
   } else {
     out.set("prompts", nlohmann::json::array());
   }
-  out.set("summary", {{"prompts", decisions.size()},
-                      {"per_category", per_category},
-                      {"general_fraction", general / n},
-                      {"label_agreement", prompts.labelled() ? json_number(labelled_correct / n) : nlohmann::json(nullptr)},
-                      {"route_wall_s", route_s}});
+  out.set("summary",
+          {{"prompts", decisions.size()},
+           {"per_category", per_category},
+           {"general_fraction", general / n},
+           {"label_agreement", prompts.labelled() ? json_number(labelled_correct / n) : nlohmann::json(nullptr)},
+           {"route_wall_s", route_s}});
   out.text_only("general_percent", 100.0 * general / n);
   out.line().line("{summary.prompts} prompts routed in {summary.route_wall_s:.3f} s; general {general_percent:.1f}%");
   Table& shares = out.table("", {{.cell = "{category}", .width = 24},  // text only: the JSON has summary.per_category
@@ -217,8 +221,9 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
   for (const auto& [name, count] : per_category)
     shares.add(Report().set("category", name).set("prompts", count).set("share_percent", 100.0 * count / n));
   if (prompts.labelled())
-    out.line("label agreement {summary.label_agreement:.3f} (the set's own labels; meaningful only if they name the "
-             "router's categories)");
+    out.line(
+        "label agreement {summary.label_agreement:.3f} (the set's own labels; meaningful only if they name the "
+        "router's categories)");
   if (choice) {
     const coe::MappingResult& m = choice->routed.mapping;
     std::map<std::string, int> per_expert;
@@ -237,8 +242,9 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
                         {"expected_score", m.expected_score},
                         {"avg_active_params", m.avg_active_params},
                         {"prompts_per_expert", per_expert}});
-    out.line().line("MILP mapping ({mapping.experts_file}), budget {mapping.budget_params/1e9:.2f} B params, categories "
-                    "weighted by the routed shares:");
+    out.line().line(
+        "MILP mapping ({mapping.experts_file}), budget {mapping.budget_params/1e9:.2f} B params, categories "
+        "weighted by the routed shares:");
     Table& served = out.table("", {{.cell = "{category}", .width = 24},  // text only: the JSON has mapping.assignment
                                    {.cell = "{share_percent:5.1f}%"},
                                    {.cell = "-> {expert}", .gap = "  "}});
@@ -248,8 +254,9 @@ int run_route(const RouteOptions& o, const coe::RouterConfig& c) {
                      .set("category", choice->experts.categories[k].name)
                      .set("share_percent", 100.0 * choice->routed.weights[k] / n)
                      .set("expert", choice->experts.experts[m.assignment[k]].name));
-    out.line("experts {mapping.total_params/1e9:.2f} B params in total; expected score {mapping.expected_score:.4f}; "
-             "average active {mapping.avg_active_params/1e9:.2f} B params");
+    out.line(
+        "experts {mapping.total_params/1e9:.2f} B params in total; expected score {mapping.expected_score:.4f}; "
+        "average active {mapping.avg_active_params/1e9:.2f} B params");
   }
   fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
@@ -281,8 +288,7 @@ RunFunction add_route_command(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--experts", o->experts_file,
                   "experts file (workloads/coe/experts*.yaml): map categories to experts by the MILP");
-  cmd->add_option("--budget-b", o->budget_b, "with --experts: parameter budget in billions")
-      ->check(positive_number());
+  cmd->add_option("--budget-b", o->budget_b, "with --experts: parameter budget in billions")->check(positive_number());
   cmd->add_flag("!--no-per-prompt", o->per_prompt, "print only the summary");
   cmd->add_flag("--json", o->json, "print one JSON object on stdout");
   return [cmd, o]() -> int {

@@ -73,8 +73,8 @@ std::unique_ptr<serving::TimelineRecorder> timeline_for(const RunOptions& o, con
   t.from_ps = seconds_to_ps_round(o.timeline_from_s);
   if (o.timeline_to_s >= 0) {
     if (o.timeline_to_s <= o.timeline_from_s)
-      throw config::UsageError(fmt::format("--timeline-to-s {} must be after --timeline-from-s {}", o.timeline_to_s,
-                                           o.timeline_from_s));
+      throw config::UsageError(
+          fmt::format("--timeline-to-s {} must be after --timeline-from-s {}", o.timeline_to_s, o.timeline_from_s));
     if (!fits_in_simulated_time(o.timeline_to_s))
       throw config::UsageError(fmt::format("--timeline-to-s {} is past the simulated time range", o.timeline_to_s));
     t.to_ps = seconds_to_ps_round(o.timeline_to_s);
@@ -105,21 +105,28 @@ Report run_report(const nlohmann::json& summary) {
   out.line(std::string("experiment {experiment} on {platform}: {experts} experts ({expert_models}), scheduler "
                        "{scheduler} (batch {batch_size}), eviction {eviction_policy}") +
            (summary.at("prefetch").get<bool>() ? " + prefetch" : ""));
-  out.line("fast tier {fast_tier_capacity_bytes_per_device/1e9:.2f} GB per device, peak use "
-           "{peak_fast_tier_used_bytes_per_device/1e9:.2f} GB; {experts_that_fit} experts fit beside router and "
-           "workspace");
-  out.line("requests {summary.requests} finished {summary.finished} rejected {summary.rejected}; makespan "
-           "{summary.makespan_s:.3f} s; {summary.output_tokens_per_s:.1f} output tokens/s");
+  out.line(
+      "fast tier {fast_tier_capacity_bytes_per_device/1e9:.2f} GB per device, peak use "
+      "{peak_fast_tier_used_bytes_per_device/1e9:.2f} GB; {experts_that_fit} experts fit beside router and "
+      "workspace");
+  out.line(
+      "requests {summary.requests} finished {summary.finished} rejected {summary.rejected}; makespan "
+      "{summary.makespan_s:.3f} s; {summary.output_tokens_per_s:.1f} output tokens/s");
   Table& rejected = out.table("", {{.cell = "{requests}"}, {.cell = "{reason}", .gap = ": "}});  // text only
   rejected.indent = "  rejected ";
   for (const auto& [reason, n] : summary.at("summary").at("reject_reasons").items())
     rejected.add(Report().set("requests", n).set("reason", reason));
-  out.line("switches {summary.switches} (prefetched {summary.prefetches}), evictions {summary.evictions}, "
-           "{summary.bytes_moved/1e9:.2f} GB moved, fast-tier hit rate {summary.fast_tier_hit_rate:.3f}, preemptions "
-           "{summary.preemptions}");
-  for (const auto& [name, key] : {std::pair{"ttft", "ttft_s"}, {"tpot", "tpot_s"}, {"end-to-end", "e2e_s"},
-                                  {"queueing", "queueing_s"}, {"switch wait", "switch_wait_s"},
-                                  {"service", "service_s"}, {"batch latency", "batch_latency_s"}}) {
+  out.line(
+      "switches {summary.switches} (prefetched {summary.prefetches}), evictions {summary.evictions}, "
+      "{summary.bytes_moved/1e9:.2f} GB moved, fast-tier hit rate {summary.fast_tier_hit_rate:.3f}, preemptions "
+      "{summary.preemptions}");
+  for (const auto& [name, key] : {std::pair{"ttft", "ttft_s"},
+                                  {"tpot", "tpot_s"},
+                                  {"end-to-end", "e2e_s"},
+                                  {"queueing", "queueing_s"},
+                                  {"switch wait", "switch_wait_s"},
+                                  {"service", "service_s"},
+                                  {"batch latency", "batch_latency_s"}}) {
     const std::string d = fmt::format("summary.{}", key);  // a distribution, in ms in text
     out.line(fmt::format("{:<16} ", name) +
              (summary.at("summary").at(key).at("count") == 0
@@ -130,7 +137,8 @@ Report run_report(const nlohmann::json& summary) {
   }
   for (std::size_t i = 0; i < summary.at("notes").size(); ++i) out.line(fmt::format("note: {{notes.{}}}", i));
   std::vector<std::string> kinds;
-  for (const auto& [kind, n] : summary.at("events_by_kind").items()) kinds.push_back(fmt::format("{} {}", kind, n.get<std::uint64_t>()));
+  for (const auto& [kind, n] : summary.at("events_by_kind").items())
+    kinds.push_back(fmt::format("{} {}", kind, n.get<std::uint64_t>()));
   out.text_only("events_by_kind_text", fmt::format("{}", fmt::join(kinds, ", ")));
   out.line("{events} events ({events_by_kind_text}), trace hash {trace_hash}, {wall_s:.3f} s wall");
   return out;
@@ -140,7 +148,8 @@ Report run_report(const nlohmann::json& summary) {
 // they differ, or nothing when the bytes are the same.
 std::optional<std::string> first_difference(const std::string& recorded_text, const std::string& rerun_text) {
   if (recorded_text == rerun_text) return std::nullopt;
-  const nlohmann::json patch = nlohmann::json::diff(nlohmann::json::parse(recorded_text), nlohmann::json::parse(rerun_text));
+  const nlohmann::json patch =
+      nlohmann::json::diff(nlohmann::json::parse(recorded_text), nlohmann::json::parse(rerun_text));
   return patch.empty() ? std::string("(formatting only)") : patch[0].value("path", std::string("/"));
 }
 
@@ -188,38 +197,41 @@ int run(const RunOptions& o) {
     result.notes.push_back("warning: " + *overload);
     if (!o.quiet) fmt::print(stderr, "coesim: warning: {}\n", *overload);
   }
-  nlohmann::json out{{"experiment", x->name},
-                     {"file", x->file},
-                     {"platform", x->platform.name},
-                     {"host_link_mode", x->platform.host_link_mode_or_default(x->setup.host_link_mode)},
-                     {"experts", x->expert_names.size()},
-                     {"expert_models", expert_model_names(*x)},
-                     {"router_model", x->router_model ? nlohmann::json(x->router_model->name) : nlohmann::json(nullptr)},
-                     {"scheduler", x->setup.scheduler.kind},
-                     {"batch_size", x->setup.scheduler.batch_size},
-                     {"eviction_policy", x->setup.eviction.policy},
-                     {"prefetch", x->setup.prefetch},
-                     {"fast_tier_capacity_bytes_per_device", result.fast_tier_capacity_bytes_per_device},
-                     {"peak_fast_tier_used_bytes_per_device", result.peak_fast_tier_used_bytes_per_device},
-                     {"experts_that_fit", result.experts_that_fit},
-                     {"summary", serving::to_json(s)},
-                     {"events", result.events},
-                     {"events_by_kind", events_by_kind(result)},
-                     {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
-                     {"notes", result.notes},
-                     {"provenance", experiment::to_json(experiment::provenance_of(
-                                        *x, inputs, recorded ? recorded->command_line : command_line()))}};
+  nlohmann::json out{
+      {"experiment", x->name},
+      {"file", x->file},
+      {"platform", x->platform.name},
+      {"host_link_mode", x->platform.host_link_mode_or_default(x->setup.host_link_mode)},
+      {"experts", x->expert_names.size()},
+      {"expert_models", expert_model_names(*x)},
+      {"router_model", x->router_model ? nlohmann::json(x->router_model->name) : nlohmann::json(nullptr)},
+      {"scheduler", x->setup.scheduler.kind},
+      {"batch_size", x->setup.scheduler.batch_size},
+      {"eviction_policy", x->setup.eviction.policy},
+      {"prefetch", x->setup.prefetch},
+      {"fast_tier_capacity_bytes_per_device", result.fast_tier_capacity_bytes_per_device},
+      {"peak_fast_tier_used_bytes_per_device", result.peak_fast_tier_used_bytes_per_device},
+      {"experts_that_fit", result.experts_that_fit},
+      {"summary", serving::to_json(s)},
+      {"events", result.events},
+      {"events_by_kind", events_by_kind(result)},
+      {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
+      {"notes", result.notes},
+      {"provenance",
+       experiment::to_json(experiment::provenance_of(*x, inputs, recorded ? recorded->command_line : command_line()))}};
   const std::string summary_text = out.dump(2) + "\n";
   if (timeline) {
     nlohmann::json about = out["provenance"];
     about["experiment"] = x->name;
-    about["window_s"] = {o.timeline_from_s, o.timeline_to_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(o.timeline_to_s)};
+    about["window_s"] = {o.timeline_from_s,
+                         o.timeline_to_s < 0 ? nlohmann::json(nullptr) : nlohmann::json(o.timeline_to_s)};
     about["max_events"] = o.timeline_max_events;
     about["events_by_kind"] = out["events_by_kind"];
     if (timeline->truncated()) {
-      const std::string why = fmt::format("the timeline reached {} events at {:.6f} s and stops there: choose a "
-                                          "window with --timeline-from-s / --timeline-to-s",
-                                          o.timeline_max_events, to_seconds(timeline->truncated_at_ps()));
+      const std::string why = fmt::format(
+          "the timeline reached {} events at {:.6f} s and stops there: choose a "
+          "window with --timeline-from-s / --timeline-to-s",
+          o.timeline_max_events, to_seconds(timeline->truncated_at_ps()));
       about["truncated"] = why;
       if (!o.quiet) fmt::print(stderr, "coesim: warning: {}\n", why);
     }
@@ -254,11 +266,12 @@ RunFunction add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "run one serving simulation from an experiment file");
   CLI::Option* experiment =
       cmd->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)");
-  CLI::Option* sets = cmd->add_option("--set", o->overrides,
-                  "override a field, repeatable: an experiment field (--set scheduler.batch_size=8), a field of "
-                  "its platform file (--set \"platform.links.ddr_to_hbm.bandwidth_bytes_per_s=2 TB/s\", applied "
-                  "after the experiment's platform_set) or of every expert's model file (--set "
-                  "model.max_context_tokens=8192)");
+  CLI::Option* sets =
+      cmd->add_option("--set", o->overrides,
+                      "override a field, repeatable: an experiment field (--set scheduler.batch_size=8), a field of "
+                      "its platform file (--set \"platform.links.ddr_to_hbm.bandwidth_bytes_per_s=2 TB/s\", applied "
+                      "after the experiment's platform_set) or of every expert's model file (--set "
+                      "model.max_context_tokens=8192)");
   cmd->add_option("--reproduce", o->reproduce,
                   "rerun the run a summary.json describes, from its resolved experiment (provenance.experiment_yaml), "
                   "in the directory the run was made in; every input's sha256 is checked first (exit 2 if one "

@@ -46,9 +46,8 @@ void RunProgress::print(bool last) {
   const double wall_s = seconds_since(start_);
   const double done = total_ > 0 ? static_cast<double>(seen_) / static_cast<double>(total_) : 0.0;
   const std::string eta = done > 0 && !last ? fmt::format(", ETA {:.0f} s", wall_s * (1 - done) / done) : "";
-  const std::string text =
-      fmt::format("coesim run: {}/{} requests in ({:.1f}%), simulated {:.1f} s, wall {:.1f} s{}", seen_, total_,
-                  100 * done, to_seconds(last_arrival_ps_), wall_s, eta);
+  const std::string text = fmt::format("coesim run: {}/{} requests in ({:.1f}%), simulated {:.1f} s, wall {:.1f} s{}",
+                                       seen_, total_, 100 * done, to_seconds(last_arrival_ps_), wall_s, eta);
   if (tty_)
     fmt::print(stderr, "\r{:<100}", text);
   else
@@ -80,10 +79,11 @@ std::optional<std::string> RunProgress::overload_warning(const serving::ServingS
   // arrived faster than they were served.
   const bool backlog = late_s > 60.0 && late_s > 0.1 * span_s;
   if (!backlog && s.queueing_s.mean <= 60.0) return std::nullopt;
-  return fmt::format("overloaded: the run ended {:.0f} s after the last arrival (arrivals span {:.0f} s); mean "
-                     "queueing {:.1f} s, mean TTFT {:.1f} s: the platform cannot keep up with this load, and latencies "
-                     "grow with the length of the workload",
-                     late_s, span_s, s.queueing_s.mean, s.ttft_s.mean);
+  return fmt::format(
+      "overloaded: the run ended {:.0f} s after the last arrival (arrivals span {:.0f} s); mean "
+      "queueing {:.1f} s, mean TTFT {:.1f} s: the platform cannot keep up with this load, and latencies "
+      "grow with the length of the workload",
+      late_s, span_s, s.queueing_s.mean, s.ttft_s.mean);
 }
 
 }  // namespace coesim::cli

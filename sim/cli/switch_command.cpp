@@ -59,8 +59,9 @@ Report resource_report(const serving::ResourceUse& u) {
 }
 
 std::string bottleneck_text(const serving::ExpertSwitchResult& r) {
-  const std::string what = r.bottleneck_instances > 1 ? fmt::format("{} (x{})", r.bottleneck.group, r.bottleneck_instances)
-                                                      : r.bottleneck.name;
+  const std::string what = r.bottleneck_instances > 1
+                               ? fmt::format("{} (x{})", r.bottleneck.group, r.bottleneck_instances)
+                               : r.bottleneck.name;
   return fmt::format("{} {:.0f}%", what, 100.0 * r.bottleneck.utilisation);
 }
 
@@ -81,7 +82,8 @@ Report switch_report(const serving::ExpertSwitchResult& r) {
   out.line(r.host_link_mode.empty() ? "expert switch: {model} on {platform}"
                                     : "expert switch: {model} on {platform} (host link mode: {host_link_mode})");
   out.line(
-      "  weights            {weight_bytes/1e9:.3f} GB ({weight_bytes} bytes), TP={tensor_parallel} -> {#shards} shards");
+      "  weights            {weight_bytes/1e9:.3f} GB ({weight_bytes} bytes), TP={tensor_parallel} -> {#shards} "
+      "shards");
   out.line("  switch time        {switch_time_s*1e3:.3f} ms");
   out.line("  achieved bandwidth {achieved_bytes_per_s/1e9:.1f} GB/s ({achieved_bytes_per_s/1073741824:.1f} GiB/s)");
   out.line("  bottleneck         {bottleneck_busy}");
@@ -128,8 +130,8 @@ std::vector<std::pair<std::filesystem::path, T>> select(const std::vector<std::p
   if (wanted.empty()) return all;
   std::vector<std::pair<std::filesystem::path, T>> out;
   for (const auto& w : wanted) {
-    const auto it = std::find_if(all.begin(), all.end(),
-                                 [&](const auto& e) { return e.first.stem() == w || e.second.name == w; });
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.first.stem() == w || e.second.name == w; });
     if (it == all.end()) throw config::UsageError(fmt::format("no shipped {} named '{}'", what, w));
     out.push_back(*it);
   }
@@ -185,22 +187,24 @@ int run_all(const SwitchOptions& o) {
   out.line();
   constexpr auto right = Column::Align::right;
   Table& table = out.table(
-      "rows", {{.header = "model", .cell = "{model}", .width = 16},
-               {.header = "platform", .cell = "{platform}", .width = 22},
-               {.header = "host link", .cell = "{host_link_mode}", .width = 9},
-               {.header = "TP", .cell = "{tensor_parallel}", .width = 3, .align = right},
-               {.header = "weights GB", .cell = "{weight_bytes/1e9:.2f}", .width = 10, .align = right},
-               {.header = "switch ms", .cell = "{switch_time_s*1e3:.2f}", .width = 11, .align = right, .missing_text = "-"},
-               {.header = "GB/s", .cell = "{achieved_bytes_per_s/1e9:.1f}", .width = 9, .align = right},
-               {.header = "bottleneck (busy)", .cell = "{bottleneck_busy}", .width = 26, .gap = "  "},
-               {.header = "x ref", .cell = "{ratio_to_reference:.2f}", .width = 7, .align = right}});
+      "rows",
+      {{.header = "model", .cell = "{model}", .width = 16},
+       {.header = "platform", .cell = "{platform}", .width = 22},
+       {.header = "host link", .cell = "{host_link_mode}", .width = 9},
+       {.header = "TP", .cell = "{tensor_parallel}", .width = 3, .align = right},
+       {.header = "weights GB", .cell = "{weight_bytes/1e9:.2f}", .width = 10, .align = right},
+       {.header = "switch ms", .cell = "{switch_time_s*1e3:.2f}", .width = 11, .align = right, .missing_text = "-"},
+       {.header = "GB/s", .cell = "{achieved_bytes_per_s/1e9:.1f}", .width = 9, .align = right},
+       {.header = "bottleneck (busy)", .cell = "{bottleneck_busy}", .width = 26, .gap = "  "},
+       {.header = "x ref", .cell = "{ratio_to_reference:.2f}", .width = 7, .align = right}});
   table.blank_line_between = "model";
   table.note_replaces = "bottleneck (busy)";
   for (const Row& r : rows) {
     Report row = r.result ? switch_report(*r.result) : Report();
     if (!r.result) row.set("platform", r.platform).set("model", r.model).set("reason", r.not_run_reason);
     row.set("fits", r.result.has_value());
-    row.set("ratio_to_reference", r.ratio_to_reference ? nlohmann::json(*r.ratio_to_reference) : nlohmann::json(nullptr));
+    row.set("ratio_to_reference",
+            r.ratio_to_reference ? nlohmann::json(*r.ratio_to_reference) : nlohmann::json(nullptr));
     table.add(std::move(row), r.result ? "" : "not run: {reason}");
   }
   fmt::print("{}", o.json ? json_text(out) : out.text());
@@ -208,8 +212,7 @@ int run_all(const SwitchOptions& o) {
 }
 
 int run_single(const SwitchOptions& o) {
-  if (o.hw_file.empty() || o.model_file.empty())
-    throw config::UsageError("switch needs --hw and --model (or --all)");
+  if (o.hw_file.empty() || o.model_file.empty()) throw config::UsageError("switch needs --hw and --model (or --all)");
   const hw::Platform platform = load_hw(o.hw_file, o.hw_overrides);
   const llm::ModelSpec model = llm::load_model(o.model_file);
   const Report out = switch_report(run_one(platform, model, o.host_link, o.tensor_parallel));
@@ -231,7 +234,8 @@ RunFunction add_switch_command(CLI::App& app) {
                   "GPU host-link mode: 'paper' (whole expert over one host link, as in the CoE paper) or 'per-gpu'\n"
                   "(each GPU loads its shard over its own link, sharing host memory bandwidth); default: the\n"
                   "platform's default_host_link_mode. With --all: only this mode for platforms that have modes.");
-  cmd->add_option("--tp", o->tensor_parallel, "tensor-parallel degree (default: the platform's serving.tensor_parallel)")
+  cmd->add_option("--tp", o->tensor_parallel,
+                  "tensor-parallel degree (default: the platform's serving.tensor_parallel)")
       ->check(positive_number());
   cmd->add_option("--set", o->hw_overrides,
                   "override a platform field, e.g. --set links.ddr_to_hbm.bandwidth_bytes_per_s='200 GB/s'\n"
@@ -252,11 +256,11 @@ RunFunction add_switch_command(CLI::App& app) {
     if (!cmd->parsed()) return -1;
     if (o->all) {
       if (!o->hw_file.empty() || !o->model_file.empty())
-        throw config::UsageError("--all takes every shipped model and platform; use --models/--platforms, not --hw/--model");
+        throw config::UsageError(
+            "--all takes every shipped model and platform; use --models/--platforms, not --hw/--model");
       return run_all(*o);
     }
-    if (!o->models.empty() || !o->platforms.empty())
-      throw config::UsageError("--models and --platforms go with --all");
+    if (!o->models.empty() || !o->platforms.empty()) throw config::UsageError("--models and --platforms go with --all");
     return run_single(*o);
   };
 }

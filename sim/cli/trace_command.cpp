@@ -99,19 +99,23 @@ int stats(const TraceOptions& o) {
   const workload::TraceStats s = workload::trace_stats(o.stats_file);
   Report out;
   out.set_all(workload::to_json(s)).set("file", o.stats_file);
-  out.line("{file}: {count} requests over {duration_s:.3f} s, {rate_per_s:.3f} requests/s, inter-arrival mean "
-           "{inter_arrival_mean_s:.6f} s, CV {inter_arrival_cv:.3f}");
-  out.line("input tokens   mean {input_tokens.mean:9.1f}  p50 {input_tokens.p50:7}  p90 {input_tokens.p90:7}  "
-           "p99 {input_tokens.p99:7}  max {input_tokens.max:7}");
-  out.line("output tokens  mean {output_tokens.mean:9.1f}  p50 {output_tokens.p50:7}  p90 {output_tokens.p90:7}  "
-           "p99 {output_tokens.p99:7}  max {output_tokens.max:7}");
+  out.line(
+      "{file}: {count} requests over {duration_s:.3f} s, {rate_per_s:.3f} requests/s, inter-arrival mean "
+      "{inter_arrival_mean_s:.6f} s, CV {inter_arrival_cv:.3f}");
+  out.line(
+      "input tokens   mean {input_tokens.mean:9.1f}  p50 {input_tokens.p50:7}  p90 {input_tokens.p90:7}  "
+      "p99 {input_tokens.p99:7}  max {input_tokens.max:7}");
+  out.line(
+      "output tokens  mean {output_tokens.mean:9.1f}  p50 {output_tokens.p50:7}  p90 {output_tokens.p90:7}  "
+      "p99 {output_tokens.p99:7}  max {output_tokens.max:7}");
   // Text only: the JSON has these as the objects `categories` and `experts`.
   constexpr auto right = Column::Align::right;
   Table& categories =
       out.table("", {{.cell = "{category}", .width = 24}, {.cell = "{requests}", .width = 8, .align = right}});
   categories.indent = "  category ";
   for (const auto& [c, n] : s.categories) categories.add(Report().set("category", c).set("requests", n));
-  Table& experts = out.table("", {{.cell = "{expert}", .width = 26}, {.cell = "{requests}", .width = 8, .align = right}});
+  Table& experts =
+      out.table("", {{.cell = "{expert}", .width = 26}, {.cell = "{requests}", .width = 8, .align = right}});
   experts.indent = "  expert ";
   for (const auto& [e, n] : s.experts) experts.add(Report().set("expert", e).set("requests", n));
   fmt::print("{}", o.json ? json_text(out) : out.text());
@@ -146,13 +150,16 @@ RunFunction add_trace_command(CLI::App& app) {
   cc->add_option("--gap-s", o->gap_s, "seconds between the end of one trace and the start of the next")
       ->capture_default_str();
   CLI::App* gen = cmd->add_subcommand(
-      "generate", "write a synthetic trace: Poisson or Gamma arrivals, diurnal sine, lognormal or empirical tokens, "
-                  "Zipf experts (streaming)");
+      "generate",
+      "write a synthetic trace: Poisson or Gamma arrivals, diurnal sine, lognormal or empirical tokens, "
+      "Zipf experts (streaming)");
   workload::SyntheticTraceOptions& g = o->synthetic;
   gen->add_option("--out", o->out, "native trace to write (.h5 or .csv)")->required();
   gen->add_option("--requests", g.requests, "number of requests (at most 1e9)")->capture_default_str();
   gen->add_option("--rate-per-s", g.rate_per_s, "mean arrival rate")->capture_default_str();
-  gen->add_option("--arrivals", g.arrivals, "inter-arrival law")->check(CLI::IsMember({"poisson", "gamma"}))->capture_default_str();
+  gen->add_option("--arrivals", g.arrivals, "inter-arrival law")
+      ->check(CLI::IsMember({"poisson", "gamma"}))
+      ->capture_default_str();
   gen->add_option("--cv", g.cv, "gamma: inter-arrival coefficient of variation")->capture_default_str();
   gen->add_option("--diurnal-amplitude", g.diurnal_amplitude, "rate x (1 + a sin(2 pi t / period)), a in [0, 1)")
       ->capture_default_str();
@@ -162,7 +169,8 @@ RunFunction add_trace_command(CLI::App& app) {
   gen->add_option("--output-median", g.output_median, "lognormal output tokens: median")->capture_default_str();
   gen->add_option("--output-sigma", g.output_sigma, "lognormal output tokens: sigma of the log")->capture_default_str();
   gen->add_option("--tokens-from", o->tokens_from, "draw (input, output) pairs from this native trace instead");
-  gen->add_option("--experts", g.experts, "> 0: assign experts by Zipf popularity over this many")->capture_default_str();
+  gen->add_option("--experts", g.experts, "> 0: assign experts by Zipf popularity over this many")
+      ->capture_default_str();
   gen->add_option("--zipf-alpha", g.zipf_alpha, "Zipf exponent")->capture_default_str();
   gen->add_option("--seed", g.seed, "random seed")->capture_default_str();
   CLI::App* st = cmd->add_subcommand("stats", "summarise a native trace (.h5 or .csv)");

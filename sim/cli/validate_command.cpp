@@ -47,11 +47,7 @@ int run(const ValidateOptions& o) {
                    {.header = "in", .cell = "{input_tokens}", .width = 5, .align = right},
                    {.header = "out", .cell = "{output_tokens}", .width = 5, .align = right},
                    {.header = "bs", .cell = "{batch}", .width = 4, .align = right},
-                   {.header = "measured",
-                    .cell = "{measured_latency_s:.4g}",
-                    .width = 9,
-                    .align = right,
-                    .gap = "  "},
+                   {.header = "measured", .cell = "{measured_latency_s:.4g}", .width = 9, .align = right, .gap = "  "},
                    {.header = "predicted", .cell = "{predicted_latency_s:.4g}", .width = 9, .align = right},
                    {.header = "error", .cell = "{relative_error*100:+.1f}%", .width = 8, .align = right},
                    {.header = "lomo", .cell = "{lomo_relative_error*100:+.1f}%", .width = 8, .align = right}};
@@ -61,22 +57,19 @@ int run(const ValidateOptions& o) {
     rows.add(Report().set_all(row), row.at("skipped").is_null() ? "" : "skipped: {skipped}");
   if (o.rows) out.line();
   Table& groups = out.table(
-      "groups", {{.header = "hardware / framework", .cell = "{hardware} / {framework}", .width = 34},
-                 {.header = "profile", .cell = "{profile}", .width = 22},
-                 {.header = "rows", .cell = "{rows}", .width = 5, .align = right},
-                 {.header = "used", .cell = "{predicted}", .width = 5, .align = right},
-                 {.header = "mean|err|",
-                  .cell = "{mean_abs_relative_error*100:.1f}%",
-                  .width = 9,
-                  .align = right,
-                  .gap = "  "},
-                 {.header = "max|err|", .cell = "{max_abs_relative_error*100:.1f}%", .width = 9, .align = right},
-                 {.header = "LOMO mean",
-                  .cell = "{lomo.mean_abs_relative_error*100:.1f}%",
-                  .width = 9,
-                  .align = right,
-                  .gap = "  "},
-                 {.header = "LOMO max", .cell = "{lomo.max_abs_relative_error*100:.1f}%", .width = 9, .align = right}});
+      "groups",
+      {{.header = "hardware / framework", .cell = "{hardware} / {framework}", .width = 34},
+       {.header = "profile", .cell = "{profile}", .width = 22},
+       {.header = "rows", .cell = "{rows}", .width = 5, .align = right},
+       {.header = "used", .cell = "{predicted}", .width = 5, .align = right},
+       {.header = "mean|err|", .cell = "{mean_abs_relative_error*100:.1f}%", .width = 9, .align = right, .gap = "  "},
+       {.header = "max|err|", .cell = "{max_abs_relative_error*100:.1f}%", .width = 9, .align = right},
+       {.header = "LOMO mean",
+        .cell = "{lomo.mean_abs_relative_error*100:.1f}%",
+        .width = 9,
+        .align = right,
+        .gap = "  "},
+       {.header = "LOMO max", .cell = "{lomo.max_abs_relative_error*100:.1f}%", .width = 9, .align = right}});
   for (const nlohmann::json& group : group_figures) groups.add(Report().set_all(group));
   fmt::print("{}", o.json ? json_text(out) : out.text());
   return kExitOk;
@@ -102,11 +95,12 @@ RunFunction add_validate_command(CLI::App& app) {
   cmd->add_flag("--lomo", o->lomo,
                 "also predict each row with a profile fitted to its group's other models (leave-one-model-out)");
   cmd->add_flag("--rows", o->rows, "print every row, not only the groups");
-  cmd->add_flag("--json", o->json,
-                "print {\"rows\": [...], \"groups\": [...]}: each row with dataset, line, hardware, devices, framework, model, "
-                "input_tokens, output_tokens, batch, measured_latency_s, predicted_latency_s, relative_error, "
-                "lomo_predicted_latency_s, lomo_relative_error (null when skipped or not asked) and skipped (null, "
-                "or the reason)");
+  cmd->add_flag(
+      "--json", o->json,
+      "print {\"rows\": [...], \"groups\": [...]}: each row with dataset, line, hardware, devices, framework, model, "
+      "input_tokens, output_tokens, batch, measured_latency_s, predicted_latency_s, relative_error, "
+      "lomo_predicted_latency_s, lomo_relative_error (null when skipped or not asked) and skipped (null, "
+      "or the reason)");
   return [cmd, o]() -> int { return cmd->parsed() ? run(*o) : -1; };
 }
 

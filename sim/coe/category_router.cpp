@@ -26,8 +26,8 @@ KnnRouter CategoryRouter::build_knn(Embedder& embedder, const std::vector<Prompt
   std::vector<int> labels;
   labels.reserve(bank.size());
   for (const Prompt& p : bank)
-    labels.push_back(static_cast<int>(std::lower_bound(categories.begin(), categories.end(), p.category) -
-                                      categories.begin()));
+    labels.push_back(
+        static_cast<int>(std::lower_bound(categories.begin(), categories.end(), p.category) - categories.begin()));
   embedder.fit(bank);
   return KnnRouter(embedder.embed(bank), std::move(labels), std::move(categories), options);
 }

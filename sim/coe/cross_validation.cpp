@@ -25,7 +25,7 @@ std::vector<int> stratified_folds(const std::vector<Prompt>& prompts, int folds,
   for (std::size_t i = 0; i < prompts.size(); ++i) by_label[prompts[i].category].push_back(static_cast<int>(i));
   std::vector<int> fold(prompts.size(), 0);
   SplitMix64 rng(seed);  // not std::shuffle, whose algorithm is left to the library
-  int next_fold = 0;  // carried across labels so small classes do not all start at fold 0
+  int next_fold = 0;     // carried across labels so small classes do not all start at fold 0
   for (auto& [label, members] : by_label) {
     for (std::size_t i = members.size(); i > 1; --i) std::swap(members[i - 1], members[rng.below(i)]);
     for (const int m : members) {
@@ -42,7 +42,8 @@ CrossValidationResult cross_validate(const std::vector<Prompt>& prompts, const E
   if (static_cast<int>(prompts.size()) < options.folds)
     throw std::invalid_argument("cross-validation needs at least as many prompts as folds");
   for (const Prompt& p : prompts)
-    if (p.category.empty()) throw std::invalid_argument("cross-validation needs labelled prompts: '" + p.id + "' has none");
+    if (p.category.empty())
+      throw std::invalid_argument("cross-validation needs labelled prompts: '" + p.id + "' has none");
 
   CrossValidationResult r;
   r.prompts = static_cast<int>(prompts.size());
@@ -67,9 +68,10 @@ CrossValidationResult cross_validate(const std::vector<Prompt>& prompts, const E
     std::map<std::string, int> train_counts;
     for (const Prompt& p : train) ++train_counts[p.category];
     // Majority label of the training part; ties to the first name.
-    const std::string majority = std::max_element(train_counts.begin(), train_counts.end(), [](const auto& a, const auto& b) {
-                                   return a.second < b.second;
-                                 })->first;
+    const std::string majority =
+        std::max_element(train_counts.begin(), train_counts.end(), [](const auto& a, const auto& b) {
+          return a.second < b.second;
+        })->first;
     CategoryRouter router(make_embedder(), train, unthresholded);
     if (r.embedder.empty()) r.embedder = router.embedder().description();
     const std::vector<RouteDecision> decisions = router.route(test);
@@ -84,7 +86,8 @@ CrossValidationResult cross_validate(const std::vector<Prompt>& prompts, const E
   }
 
   const auto index_of = [&](const std::string& name) {
-    return static_cast<std::size_t>(std::lower_bound(r.categories.begin(), r.categories.end(), name) - r.categories.begin());
+    return static_cast<std::size_t>(std::lower_bound(r.categories.begin(), r.categories.end(), name) -
+                                    r.categories.begin());
   };
   r.confusion.assign(r.categories.size(), std::vector<int>(r.categories.size(), 0));
   int correct = 0;

@@ -34,14 +34,14 @@ struct ThresholdPoint {
 struct CrossValidationResult {
   int prompts = 0;
   int folds = 0;
-  std::vector<std::string> categories;       // labels in the set, sorted
+  std::vector<std::string> categories;  // labels in the set, sorted
   std::vector<int> category_counts;
-  std::vector<double> fold_accuracy;         // held-out accuracy per fold
-  double accuracy = 0;                       // over all held-out prompts
-  double majority_baseline_accuracy = 0;     // each fold's training majority label, on its test part
-  std::vector<std::vector<int>> confusion;   // [true][predicted], categories order
+  std::vector<double> fold_accuracy;        // held-out accuracy per fold
+  double accuracy = 0;                      // over all held-out prompts
+  double majority_baseline_accuracy = 0;    // each fold's training majority label, on its test part
+  std::vector<std::vector<int>> confusion;  // [true][predicted], categories order
   std::vector<ThresholdPoint> sweep;
-  std::string embedder;                      // description
+  std::string embedder;  // description
 };
 
 using EmbedderFactory = std::function<std::unique_ptr<Embedder>()>;

@@ -41,24 +41,24 @@ void validate(const MappingProblem& p) {
   if (p.categories.empty()) throw config::UsageError("expert mapping: no categories");
   if (p.experts.empty()) throw config::UsageError("expert mapping: no experts");
   if (p.scores.size() != p.categories.size())
-    throw config::UsageError(fmt::format("expert mapping: {} score rows for {} categories", p.scores.size(),
-                                         p.categories.size()));
+    throw config::UsageError(
+        fmt::format("expert mapping: {} score rows for {} categories", p.scores.size(), p.categories.size()));
   for (std::size_t k = 0; k < p.scores.size(); ++k) {
     if (p.scores[k].size() != p.experts.size())
       throw config::UsageError(fmt::format("expert mapping: category '{}' has {} scores for {} experts",
                                            p.categories[k], p.scores[k].size(), p.experts.size()));
     for (std::size_t m = 0; m < p.experts.size(); ++m)
       if (!std::isfinite(p.scores[k][m]))
-        throw config::UsageError(fmt::format("expert mapping: score of '{}' on '{}' is not finite",
-                                             p.experts[m].name, p.categories[k]));
+        throw config::UsageError(
+            fmt::format("expert mapping: score of '{}' on '{}' is not finite", p.experts[m].name, p.categories[k]));
   }
   for (const auto& e : p.experts)
     if (!std::isfinite(e.params) || e.params <= 0)
       throw config::UsageError(fmt::format("expert mapping: expert '{}' has params {}", e.name, e.params));
   if (!p.category_weights.empty()) {
     if (p.category_weights.size() != p.categories.size())
-      throw config::UsageError(fmt::format("expert mapping: {} weights for {} categories", p.category_weights.size(),
-                                           p.categories.size()));
+      throw config::UsageError(
+          fmt::format("expert mapping: {} weights for {} categories", p.category_weights.size(), p.categories.size()));
     for (double v : p.category_weights)
       if (!std::isfinite(v) || v < 0) throw config::UsageError(fmt::format("expert mapping: category weight {}", v));
     if (std::accumulate(p.category_weights.begin(), p.category_weights.end(), 0.0) <= 0)
@@ -119,9 +119,8 @@ MappingResult solve_mapping(const MappingProblem& p, double budget_params) {
   // over the columns that can still be 1 in such a solution.
   const double tolerance = score_tolerance(p);
   const double max_cost = r.objective + tolerance;
-  const MilpSolution fewest =
-      solve_milp(p, {budget_params, MilpObjective::TotalParams, max_cost, best_score.chosen,
-                     columns_within_cost(p, budget_params, max_cost, 1e3 * tolerance)});
+  const MilpSolution fewest = solve_milp(p, {budget_params, MilpObjective::TotalParams, max_cost, best_score.chosen,
+                                             columns_within_cost(p, budget_params, max_cost, 1e3 * tolerance)});
   if (fewest.found) {
     const MappingResult smaller = evaluate_choice(p, fewest.chosen);
     if (smaller.objective <= max_cost && smaller.total_params < r.total_params) r = smaller;

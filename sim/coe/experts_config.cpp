@@ -98,8 +98,9 @@ void read_scores(const config::Section& root, const std::vector<std::string>& ca
     const config::Section& row = rows[i];
     const std::string category = row.text("category");
     const auto k = index_of(categories, category);
-    if (!k) row.fail("category", fmt::format("unknown category '{}' (categories: {})", category,
-                                             fmt::join(categories, ", ")));
+    if (!k)
+      row.fail("category",
+               fmt::format("unknown category '{}' (categories: {})", category, fmt::join(categories, ", ")));
     if (seen[*k]) row.fail("category", fmt::format("second score row for category '{}'", category));
     seen[*k] = true;
     const YAML::Node by_expert = raw_rows[i]["by_expert"];
@@ -108,8 +109,9 @@ void read_scores(const config::Section& root, const std::vector<std::string>& ca
     for (const auto& kv : by_expert) {
       const std::string expert = kv.first.Scalar();
       const auto m = index_of(experts, expert);
-      if (!m) fail_at(doc, kv.first, map_path + "." + expert,
-                      fmt::format("unknown expert '{}' (experts: {})", expert, fmt::join(experts, ", ")));
+      if (!m)
+        fail_at(doc, kv.first, map_path + "." + expert,
+                fmt::format("unknown expert '{}' (experts: {})", expert, fmt::join(experts, ", ")));
       cfg.scores[*k][*m] = read_score(doc, kv.second, map_path + "." + expert);
       scored[*m] = true;
     }
@@ -152,8 +154,8 @@ std::size_t ExpertsConfig::scoring_category(const std::string& router_category) 
   if (const auto it = category_map.find(router_category); it != category_map.end()) name = it->second;
   for (std::size_t k = 0; k < categories.size(); ++k)
     if (categories[k].name == name) return k;
-  throw config::UsageError(fmt::format("{}: router category '{}' is neither a category nor in category_map", file,
-                                       router_category));
+  throw config::UsageError(
+      fmt::format("{}: router category '{}' is neither a category nor in category_map", file, router_category));
 }
 
 ExpertsConfig load_experts(const std::filesystem::path& file) { return load_experts(config::ConfigDoc::load(file)); }

@@ -56,8 +56,9 @@ Schema build() {
   static const Schema score_row = score_row_schema();
   Schema s;
   s.name = "experts";
-  s.help = "categories, expert LLMs and their per-category scores for the CoE category-to-expert MILP "
-           "(workloads/coe/experts*.yaml)";
+  s.help =
+      "categories, expert LLMs and their per-category scores for the CoE category-to-expert MILP "
+      "(workloads/coe/experts*.yaml)";
   s.fields = {
       required(field("name", FieldKind::String, "name of this expert set")),
       field("description", FieldKind::String, "one line about it"),

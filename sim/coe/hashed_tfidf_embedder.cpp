@@ -95,8 +95,7 @@ void HashedTfidfEmbedder::fit(std::span<const Prompt> bank) {
     for (std::size_t j = 0; j < counts.size(); ++j) df[j] += counts[j] != 0.0F ? 1 : 0;
   }
   const double n = static_cast<double>(bank.size());
-  for (std::size_t j = 0; j < df.size(); ++j)
-    idf_[j] = static_cast<float>(std::log((1.0 + n) / (1.0 + df[j])) + 1.0);
+  for (std::size_t j = 0; j < df.size(); ++j) idf_[j] = static_cast<float>(std::log((1.0 + n) / (1.0 + df[j])) + 1.0);
 }
 
 EmbeddingMatrix HashedTfidfEmbedder::embed(std::span<const Prompt> prompts) const {

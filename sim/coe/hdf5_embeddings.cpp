@@ -30,8 +30,7 @@ std::vector<hsize_t> dims_of(const H5::DataSpace& space) {
 }
 
 std::vector<std::string> read_strings(const H5::DataSet& ds, const std::string& file) {
-  if (ds.getTypeClass() != H5T_STRING)
-    throw ConfigError(file, 0, 0, "prompt_ids", "must be a string dataset");
+  if (ds.getTypeClass() != H5T_STRING) throw ConfigError(file, 0, 0, "prompt_ids", "must be a string dataset");
   const std::vector<hsize_t> dims = dims_of(ds.getSpace());
   if (dims.size() != 1) throw ConfigError(file, 0, 0, "prompt_ids", "must be one-dimensional");
   const H5::StrType type = ds.getStrType();
@@ -87,8 +86,7 @@ FileContents read_file(const std::filesystem::path& path) {
     FileContents c;
     c.ids = read_strings(h5.openDataSet("prompt_ids"), file);
     if (c.ids.size() != dims[0])
-      throw ConfigError(file, 0, 0, "prompt_ids",
-                        fmt::format("{} ids for {} embedding rows", c.ids.size(), dims[0]));
+      throw ConfigError(file, 0, 0, "prompt_ids", fmt::format("{} ids for {} embedding rows", c.ids.size(), dims[0]));
     check_stored(emb, dims, file);
     c.rows.resize(static_cast<Eigen::Index>(dims[0]), static_cast<Eigen::Index>(dims[1]));
     emb.read(c.rows.data(), H5::PredType::NATIVE_FLOAT);
@@ -155,8 +153,8 @@ void write_hdf5_embeddings(const std::filesystem::path& file, const std::vector<
                            const EmbeddingMatrix& embeddings) {
   io::Hdf5OutputFile out(file);
   const hsize_t dims[2] = {static_cast<hsize_t>(embeddings.rows()), static_cast<hsize_t>(embeddings.cols())};
-  H5::DataSet emb = out.root().createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims),
-                                             io::dataset_props());
+  H5::DataSet emb =
+      out.root().createDataSet("embeddings", H5::PredType::IEEE_F32LE, H5::DataSpace(2, dims), io::dataset_props());
   emb.write(embeddings.data(), H5::PredType::NATIVE_FLOAT);
   io::Hdf5Column<std::string>(out.root(), "prompt_ids").append(prompt_ids);
   out.commit();

@@ -22,8 +22,8 @@ struct KnnOptions {
 };
 
 struct RouteDecision {
-  int category = -1;         // index into KnnRouter::categories(), or kGeneral
-  int predicted = -1;        // most probable category, before the entropy rule
+  int category = -1;                 // index into KnnRouter::categories(), or kGeneral
+  int predicted = -1;                // most probable category, before the entropy rule
   std::vector<float> probabilities;  // per category, summing to 1
   double entropy_bits = 0;
   float nearest_similarity = 0;  // cosine similarity of the closest bank prompt

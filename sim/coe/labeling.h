@@ -18,7 +18,7 @@ struct LabelingCount {
 };
 
 struct LabelingResult {
-  std::vector<Prompt> bank;  // the seeds, then the kept pool prompts with their new labels
+  std::vector<Prompt> bank;                 // the seeds, then the kept pool prompts with their new labels
   std::vector<LabelingCount> per_category;  // one per router category, in its order
   int seeds = 0;
   int pool = 0;

@@ -156,8 +156,9 @@ MilpSolution solve_milp(const MappingProblem& problem, const MilpRequest& reques
   model.solver()->messageHandler()->setLogLevel(0);
   if (!request.start.empty()) set_start(model, problem, request.start);
   // Prove optimality to the last bit the data resolve; CBC's default gaps stop earlier.
-  const char* args[] = {"coesim-mapping", "-log", "0", "-threads", "0", "-allowableGap", "1e-10", "-ratioGap", "0",
-                        "-increment", "1e-10", "-preprocess", "off", "-cuts", "off", "-solve", "-quit"};
+  const char* args[] = {
+      "coesim-mapping", "-log",  "0",           "-threads", "0",     "-allowableGap", "1e-10",  "-ratioGap", "0",
+      "-increment",     "1e-10", "-preprocess", "off",      "-cuts", "off",           "-solve", "-quit"};
   CbcMain1(static_cast<int>(std::size(args)), args, model, nullptr, settings);
 
   MilpSolution out;

@@ -20,13 +20,13 @@ enum class MilpObjective {
 struct MilpRequest {
   double budget_params = 0;
   MilpObjective objective = MilpObjective::Cost;
-  std::optional<double> max_cost;  // adds the row sum_km C_km X_km <= max_cost
+  std::optional<double> max_cost;     // adds the row sum_km C_km X_km <= max_cost
   std::vector<bool> start;            // a feasible choice of experts to start from (optional)
   std::vector<bool> allowed_columns;  // false: the column is fixed to 0 (empty: all free)
 };
 
 struct MilpSolution {
-  bool found = false;       // a feasible (and, when proven_optimal, optimal) solution
+  bool found = false;  // a feasible (and, when proven_optimal, optimal) solution
   bool proven_optimal = false;
   std::vector<bool> chosen;  // y_m
   std::string status;        // "optimal", "infeasible", or CBC's status/secondary status

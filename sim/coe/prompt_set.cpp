@@ -87,8 +87,7 @@ std::string scalar_text(const json& v) {
 std::string field_text(const Record& r, const std::string& field, const std::string& file, std::size_t index,
                        bool array_file, bool list_takes_first) {
   const std::string where = array_file ? fmt::format("[{}].{}", index, field) : field;
-  if (!r.value.is_object() || !r.value.contains(field))
-    throw ConfigError(file, r.line, 0, where, "missing field");
+  if (!r.value.is_object() || !r.value.contains(field)) throw ConfigError(file, r.line, 0, where, "missing field");
   const json& v = r.value[field];
   if (list_takes_first && v.is_array()) {
     if (v.empty() || !v[0].is_string()) throw ConfigError(file, r.line, 0, where, "expected a list of strings");
@@ -136,9 +135,9 @@ PromptSet parse_prompt_set(const std::string& text, const std::string& name, con
   set.text_field = detect(first, fields.text, known_text_fields());
   set.category_field = fields.category == "-" ? "" : detect(first, fields.category, known_category_fields());
   if (set.text_field.empty())
-    throw ConfigError(name, records.front().line, 0, "",
-                      fmt::format("no text field: none of {} (give the field name)",
-                                  fmt::join(known_text_fields(), ", ")));
+    throw ConfigError(
+        name, records.front().line, 0, "",
+        fmt::format("no text field: none of {} (give the field name)", fmt::join(known_text_fields(), ", ")));
 
   std::unordered_set<std::string> ids;
   for (std::size_t i = 0; i < records.size(); ++i) {

@@ -25,8 +25,8 @@ struct PromptFields {
 };
 
 struct PromptSet {
-  std::string source;  // the file
-  std::string id_field;        // "" when ids are line numbers ("L<line>")
+  std::string source;    // the file
+  std::string id_field;  // "" when ids are line numbers ("L<line>")
   std::string text_field;
   std::string category_field;  // "" when unlabelled
   std::vector<Prompt> prompts;

@@ -6,7 +6,8 @@ namespace coesim::coe {
 
 RoutedMapping map_routed_prompts(const ExpertsConfig& experts, const std::vector<std::string>& routed_categories,
                                  double budget_params) {
-  return map_routed_prompts(experts, routed_categories, std::vector<double>(routed_categories.size(), 1.0), budget_params);
+  return map_routed_prompts(experts, routed_categories, std::vector<double>(routed_categories.size(), 1.0),
+                            budget_params);
 }
 
 RoutedMapping map_routed_prompts(const ExpertsConfig& experts, const std::vector<std::string>& routed_categories,

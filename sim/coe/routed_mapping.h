@@ -15,7 +15,7 @@ namespace coesim::coe {
 
 struct RoutedMapping {
   MappingResult mapping;
-  std::vector<double> weights;               // prompts per experts-file category
+  std::vector<double> weights;                // prompts per experts-file category
   std::vector<std::size_t> scoring_category;  // per prompt, index into the experts file's categories
 
   // The expert (index into the experts file) serving a prompt.

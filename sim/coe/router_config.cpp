@@ -19,7 +19,8 @@ const Schema& bank_schema() {
       "bank",
       "the labelled prompts the router compares against (JSONL, or a JSON array)",
       {required(field("file", FieldKind::String, "prompt file, relative to this YAML file")),
-       field("id_field", FieldKind::String, "record field holding the prompt id (default: detected; else line numbers)"),
+       field("id_field", FieldKind::String,
+             "record field holding the prompt id (default: detected; else line numbers)"),
        field("text_field", FieldKind::String, "record field holding the prompt text (default: detected)"),
        field("category_field", FieldKind::String, "record field holding the label (default: 'category')")}};
   return s;
@@ -36,10 +37,14 @@ const Schema& embedder_schema() {
                       "vector length (hashed-tfidf: buckets, default " + default_text(d.dimension) +
                           "; hdf5: checked against the files)"),
                 1),
-       integer("word_ngram_min", default_text(d.word_ngram_min), 1, kinds.setting_help("word_ngram_min", "shortest word n-gram")),
-       integer("word_ngram_max", default_text(d.word_ngram_max), 1, kinds.setting_help("word_ngram_max", "longest word n-gram")),
-       integer("char_ngram_min", default_text(d.char_ngram_min), 0, kinds.setting_help("char_ngram_min", "shortest character n-gram (0: none)")),
-       integer("char_ngram_max", default_text(d.char_ngram_max), 0, kinds.setting_help("char_ngram_max", "longest character n-gram")),
+       integer("word_ngram_min", default_text(d.word_ngram_min), 1,
+               kinds.setting_help("word_ngram_min", "shortest word n-gram")),
+       integer("word_ngram_max", default_text(d.word_ngram_max), 1,
+               kinds.setting_help("word_ngram_max", "longest word n-gram")),
+       integer("char_ngram_min", default_text(d.char_ngram_min), 0,
+               kinds.setting_help("char_ngram_min", "shortest character n-gram (0: none)")),
+       integer("char_ngram_max", default_text(d.char_ngram_max), 0,
+               kinds.setting_help("char_ngram_max", "longest character n-gram")),
        integer("seed", default_text(d.seed), 0, kinds.setting_help("seed", "hash seed")),
        field("files", FieldKind::StringList,
              kinds.setting_help("files",
@@ -76,9 +81,7 @@ std::string optional_text(const Section& s, std::string_view field) {
 
 const config::Schema& router_schema() { return build(); }
 
-RouterConfig load_router_config(const std::filesystem::path& file) {
-  return load_router_config(ConfigDoc::load(file));
-}
+RouterConfig load_router_config(const std::filesystem::path& file) { return load_router_config(ConfigDoc::load(file)); }
 
 RouterConfig load_router_config(const ConfigDoc& doc) {
   const Section s(doc, router_schema());

@@ -23,9 +23,7 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
-bool is_index(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
+bool is_index(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
 
 // Position of the list entry named `key` (by its `name` field), or by index.
 std::optional<size_t> find_entry(const YAML::Node& list, const std::string& key) {
@@ -56,9 +54,9 @@ void reject_duplicate_keys(const YAML::Node& root, const std::string& source) {
         if (kv.first.IsScalar()) {
           const auto [at, fresh] = first_line.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
           if (!fresh)
-            throw ConfigError(source, kv.first.Mark().line + 1, kv.first.Mark().column + 1, kv.first.Scalar(),
-                              fmt::format("key '{}' given twice in one mapping (first on line {})", kv.first.Scalar(),
-                                          at->second));
+            throw ConfigError(
+                source, kv.first.Mark().line + 1, kv.first.Mark().column + 1, kv.first.Scalar(),
+                fmt::format("key '{}' given twice in one mapping (first on line {})", kv.first.Scalar(), at->second));
         }
         pending.push_back(kv.second);
       }
@@ -83,8 +81,7 @@ constexpr std::size_t kMaxExtendsDepth = 16;
 ConfigDoc load_chain(const std::filesystem::path& file, std::set<std::filesystem::path>& seen) {
   std::error_code ec;
   const auto canonical = std::filesystem::weakly_canonical(file, ec);
-  if (!seen.insert(canonical).second)
-    throw ConfigError(file.string(), 0, 0, "extends", "circular 'extends' chain");
+  if (!seen.insert(canonical).second) throw ConfigError(file.string(), 0, 0, "extends", "circular 'extends' chain");
   if (seen.size() > kMaxExtendsDepth)
     throw ConfigError(file.string(), 0, 0, "extends",
                       fmt::format("'extends' chain longer than {} files", kMaxExtendsDepth));

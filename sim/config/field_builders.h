@@ -51,10 +51,7 @@ inline std::string default_text(const std::string& v) { return v; }
 inline std::string default_text(std::string_view v) { return std::string(v); }
 std::string default_text(const char*) = delete;  // would be taken as a bool
 template <typename T>
-  requires std::is_arithmetic_v<T>
-std::string default_text(T v) {
-  return fmt::format("{}", v);
-}
+requires std::is_arithmetic_v<T> std::string default_text(T v) { return fmt::format("{}", v); }
 
 inline Field positive(Field f) {
   f.min = 0.0;

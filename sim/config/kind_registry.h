@@ -13,7 +13,6 @@
 
 #include <fmt/format.h>
 
-
 namespace coesim::config {
 
 struct KindInfo {
@@ -94,11 +93,11 @@ class KindRegistry {
       for (const std::string& setting : e.info.settings) {
         if (!section.has(setting) || chosen.info.takes(setting)) continue;
         const std::vector<std::string> kinds = kinds_taking(setting);
-        section.fail(setting, fmt::format("applies to {}{} {}, not {}: it would be ignored (to switch {} from the "
-                                          "command line, replace the whole section: --set '{}={{{}: NAME, ...}}')",
-                                          family_, kind_field_ == "kind" ? (kinds.size() == 1 ? " kind" : " kinds") : "",
-                                          fmt::join(kinds, ", "), chosen.info.name, kind_field_, section.path(),
-                                          kind_field_));
+        section.fail(setting,
+                     fmt::format("applies to {}{} {}, not {}: it would be ignored (to switch {} from the "
+                                 "command line, replace the whole section: --set '{}={{{}: NAME, ...}}')",
+                                 family_, kind_field_ == "kind" ? (kinds.size() == 1 ? " kind" : " kinds") : "",
+                                 fmt::join(kinds, ", "), chosen.info.name, kind_field_, section.path(), kind_field_));
       }
   }
 

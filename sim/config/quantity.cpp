@@ -16,16 +16,35 @@ struct Suffix {
 
 // Byte multiples, decimal (SI) and binary (IEC).
 constexpr std::array<Suffix, 13> kByteSuffixes{{
-    {"B", 1.0}, {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"PB", 1e15},
-    {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
-    {"PiB", 1125899906842624.0}, {"bytes", 1.0},
+    {"B", 1.0},
+    {"kB", 1e3},
+    {"KB", 1e3},
+    {"MB", 1e6},
+    {"GB", 1e9},
+    {"TB", 1e12},
+    {"PB", 1e15},
+    {"KiB", 1024.0},
+    {"MiB", 1048576.0},
+    {"GiB", 1073741824.0},
+    {"TiB", 1099511627776.0},
+    {"PiB", 1125899906842624.0},
+    {"bytes", 1.0},
 }};
 constexpr std::array<Suffix, 6> kSecondSuffixes{{
-    {"s", 1.0}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}, {"min", 60.0},
+    {"s", 1.0},
+    {"ms", 1e-3},
+    {"us", 1e-6},
+    {"ns", 1e-9},
+    {"ps", 1e-12},
+    {"min", 60.0},
 }};
 constexpr std::array<Suffix, 6> kFlopSuffixes{{
-    {"FLOP/s", 1.0}, {"GFLOP/s", 1e9}, {"TFLOP/s", 1e12}, {"PFLOP/s", 1e15},
-    {"TFLOPS", 1e12}, {"PFLOPS", 1e15},
+    {"FLOP/s", 1.0},
+    {"GFLOP/s", 1e9},
+    {"TFLOP/s", 1e12},
+    {"PFLOP/s", 1e15},
+    {"TFLOPS", 1e12},
+    {"PFLOPS", 1e15},
 }};
 
 std::string_view trim(std::string_view s) {
@@ -72,11 +91,16 @@ double suffix_factor(std::string_view suffix, Unit unit) {
 
 std::string_view unit_name(Unit unit) {
   switch (unit) {
-    case Unit::None: return "a plain number";
-    case Unit::Bytes: return "bytes";
-    case Unit::BytesPerS: return "bytes/s";
-    case Unit::Seconds: return "seconds";
-    case Unit::FlopsPerS: return "FLOP/s";
+    case Unit::None:
+      return "a plain number";
+    case Unit::Bytes:
+      return "bytes";
+    case Unit::BytesPerS:
+      return "bytes/s";
+    case Unit::Seconds:
+      return "seconds";
+    case Unit::FlopsPerS:
+      return "FLOP/s";
   }
   return "?";
 }
@@ -89,13 +113,11 @@ double parse_quantity(std::string_view text, Unit unit) {
   const char* end = t.data() + t.size();
   if (*begin == '+') ++begin;
   const auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || ptr == begin)
-    throw std::invalid_argument(fmt::format("'{}' is not a number", t));
+  if (ec != std::errc() || ptr == begin) throw std::invalid_argument(fmt::format("'{}' is not a number", t));
   if (!std::isfinite(value)) throw std::invalid_argument(fmt::format("'{}' is not finite", t));
   const std::string_view suffix = trim(std::string_view(ptr, static_cast<size_t>(end - ptr)));
   if (suffix.empty()) return value;
-  if (unit == Unit::None)
-    throw std::invalid_argument(fmt::format("'{}' must be a plain number, without a unit", t));
+  if (unit == Unit::None) throw std::invalid_argument(fmt::format("'{}' must be a plain number, without a unit", t));
   const double result = value * suffix_factor(suffix, unit);
   if (!std::isfinite(result)) throw std::invalid_argument(fmt::format("'{}' overflows", t));
   return result;

@@ -8,14 +8,22 @@ namespace {
 
 std::string_view kind_name(const Field& f) {
   switch (f.kind) {
-    case FieldKind::String: return "text";
-    case FieldKind::Integer: return "integer";
-    case FieldKind::Number: return unit_name(f.unit);
-    case FieldKind::Bool: return "true|false";
-    case FieldKind::Map: return "mapping";
-    case FieldKind::List: return "list of mappings";
-    case FieldKind::StringList: return "list of text";
-    case FieldKind::StringMap: return "mapping of text";
+    case FieldKind::String:
+      return "text";
+    case FieldKind::Integer:
+      return "integer";
+    case FieldKind::Number:
+      return unit_name(f.unit);
+    case FieldKind::Bool:
+      return "true|false";
+    case FieldKind::Map:
+      return "mapping";
+    case FieldKind::List:
+      return "list of mappings";
+    case FieldKind::StringList:
+      return "list of text";
+    case FieldKind::StringMap:
+      return "mapping of text";
   }
   return "?";
 }

@@ -145,8 +145,7 @@ void Section::validate_field(const Field& f, const YAML::Node& value) const {
 
 const Field& Section::declared(std::string_view field) const {
   const Field* f = schema_->find(field);
-  if (f == nullptr)
-    throw std::logic_error(fmt::format("schema {} does not declare field '{}'", schema_->name, field));
+  if (f == nullptr) throw std::logic_error(fmt::format("schema {} does not declare field '{}'", schema_->name, field));
   return *f;
 }
 
@@ -159,7 +158,8 @@ YAML::Node Section::value_or_default(const Field& f) const {
   YAML::Node v = node_[f.name];
   if (v) return v;
   if (!f.default_text.empty()) return YAML::Node(f.default_text);
-  throw std::logic_error(fmt::format("{}: optional field '{}' has no default; check has() first", schema_->name, f.name));
+  throw std::logic_error(
+      fmt::format("{}: optional field '{}' has no default; check has() first", schema_->name, f.name));
 }
 
 std::string Section::text(std::string_view field) const { return value_or_default(declared(field)).Scalar(); }
@@ -177,8 +177,8 @@ std::optional<double> Section::optional_number(std::string_view field) const {
 
 void Section::fail_out_of_range(std::string_view field, std::int64_t value, int bits, const std::string& min,
                                 const std::string& max) const {
-  fail(field, fmt::format("value {} out of range: it is held in a {}-bit integer, so it must be between {} and {}", value,
-                          bits, min, max));
+  fail(field, fmt::format("value {} out of range: it is held in a {}-bit integer, so it must be between {} and {}",
+                          value, bits, min, max));
 }
 
 std::int64_t Section::integer(std::string_view field) const {

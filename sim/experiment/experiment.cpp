@@ -165,8 +165,8 @@ struct WorkloadKind {
 };
 
 const KindRegistry<WorkloadKind>& workload_kinds() {
-  const std::vector<std::string> synthetic = {"requests", "input_tokens", "output_tokens",
-                                              "popularity", "zipf_alpha", "seed"};
+  const std::vector<std::string> synthetic = {"requests",   "input_tokens", "output_tokens",
+                                              "popularity", "zipf_alpha",   "seed"};
   std::vector<std::string> poisson = synthetic;
   poisson.push_back("rate_per_s");
   static const KindRegistry<WorkloadKind> kinds(
@@ -174,7 +174,8 @@ const KindRegistry<WorkloadKind>& workload_kinds() {
       {{{"burst", "all arrive at time 0", synthetic}},
        {{"poisson", "exponential inter-arrival times", poisson}},
        {{"explicit", "the list under `requests_list`", {"requests_list"}}},
-       {{"trace", "a native trace file (coesim trace convert), with prompts attached and routed",
+       {{"trace",
+         "a native trace file (coesim trace convert), with prompts attached and routed",
          {"trace", "max_requests", "prompts", "routing"}}}});
   return kinds;
 }
@@ -207,10 +208,10 @@ const Schema& workload_schema() {
        with_default(
            at_least(field("input_tokens", FieldKind::Integer, kinds.setting_help("input_tokens", "prompt tokens")), 1),
            default_text(d.input_tokens)),
-       with_default(at_least(field("output_tokens", FieldKind::Integer,
-                                   kinds.setting_help("output_tokens", "tokens generated")),
-                             1),
-                    default_text(d.output_tokens)),
+       with_default(
+           at_least(field("output_tokens", FieldKind::Integer, kinds.setting_help("output_tokens", "tokens generated")),
+                    1),
+           default_text(d.output_tokens)),
        with_default(one_of(field("popularity", FieldKind::String,
                                  kinds.setting_help("popularity", "expert of each request: " + popularity.help())),
                            popularity.names()),
@@ -254,11 +255,11 @@ const Schema& build() {
        at_least(field("tensor_parallel", FieldKind::Integer,
                       "devices an expert is sharded over (default: the platform's); accelerators / TP engines run"),
                 1),
-       with_default(one_of(field("dispatcher", FieldKind::String,
-                                 "with several engines, which one an arriving request goes to: " +
-                                     dispatcher_registry().help()),
-                           dispatcher_registry().names()),
-                    d.dispatcher),
+       with_default(
+           one_of(field("dispatcher", FieldKind::String,
+                        "with several engines, which one an arriving request goes to: " + dispatcher_registry().help()),
+                  dispatcher_registry().names()),
+           d.dispatcher),
        with_default(at_most(at_least(field("nodes", FieldKind::Integer,
                                            "identical nodes of the platform, each with its own tiers and links (a "
                                            "cluster, e.g. 4 x DGX H100), at most 65,536"),
@@ -380,8 +381,8 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
     setup.host_link_mode = s.text("host_link_mode");
     const auto& modes = x->platform.host_link_modes;
     if (std::find(modes.begin(), modes.end(), setup.host_link_mode) == modes.end())
-      s.fail("host_link_mode", fmt::format("platform '{}' has no host-link mode '{}'", x->platform.name,
-                                           setup.host_link_mode));
+      s.fail("host_link_mode",
+             fmt::format("platform '{}' has no host-link mode '{}'", x->platform.name, setup.host_link_mode));
   }
   if (s.has("tensor_parallel")) setup.tensor_parallel = s.integer_as<int>("tensor_parallel");
   setup.dispatcher = s.text("dispatcher");
@@ -544,10 +545,12 @@ serving::ServingResult run_experiment(const Experiment& x, serving::ResultSink& 
   });
   serving::ServingResult result = run.finish();
   if (trace && trace->zero_input_tokens() > 0)
-    result.notes.push_back(fmt::format("{} trace requests had 0 input tokens and ran with 1", trace->zero_input_tokens()));
+    result.notes.push_back(
+        fmt::format("{} trace requests had 0 input tokens and ran with 1", trace->zero_input_tokens()));
   if (trace && trace->zero_output_tokens() > 0)
-    result.notes.push_back(fmt::format("{} trace requests had 0 output tokens and ran with 1 (the token prefill yields)",
-                                       trace->zero_output_tokens()));
+    result.notes.push_back(
+        fmt::format("{} trace requests had 0 output tokens and ran with 1 (the token prefill yields)",
+                    trace->zero_output_tokens()));
   return result;
 }
 

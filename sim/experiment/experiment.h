@@ -31,7 +31,7 @@ struct ExplicitRequest {
 struct WorkloadSpec {
   std::string kind = "burst";  // burst | poisson | explicit | trace
   std::int64_t requests = 1;
-  double rate_per_s = 0;       // poisson
+  double rate_per_s = 0;  // poisson
   std::int64_t input_tokens = 128;
   std::int64_t output_tokens = 20;
   std::string popularity = "round-robin";  // round-robin | uniform | zipf
@@ -51,7 +51,7 @@ struct Experiment {
   std::optional<llm::ModelSpec> router_model;
   WorkloadSpec workload;
   TraceWorkload trace;  // kind trace
-  ServingSetup setup;  // platform and model pointers point into this object
+  ServingSetup setup;   // platform and model pointers point into this object
 
   Experiment() = default;
   Experiment(const Experiment&) = delete;

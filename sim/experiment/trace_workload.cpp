@@ -31,13 +31,14 @@ std::size_t attached_prompt(const std::vector<coe::Prompt>& prompts, const std::
   const std::uint64_t r = SplitMix64(seed * 0x100000001b3ULL ^ static_cast<std::uint64_t>(index)).next();
   if (!match_length) return r % prompts.size();
   // The window of 8 prompts around the first one at least as long.
-  const auto it = std::lower_bound(by_length.begin(), by_length.end(), input_tokens, [&](std::size_t i, std::int64_t t) {
-    return estimated_tokens(prompts[i]) < t;
-  });
+  const auto it = std::lower_bound(by_length.begin(), by_length.end(), input_tokens,
+                                   [&](std::size_t i, std::int64_t t) { return estimated_tokens(prompts[i]) < t; });
   const auto at = static_cast<std::ptrdiff_t>(it - by_length.begin());
   const std::ptrdiff_t window = std::min<std::ptrdiff_t>(8, static_cast<std::ptrdiff_t>(by_length.size()));
-  const std::ptrdiff_t first = std::clamp<std::ptrdiff_t>(at - window / 2, 0, static_cast<std::ptrdiff_t>(by_length.size()) - window);
-  return by_length[static_cast<std::size_t>(first + static_cast<std::ptrdiff_t>(r % static_cast<std::uint64_t>(window)))];
+  const std::ptrdiff_t first =
+      std::clamp<std::ptrdiff_t>(at - window / 2, 0, static_cast<std::ptrdiff_t>(by_length.size()) - window);
+  return by_length[static_cast<std::size_t>(first +
+                                            static_cast<std::ptrdiff_t>(r % static_cast<std::uint64_t>(window)))];
 }
 
 TraceRequests::TraceRequests(const TraceWorkload& w, const std::vector<std::string>& expert_names)

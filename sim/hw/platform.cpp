@@ -25,7 +25,8 @@ std::string Platform::fast_tier_name(int device) const {
 
 std::string Platform::slow_tier_name(int device) const {
   const bool shared = serving.slow_tier.find('.') != std::string::npos;
-  return shared ? serving.slow_tier : fmt::format("{}.{}", devices.at(static_cast<size_t>(device)).name, serving.slow_tier);
+  return shared ? serving.slow_tier
+                : fmt::format("{}.{}", devices.at(static_cast<size_t>(device)).name, serving.slow_tier);
 }
 
 int Platform::fast_tier_of(int device) const {

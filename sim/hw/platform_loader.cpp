@@ -128,7 +128,8 @@ class Builder {
       const std::string group = ref.substr(0, ref.find('.'));
       const auto it = groups_.find(group);
       if (it != groups_.end() && it->second.devices.size() > 1)
-        r.fail(field, fmt::format("'{}' is ambiguous: group '{}' has {} instances", ref, group, it->second.devices.size()));
+        r.fail(field,
+               fmt::format("'{}' is ambiguous: group '{}' has {} instances", ref, group, it->second.devices.size()));
     }
     const auto t = p_.find_tier(name);
     if (!t) r.fail(field, fmt::format("no tier '{}'", name));
@@ -195,7 +196,8 @@ class Builder {
     const int n = static_cast<int>(it->second.devices.size());
     roles.tensor_parallel = s.has("tensor_parallel") ? s.integer_as<int>("tensor_parallel") : n;
     if (roles.tensor_parallel > n)
-      s.fail("tensor_parallel", fmt::format("{} exceeds the {} '{}' devices", roles.tensor_parallel, n, roles.accelerator));
+      s.fail("tensor_parallel",
+             fmt::format("{} exceeds the {} '{}' devices", roles.tensor_parallel, n, roles.accelerator));
     roles.execution_model = s.text("execution_model");
     if (roles.execution_model == "latency-table") {
       if (!s.has("latency_table")) s.fail("latency_table", "execution_model latency-table needs the table file");

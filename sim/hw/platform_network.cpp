@@ -11,8 +11,7 @@ PlatformNetwork::PlatformNetwork(const Platform& platform, FlowNetwork& network)
                                  : kNoLink);
   }
   for (const Link& l : platform.links)
-    link_resource_.push_back(
-        network.add_link(l.name, l.bandwidth_bytes_per_s, seconds_to_ps_round(l.latency_s)));
+    link_resource_.push_back(network.add_link(l.name, l.bandwidth_bytes_per_s, seconds_to_ps_round(l.latency_s)));
 }
 
 std::vector<LinkId> PlatformNetwork::path(const Route& route) const {

@@ -49,9 +49,9 @@ const Schema& compute_schema() {
       "the roofline of one device",
       {required(positive(quantity("peak_flops_per_s", Unit::FlopsPerS, "dense BF16 peak"))),
        fraction("prefill_compute_efficiency",
-                  "fraction of peak FLOP/s reached in prefill (cite its source; default 1: no derating)"),
+                "fraction of peak FLOP/s reached in prefill (cite its source; default 1: no derating)"),
        fraction("decode_memory_efficiency",
-                  "fraction of peak fast-tier bandwidth reached in decode (cite its source; default 1: no derating)"),
+                "fraction of peak fast-tier bandwidth reached in decode (cite its source; default 1: no derating)"),
        with_default(non_negative(quantity("layer_overhead_s", Unit::Seconds,
                                           "fixed time per decoder layer per step: kernel launches and "
                                           "synchronisation (cite its measurement; default 0)")),
@@ -64,40 +64,37 @@ const Schema& compute_schema() {
 }
 
 const Schema& device_schema() {
-  static const Schema s{
-      "device",
-      "a group of identical devices (instances name0..nameN-1, or name when count is 1)",
-      {name_field("group name"),
-       required(one_of(field("kind", FieldKind::String, "device kind"), {"rdu", "gpu", "cpu"})),
-       instance_count("count", "number of instances"),
-       nested("compute", FieldKind::Map, compute_schema(), "compute roofline"),
-       required(nested("tiers", FieldKind::List, tier_schema(), "memory tiers of each instance"))}};
+  static const Schema s{"device",
+                        "a group of identical devices (instances name0..nameN-1, or name when count is 1)",
+                        {name_field("group name"),
+                         required(one_of(field("kind", FieldKind::String, "device kind"), {"rdu", "gpu", "cpu"})),
+                         instance_count("count", "number of instances"),
+                         nested("compute", FieldKind::Map, compute_schema(), "compute roofline"),
+                         required(nested("tiers", FieldKind::List, tier_schema(), "memory tiers of each instance"))}};
   return s;
 }
 
 const Schema& link_schema() {
-  static const Schema s{
-      "link",
-      "a bandwidth resource (one direction) that routes cross",
-      {name_field("link name"),
-       field("per_device", FieldKind::String,
-             "device group: one instance per device (or per devices_per_instance devices)"),
-       instance_count("devices_per_instance",
-                      "devices sharing one instance (e.g. two GPUs behind one PCIe switch uplink)"),
-       bandwidth("bandwidth of each instance"), latency("latency added once per copy crossing it")}};
+  static const Schema s{"link",
+                        "a bandwidth resource (one direction) that routes cross",
+                        {name_field("link name"),
+                         field("per_device", FieldKind::String,
+                               "device group: one instance per device (or per devices_per_instance devices)"),
+                         instance_count("devices_per_instance",
+                                        "devices sharing one instance (e.g. two GPUs behind one PCIe switch uplink)"),
+                         bandwidth("bandwidth of each instance"), latency("latency added once per copy crossing it")}};
   return s;
 }
 
 const Schema& route_schema() {
-  static const Schema s{
-      "route",
-      "the links a copy between two tiers crosses",
-      {required(field("from", FieldKind::String,
-                      "source tier: 'ddr' (the device's own, with per_device) or 'host.dram'")),
-       required(field("to", FieldKind::String, "destination tier, same form")),
-       field("per_device", FieldKind::String, "device group: one route per instance"),
-       required(field("via", FieldKind::StringList, "link names, in order")),
-       field("host_link_mode", FieldKind::String, "use this route only in this host-link mode")}};
+  static const Schema s{"route",
+                        "the links a copy between two tiers crosses",
+                        {required(field("from", FieldKind::String,
+                                        "source tier: 'ddr' (the device's own, with per_device) or 'host.dram'")),
+                         required(field("to", FieldKind::String, "destination tier, same form")),
+                         field("per_device", FieldKind::String, "device group: one route per instance"),
+                         required(field("via", FieldKind::StringList, "link names, in order")),
+                         field("host_link_mode", FieldKind::String, "use this route only in this host-link mode")}};
   return s;
 }
 
@@ -109,9 +106,9 @@ const Schema& serving_schema() {
        required(field("fast_tier", FieldKind::String, "tier on each accelerator that must hold a running expert")),
        required(field("slow_tier", FieldKind::String,
                       "tier holding all experts: 'ddr' (each accelerator's own) or 'host.dram' (shared)")),
-       at_least(field("tensor_parallel", FieldKind::Integer,
-                      "devices a model is sharded over (default: all accelerators)"),
-                1),
+       at_least(
+           field("tensor_parallel", FieldKind::Integer, "devices a model is sharded over (default: all accelerators)"),
+           1),
        field("sram_tier", FieldKind::String,
              "on-chip tier of each accelerator: a layer's activations that fit in it cost no fast-tier traffic "
              "(absent: every activation is written to and read from the fast tier)"),
@@ -138,8 +135,7 @@ const Schema& platform_schema() {
   static const Schema s{
       "platform",
       "a hardware platform (hw-configs/*.yaml); a file may instead 'extends: other.yaml' and 'set: {path: value}'",
-      {name_field("platform name"),
-       field("description", FieldKind::String, "one line"),
+      {name_field("platform name"), field("description", FieldKind::String, "one line"),
        field("sources", FieldKind::StringMap, "citation keys used in comments as [key]"),
        required(nested("devices", FieldKind::List, device_schema(), "devices")),
        nested("links", FieldKind::List, link_schema(), "links"),

@@ -90,8 +90,8 @@ const config::Schema& runtime_profile_schema() {
                 "time per request, once, in the prefill step of its expert (a router pass serving the same "
                 "request does not pay it again)"),
        fraction("kv_memory_fraction",
-                  "fraction of the fast tier the stack gives to KV caches (see kv_memory_basis); a documented "
-                  "setting of the stack, not fitted"),
+                "fraction of the fast tier the stack gives to KV caches (see kv_memory_basis); a documented "
+                "setting of the stack, not fitted"),
        one_of(with_default(field("kv_memory_basis", FieldKind::String,
                                  "free: kv_memory_fraction of what the weights leave (TensorRT-LLM "
                                  "kv_cache_free_gpu_mem_fraction); total: of the whole tier, weights included "
@@ -115,8 +115,8 @@ RuntimeProfile load_runtime_profile(const config::ConfigDoc& doc) {
   p.sources = s.string_map("sources");
   for (const ProfileParameter& q : profile_parameters()) p.*q.value = s.number(q.name);
   p.kv_memory_fraction = s.number("kv_memory_fraction");
-  p.kv_memory_basis = s.text("kv_memory_basis") == "total" ? RuntimeProfile::KvMemoryBasis::Total
-                                                            : RuntimeProfile::KvMemoryBasis::Free;
+  p.kv_memory_basis =
+      s.text("kv_memory_basis") == "total" ? RuntimeProfile::KvMemoryBasis::Total : RuntimeProfile::KvMemoryBasis::Free;
   if (s.has("fit")) {
     const Section f = s.child("fit");
     ProfileFit fit;
@@ -161,8 +161,7 @@ std::string runtime_profile_yaml(const RuntimeProfile& p) {
   out += "sources:\n";
   for (const auto& [key, text] : p.sources) out += fmt::format("  {}: {}\n", key, quoted(text));
   const std::string cite = p.sources.contains("fit") ? "  # [fit]" : "";
-  for (const ProfileParameter& q : profile_parameters())
-    out += fmt::format("{}: {:.6g}{}\n", q.name, p.*q.value, cite);
+  for (const ProfileParameter& q : profile_parameters()) out += fmt::format("{}: {:.6g}{}\n", q.name, p.*q.value, cite);
   const std::string kv_cite = p.sources.contains("kv_memory") ? "  # [kv_memory]" : "";
   out += fmt::format("kv_memory_fraction: {:.6g}{}\n", p.kv_memory_fraction, kv_cite);
   out += fmt::format("kv_memory_basis: {}{}\n",

@@ -84,9 +84,7 @@ void Hdf5Column<T>::append(const std::vector<T>& values) {
 }
 
 template <typename T>
-void Hdf5Column<T>::append(const std::vector<const char*>& values)
-  requires std::is_same_v<T, std::string>
-{
+void Hdf5Column<T>::append(const std::vector<const char*>& values) requires std::is_same_v<T, std::string> {
   if (values.empty()) return;
   if (!created_) {
     if (std::all_of(values.begin(), values.end(), [](const char* v) { return *v == '\0'; })) {

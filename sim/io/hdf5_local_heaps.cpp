@@ -54,7 +54,8 @@ std::optional<std::string> local_heap_problem(const std::string& file, const Hdf
   std::error_code ec;
   const std::uintmax_t file_bytes = std::filesystem::file_size(file, ec);
   if (ec) return fmt::format("cannot size the file: {}", ec.message());
-  const std::size_t header_bytes = 8 + 2 * addressing.length_bytes + addressing.offset_bytes;  // signature, version, reserved, fields
+  const std::size_t header_bytes =
+      8 + 2 * addressing.length_bytes + addressing.offset_bytes;  // signature, version, reserved, fields
   std::ifstream scan(file, std::ios::binary), walk(file, std::ios::binary);
   std::vector<unsigned char> block(kBlockBytes + header_bytes);
   for (std::uint64_t start = 0; start < file_bytes; start += kBlockBytes) {

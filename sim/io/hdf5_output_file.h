@@ -37,7 +37,8 @@ void hdf5_writing(const std::filesystem::path& file, Write&& write) {
   try {
     write();
   } catch (const H5::Exception& e) {
-    throw config::UsageError("cannot write " + file.string() + ": HDF5: " + e.getFuncName() + ": " + hdf5_error_text(e));
+    throw config::UsageError("cannot write " + file.string() + ": HDF5: " + e.getFuncName() + ": " +
+                             hdf5_error_text(e));
   }
 }
 

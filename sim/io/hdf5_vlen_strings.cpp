@@ -36,7 +36,8 @@ void VlenStringColumn::fail(const std::string& why) const { throw config::Config
 
 VlenStringColumn::VlenStringColumn(const H5::DataSet& ds, std::string file, std::string field)
     : ds_(ds), file_(std::move(file)), field_(std::move(field)) {
-  if (ds.getTypeClass() != H5T_STRING || !ds.getStrType().isVariableStr()) fail("must be a variable-length string column");
+  if (ds.getTypeClass() != H5T_STRING || !ds.getStrType().isVariableStr())
+    fail("must be a variable-length string column");
   const H5::DataSpace space = ds.getSpace();
   if (space.getSimpleExtentNdims() != 1) fail("a string column is 1-D");
   space.getSimpleExtentDims(&rows_);
@@ -63,8 +64,9 @@ VlenStringColumn::VlenStringColumn(const H5::DataSet& ds, std::string file, std:
     if (H5Pget_nfilters(dcpl.id()) != 0) fail("variable-length strings cannot be filtered: the file is corrupt");
     if (H5Pget_chunk(dcpl.id(), 1, &chunk_rows_) != 1 || chunk_rows_ == 0) fail("the column's chunks are not 1-D");
   } else {
-    fail("coesim reads variable-length strings stored contiguous or chunked (as HDF5, h5py and coesim write "
-         "them), not compact or virtual");
+    fail(
+        "coesim reads variable-length strings stored contiguous or chunked (as HDF5, h5py and coesim write "
+        "them), not compact or virtual");
   }
   in_.open(file_, std::ios::binary);
   if (!in_) fail("cannot open the file to read its strings");

@@ -20,8 +20,7 @@ class EventCallback {
   template <typename F, typename Fn = std::decay_t<F>,
             typename = std::enable_if_t<!std::is_same_v<Fn, EventCallback> && std::is_invocable_r_v<void, Fn&>>>
   EventCallback(F&& f) {  // NOLINT: implicit, like std::function
-    if constexpr (sizeof(Fn) <= sizeof(void*) && std::is_trivially_copyable_v<Fn> &&
-                  alignof(Fn) <= alignof(void*)) {
+    if constexpr (sizeof(Fn) <= sizeof(void*) && std::is_trivially_copyable_v<Fn> && alignof(Fn) <= alignof(void*)) {
       ::new (static_cast<void*>(storage_.bytes)) Fn(std::forward<F>(f));
       ops_ = &kInlineOps<Fn>;
     } else {
@@ -30,9 +29,7 @@ class EventCallback {
     }
   }
 
-  EventCallback(EventCallback&& other) noexcept : ops_(other.ops_), storage_(other.storage_) {
-    other.ops_ = nullptr;
-  }
+  EventCallback(EventCallback&& other) noexcept : ops_(other.ops_), storage_(other.storage_) { other.ops_ = nullptr; }
   EventCallback& operator=(EventCallback&& other) noexcept {
     if (this != &other) {
       reset();

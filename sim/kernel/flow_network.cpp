@@ -98,7 +98,8 @@ void FlowNetwork::advance_to(TimePs t) {
 void FlowNetwork::mark_dirty() {
   if (dirty_) return;
   dirty_ = true;
-  settle_event_ = sim_.schedule_at(sim_.now(), settle_kind_, [this] { settle(); }, Simulator::kPriorityLast);
+  settle_event_ = sim_.schedule_at(
+      sim_.now(), settle_kind_, [this] { settle(); }, Simulator::kPriorityLast);
 }
 
 void FlowNetwork::settle() {
@@ -242,8 +243,9 @@ void FlowNetwork::complete_due() {
     active_[idx] = active_.back();
     flows_[active_[idx]].active_index = idx;
     active_.pop_back();
-    finished.emplace_back(FlowRecord{FlowId{slot, f.generation}, f.bytes, f.requested_ps, f.start_ps, now, f.bottleneck},
-                          std::move(f.on_done));
+    finished.emplace_back(
+        FlowRecord{FlowId{slot, f.generation}, f.bytes, f.requested_ps, f.start_ps, now, f.bottleneck},
+        std::move(f.on_done));
     f.remaining = 0.0;
     f.rate = 0.0;
     f.in_use = false;
@@ -315,8 +317,8 @@ void FlowNetwork::check_invariants() const {
   }
   for (std::size_t l = 0; l < links_.size(); ++l)
     if (load[l] > links_[l].capacity * (1.0 + kRelativeTolerance))
-      throw std::logic_error(fmt::format("link '{}' over capacity: {} > {} bytes/s", links_[l].name, load[l],
-                                         links_[l].capacity));
+      throw std::logic_error(
+          fmt::format("link '{}' over capacity: {} > {} bytes/s", links_[l].name, load[l], links_[l].capacity));
   for (const std::uint32_t slot : active_) {
     const Flow& f = flows_[slot];
     if (!(f.rate > 0.0)) throw std::logic_error("running flow with no rate");
@@ -326,9 +328,8 @@ void FlowNetwork::check_invariants() const {
     if (b == kNoLink || load[b] < links_[b].capacity * (1.0 - kRelativeTolerance))
       throw std::logic_error("flow has no saturated bottleneck link (max-min violated)");
     if (fastest[b] > f.rate * (1.0 + kRelativeTolerance))
-      throw std::logic_error(
-          fmt::format("flow on its bottleneck '{}' is slower than another flow there (max-min violated)",
-                      links_[b].name));
+      throw std::logic_error(fmt::format(
+          "flow on its bottleneck '{}' is slower than another flow there (max-min violated)", links_[b].name));
   }
 }
 

@@ -25,8 +25,8 @@ struct FlowId {
 struct FlowRecord {
   FlowId id;
   std::uint64_t bytes = 0;
-  TimePs requested_ps = 0;   // when start() was called
-  TimePs start_ps = 0;       // after the path latency, when bytes begin to move
+  TimePs requested_ps = 0;  // when start() was called
+  TimePs start_ps = 0;      // after the path latency, when bytes begin to move
   TimePs end_ps = 0;
   LinkId bottleneck = kNoLink;  // the link that set its rate last
 };

@@ -11,7 +11,7 @@ namespace coesim {
 LogHistogram::LogHistogram(int significant_bits) : bits_(significant_bits) {
   if (significant_bits < 1 || significant_bits > 24)
     throw std::logic_error("LogHistogram: significant bits must be in [1, 24], not " +
-                                std::to_string(significant_bits));
+                           std::to_string(significant_bits));
 }
 
 double LogHistogram::relative_error(int significant_bits) { return std::ldexp(1.0, -significant_bits); }
@@ -51,7 +51,7 @@ void LogHistogram::add(std::int64_t value) {
 void LogHistogram::merge(const LogHistogram& other) {
   if (other.bits_ != bits_)
     throw std::logic_error("LogHistogram: cannot merge " + std::to_string(other.bits_) + " significant bits into " +
-                                std::to_string(bits_));
+                           std::to_string(bits_));
   if (other.count_ == 0) return;
   if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
   for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];

@@ -15,8 +15,8 @@ namespace {
 // Checks that involve more than one field; the schema checks each field alone.
 void check_consistency(const config::Section& s, const ModelSpec& m) {
   if (m.num_attention_heads % m.num_kv_heads != 0)
-    s.fail("num_kv_heads", fmt::format("{} does not divide num_attention_heads ({})", m.num_kv_heads,
-                                       m.num_attention_heads));
+    s.fail("num_kv_heads",
+           fmt::format("{} does not divide num_attention_heads ({})", m.num_kv_heads, m.num_attention_heads));
   if (s.has("sliding_window_layers") && !m.sliding_window_tokens)
     s.fail("sliding_window_layers", "given without sliding_window_tokens");
   if (m.tied_embeddings && !m.has_lm_head) s.fail("tied_embeddings", "true but the model has no LM head");

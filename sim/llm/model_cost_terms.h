@@ -16,7 +16,7 @@ struct ModelCostTerms {
   double attention_flops_per_pair = 0;  // 4 x heads x head_dim
   double lm_head_flops_per_token = 0;   // 2 x hidden x vocab, or 0 without a head
   std::int64_t num_layers = 0;
-  std::int64_t windowed_layers = 0;     // layers attending over a sliding window
+  std::int64_t windowed_layers = 0;  // layers attending over a sliding window
   std::optional<std::int64_t> window_tokens;
   std::int64_t layer_kv_bytes_per_token = 0;
   std::int64_t kv_bytes_per_token = 0;

@@ -34,11 +34,14 @@ std::int64_t lm_head_parameter_count(const ModelSpec& m) {
 
 std::int64_t parameter_count(const ModelSpec& m) {
   const std::int64_t final_norm = m.hidden_size;
-  return add(add(add(embedding_parameter_count(m), lm_head_parameter_count(m)), mul(m.num_layers, layer_parameter_count(m))),
-             final_norm);
+  return add(
+      add(add(embedding_parameter_count(m), lm_head_parameter_count(m)), mul(m.num_layers, layer_parameter_count(m))),
+      final_norm);
 }
 
-std::int64_t layer_weight_bytes(const ModelSpec& m) { return mul(layer_parameter_count(m), bytes_per_element(m.dtype)); }
+std::int64_t layer_weight_bytes(const ModelSpec& m) {
+  return mul(layer_parameter_count(m), bytes_per_element(m.dtype));
+}
 
 std::int64_t embedding_weight_bytes(const ModelSpec& m) {
   return mul(embedding_parameter_count(m), bytes_per_element(m.dtype));

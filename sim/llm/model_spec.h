@@ -30,9 +30,9 @@ struct ModelSpec {
   std::int64_t ffn_intermediate_size = 0;
   std::int64_t vocab_size = 0;
 
-  bool tied_embeddings = false;  // LM head shares the input embedding matrix
-  bool has_lm_head = true;       // false for embedding models (e5): no LM head weights or FLOPs
-  bool attention_bias = false;   // q/k/v projections carry biases (Qwen2); o never does here
+  bool tied_embeddings = false;      // LM head shares the input embedding matrix
+  bool has_lm_head = true;           // false for embedding models (e5): no LM head weights or FLOPs
+  bool attention_bias = false;       // q/k/v projections carry biases (Qwen2); o never does here
   std::int64_t norms_per_layer = 2;  // RMSNorm weight vectors of hidden_size per layer
 
   Dtype dtype = Dtype::BF16;     // weights

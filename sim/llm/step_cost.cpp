@@ -42,7 +42,8 @@ StepCost prefill_cost(const ModelSpec& m, std::int64_t prompt_tokens) {
 StepCost prefill_cost(const ModelCostTerms& t, std::int64_t prompt_tokens) {
   require(prompt_tokens >= 1, "prompt_tokens", prompt_tokens);
   double pairs = static_cast<double>(t.num_layers - t.windowed_layers) * prefill_pairs(prompt_tokens, std::nullopt);
-  if (t.windowed_layers > 0) pairs += static_cast<double>(t.windowed_layers) * prefill_pairs(prompt_tokens, t.window_tokens);
+  if (t.windowed_layers > 0)
+    pairs += static_cast<double>(t.windowed_layers) * prefill_pairs(prompt_tokens, t.window_tokens);
   StepCost cost;
   cost.flops = t.matmul_flops_per_token * static_cast<double>(prompt_tokens) + t.attention_flops_per_pair * pairs +
                t.lm_head_flops_per_token;

@@ -37,9 +37,12 @@ class BatchingScheduler : public Scheduler {
 
   std::string name() const override {
     switch (order_kind_) {
-      case Order::OldestFirst: return "continuous";
-      case Order::ResidentFirst: return "expert-grouped";
-      case Order::RoundRobin: return "round-robin";
+      case Order::OldestFirst:
+        return "continuous";
+      case Order::ResidentFirst:
+        return "expert-grouped";
+      case Order::RoundRobin:
+        return "round-robin";
     }
     return "";
   }
@@ -77,7 +80,8 @@ class BatchingScheduler : public Scheduler {
       unrouted_.clear();
     }
     bool anything_running = false;
-    for (const int e : active_) anything_running = anything_running || !queues_[static_cast<std::size_t>(e)].running.empty();
+    for (const int e : active_)
+      anything_running = anything_running || !queues_[static_cast<std::size_t>(e)].running.empty();
     std::optional<Step> step;
     for (const int e : expert_order(records, view, order_))
       if ((step = step_for(e, records, view, !anything_running))) break;
@@ -271,11 +275,11 @@ class BatchingScheduler : public Scheduler {
 
   SchedulerOptions o_;
   Order order_kind_;
-  int last_expert_ = -1;       // of the last step chosen (round-robin continues after it)
-  std::vector<int> cycle_;     // scratch of expert_order
+  int last_expert_ = -1;    // of the last step chosen (round-robin continues after it)
+  std::vector<int> cycle_;  // scratch of expert_order
   std::deque<std::int64_t> unrouted_;
-  std::vector<Queue> queues_;  // by expert
-  std::vector<int> active_;    // experts with requests waiting or running, ascending
+  std::vector<Queue> queues_;                       // by expert
+  std::vector<int> active_;                         // experts with requests waiting or running, ascending
   std::vector<std::pair<TimePs, int>> candidates_;  // scratch of expert_order
   std::vector<int> order_;                          // scratch of next_step
 };

@@ -27,11 +27,11 @@ struct DecodeRunRequest {
 };
 
 struct DecodeRunLimits {
-  TimePs start_ps = 0;                // the first step starts now
-  TimePs first_step_ps = 0;           // and takes this long (timed by the engine)
-  std::optional<TimePs> horizon_ps;   // no step may end after it
-  bool grows_until_next_event = true; // false: the run stops at the first new KV block
-  double free_bytes = 0;              // fast-tier room for KV growth during the run
+  TimePs start_ps = 0;                 // the first step starts now
+  TimePs first_step_ps = 0;            // and takes this long (timed by the engine)
+  std::optional<TimePs> horizon_ps;    // no step may end after it
+  bool grows_until_next_event = true;  // false: the run stops at the first new KV block
+  double free_bytes = 0;               // fast-tier room for KV growth during the run
   int kv_block_tokens = 16;
   bool keep_step_times = false;
 };

@@ -15,8 +15,8 @@ namespace coesim::serving {
 class DispatchView {
  public:
   virtual ~DispatchView() = default;
-  virtual std::int64_t load(int engine) const = 0;            // requests given to it and not yet ended
-  virtual bool holds(int engine, int expert) const = 0;       // the expert is resident there or arriving
+  virtual std::int64_t load(int engine) const = 0;       // requests given to it and not yet ended
+  virtual bool holds(int engine, int expert) const = 0;  // the expert is resident there or arriving
 };
 
 class Dispatcher {

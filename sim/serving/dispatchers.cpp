@@ -60,8 +60,9 @@ const config::KindRegistry<DispatcherKind>& dispatcher_registry() {
       "dispatcher", "dispatcher",
       {{{"round-robin", "engines in turn", {}}, make<RoundRobinDispatcher>},
        {{"least-loaded", "the engine with the fewest unfinished requests", {}}, make<LeastLoadedDispatcher>},
-       {{"expert-affinity", "the least loaded engine holding the request's expert (resident or arriving), else the "
-                            "least loaded",
+       {{"expert-affinity",
+         "the least loaded engine holding the request's expert (resident or arriving), else the "
+         "least loaded",
          {}},
         make<ExpertAffinityDispatcher>}});
   return registry;

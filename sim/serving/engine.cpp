@@ -24,7 +24,8 @@ std::vector<int> group_devices(const hw::Platform& p, int group, int tp) {
 // Each expert's weight bytes per device, rounded up to whole bytes.
 std::vector<double> shard_bytes_of(const ServingSetup& s, int tp) {
   std::vector<double> out;
-  for (const llm::ModelSpec* m : s.expert_models) out.push_back(std::ceil(static_cast<double>(llm::weight_bytes(*m)) / tp));
+  for (const llm::ModelSpec* m : s.expert_models)
+    out.push_back(std::ceil(static_cast<double>(llm::weight_bytes(*m)) / tp));
   return out;
 }
 
@@ -51,8 +52,7 @@ Engine::Engine(const ServingSetup& s, RunContext& context, int index, int node, 
               platform_.tiers[static_cast<std::size_t>(platform_.fast_tier_of(devices_.front()))].capacity_bytes, index,
               context.result, *policy_),
       loads_(s.expert_models.size()),
-      copier_(platform_, resources_, network_,
-              platform_.host_link_mode_or_default(s.host_link_mode)) {
+      copier_(platform_, resources_, network_, platform_.host_link_mode_or_default(s.host_link_mode)) {
   for (const llm::ModelSpec* m : s.expert_models) step_models_.push_back(StepModel::of(*m));
   if (s.router_model != nullptr) router_step_model_ = StepModel::of(*s.router_model);
   result_.fast_tier_capacity_bytes_per_device = ledger_.capacity_bytes();
@@ -101,11 +101,13 @@ double Engine::kv_bytes_per_device(int expert, std::int64_t tokens) const {
 void Engine::reserve_static_memory() {
   const double capacity = ledger_.capacity_bytes();
   double fixed = setup_.workspace_bytes_per_device;
-  if (setup_.router_model != nullptr) fixed += std::ceil(static_cast<double>(llm::weight_bytes(*setup_.router_model)) / tp_);
+  if (setup_.router_model != nullptr)
+    fixed += std::ceil(static_cast<double>(llm::weight_bytes(*setup_.router_model)) / tp_);
   if (fixed > capacity)
-    throw config::UsageError(fmt::format("router weights and workspace ({:.0f} bytes per device) exceed the fast "
-                                         "tier ({:.0f} bytes per device)",
-                                         fixed, capacity));
+    throw config::UsageError(
+        fmt::format("router weights and workspace ({:.0f} bytes per device) exceed the fast "
+                    "tier ({:.0f} bytes per device)",
+                    fixed, capacity));
   for (std::size_t e = 0; e < loads_.size(); ++e)
     result_.expert_bytes_per_device_max =
         std::max(result_.expert_bytes_per_device_max, ledger_.shard_bytes(static_cast<int>(e)));
@@ -147,7 +149,8 @@ void Engine::start_load(int expert, bool prefetch) {
   ExpertStats& stats = result_.experts[static_cast<std::size_t>(expert)];
   ++stats.switches;
   if (prefetch) ++stats.prefetches;
-  const auto total = static_cast<std::uint64_t>(llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]));
+  const auto total =
+      static_cast<std::uint64_t>(llm::weight_bytes(*setup_.expert_models[static_cast<std::size_t>(expert)]));
   stats.bytes_moved += total;
   load.prefetch = prefetch;
   copier_.copy(
@@ -223,10 +226,13 @@ void Engine::try_prefetch() {
 void Engine::kick_after_arrivals() {
   if (kick_pending_) return;
   kick_pending_ = true;
-  sim_.schedule_in(0, kinds_.kick, [this] {
-    kick_pending_ = false;
-    kick();
-  }, Simulator::kPriorityLast);
+  sim_.schedule_in(
+      0, kinds_.kick,
+      [this] {
+        kick_pending_ = false;
+        kick();
+      },
+      Simulator::kPriorityLast);
 }
 
 void Engine::kick() {
@@ -364,8 +370,8 @@ void Engine::run_compute(Step& step) {
       policy_->on_use(e, sim_.now());
     }
     const Request& first = records_[step.requests.front()].request;
-    time = exec_.prefill({&model, &step_models_[static_cast<std::size_t>(e)], tokens, first.input_tokens,
-                          first.output_tokens});
+    time = exec_.prefill(
+        {&model, &step_models_[static_cast<std::size_t>(e)], tokens, first.input_tokens, first.output_tokens});
   } else {
     for (const std::int64_t id : step.requests) tokens.push_back(records_[id].cached_tokens);
     time = exec_.decode(step_models_[static_cast<std::size_t>(e)], tokens);
@@ -466,16 +472,25 @@ void Engine::run_decode(const Step& step, std::vector<std::int64_t> contexts, Ti
     requests.clear();
     for (const std::int64_t id : step.requests) {
       const RequestRecord& r = records_[id];
-      requests.push_back({r.request.input_tokens + r.tokens_out, r.request.output_tokens - r.tokens_out, ledger_.kv_held(id)});
+      requests.push_back(
+          {r.request.input_tokens + r.tokens_out, r.request.output_tokens - r.tokens_out, ledger_.kv_held(id)});
     }
-    DecodeRunLimits limits{sim_.now(), first_ps, std::nullopt, repeat.until_next_event, ledger_.free_bytes(),
-                           setup_.kv_block_tokens, setup_.record_token_times};
+    DecodeRunLimits limits{sim_.now(),
+                           first_ps,
+                           std::nullopt,
+                           repeat.until_next_event,
+                           ledger_.free_bytes(),
+                           setup_.kv_block_tokens,
+                           setup_.record_token_times};
     if (repeat.until_next_event) limits.horizon_ps = sim_.next_event_time();
-    if (repeat.until_ps != kNever) limits.horizon_ps = std::min(limits.horizon_ps.value_or(repeat.until_ps), repeat.until_ps);
+    if (repeat.until_ps != kNever)
+      limits.horizon_ps = std::min(limits.horizon_ps.value_or(repeat.until_ps), repeat.until_ps);
     run = &decode_runs_.plan(
         requests, std::move(contexts), limits,
         [this, &step](std::int64_t tokens) { return kv_bytes_per_device(step.expert, tokens); },
-        [this, &model](std::span<const std::int64_t> c) { return seconds_to_ps_ceil(exec_.decode(model, c).total_s()); });
+        [this, &model](std::span<const std::int64_t> c) {
+          return seconds_to_ps_ceil(exec_.decode(model, c).total_s());
+        });
   } else {
     run = &decode_runs_.single(first_ps);
   }
@@ -560,8 +575,7 @@ void Engine::finish_step() {
 }
 
 void Engine::timeline_load() const {
-  if (setup_.timeline != nullptr)
-    setup_.timeline->counter(index_, "requests", sim_.now(), static_cast<double>(load()));
+  if (setup_.timeline != nullptr) setup_.timeline->counter(index_, "requests", sim_.now(), static_cast<double>(load()));
 }
 
 void Engine::describe_model_choices() {
@@ -570,15 +584,15 @@ void Engine::describe_model_choices() {
   const auto accelerators = static_cast<int>(platform_.accelerators().size());
   const int engines = setup_.nodes * (accelerators / tp_);
   if (setup_.nodes > 1)
-    result_.notes.push_back(fmt::format("{} identical nodes, each with its own tiers and links; experts {}",
-                                        setup_.nodes,
-                                        setup_.placement == Placement::Partitioned
-                                            ? "partitioned (expert e on node e mod N)"
-                                            : "servable on every node"));
+    result_.notes.push_back(
+        fmt::format("{} identical nodes, each with its own tiers and links; experts {}", setup_.nodes,
+                    setup_.placement == Placement::Partitioned ? "partitioned (expert e on node e mod N)"
+                                                               : "servable on every node"));
   if (engines > 1)
-    result_.notes.push_back(fmt::format("{} engines of TP{}, each with its own fast tier, experts and scheduler; "
-                                        "requests dispatched {}",
-                                        engines, tp_, setup_.dispatcher));
+    result_.notes.push_back(
+        fmt::format("{} engines of TP{}, each with its own fast tier, experts and scheduler; "
+                    "requests dispatched {}",
+                    engines, tp_, setup_.dispatcher));
   if (engines * tp_ < accelerators)
     result_.notes.push_back(fmt::format("{} of the {} accelerators are idle: TP{} does not divide them",
                                         accelerators - engines * tp_, accelerators, tp_));

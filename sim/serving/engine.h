@@ -135,16 +135,16 @@ class Engine : public EngineView {
   std::vector<int> devices_;
   FastTierLedger ledger_;
   std::vector<ExpertLoad> loads_;  // per expert
-  std::vector<LinkId> tp_links_;  // each device's TP link resource (empty: all-reduce bandwidth not modelled as flows)
-  TierCopier copier_;  // expert loads and KV swaps, over the experiment's host-link mode
+  std::vector<LinkId> tp_links_;   // each device's TP link resource (empty: all-reduce bandwidth not modelled as flows)
+  TierCopier copier_;              // expert loads and KV swaps, over the experiment's host-link mode
   std::vector<StepModel> step_models_;  // per expert
   DecodeRunPlanner decode_runs_;
   std::vector<DecodeRunRequest> run_requests_;  // scratch of run_decode
   std::optional<StepModel> router_step_model_;
   std::optional<Step> current_;
-  TimePs compute_start_ps_ = 0;  // of the current prefill or decode (run)
+  TimePs compute_start_ps_ = 0;                            // of the current prefill or decode (run)
   std::pair<std::int64_t, std::int64_t> freed_at_choice_;  // (preemptions, evictions) when the step was chosen
-  std::int64_t run_steps_ = 1;     // decode steps the current compute covers
+  std::int64_t run_steps_ = 1;                             // decode steps the current compute covers
   // Ready: kick() may start a step; WaitingForCopy: the current step waits
   // for an expert load or KV swap (copy_ended() makes it Ready again);
   // Running: a router pass or compute of the current step is in flight.

@@ -75,7 +75,8 @@ class Fifo : public EvictionPolicy {
 // A hot set that never leaves; the others are LRU.
 class Pinned : public Lru {
  public:
-  Pinned(int experts, const std::vector<int>& pinned) : Lru(experts), pinned_(static_cast<std::size_t>(experts), false) {
+  Pinned(int experts, const std::vector<int>& pinned)
+      : Lru(experts), pinned_(static_cast<std::size_t>(experts), false) {
     for (const int e : pinned) pinned_.at(static_cast<std::size_t>(e)) = true;
   }
   std::string name() const override { return "pinned"; }

@@ -32,10 +32,10 @@ class EvictionPolicy {
 };
 
 struct EvictionOptions {
-  std::string policy = "lru";        // lru | lfu | fifo | pinned | belady
-  std::vector<int> pinned;           // pinned: experts never evicted (the rest LRU)
-  std::vector<int> future_uses;      // belady: the experts of all requests in service order (empty: run_serving
-                                     // takes them from the requests, in arrival order)
+  std::string policy = "lru";    // lru | lfu | fifo | pinned | belady
+  std::vector<int> pinned;       // pinned: experts never evicted (the rest LRU)
+  std::vector<int> future_uses;  // belady: the experts of all requests in service order (empty: run_serving
+                                 // takes them from the requests, in arrival order)
 };
 
 // An eviction policy as the registry knows it.

@@ -30,8 +30,8 @@ const std::vector<ExecutionKind>& registry() {
 const ExecutionKind& kind_of(const hw::Platform& platform) {
   for (const ExecutionKind& k : registry())
     if (k.name == platform.serving.execution_model) return k;
-  throw config::UsageError("platform '" + platform.name + "': no execution model '" +
-                           platform.serving.execution_model + "'");
+  throw config::UsageError("platform '" + platform.name + "': no execution model '" + platform.serving.execution_model +
+                           "'");
 }
 
 }  // namespace

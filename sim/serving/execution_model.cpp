@@ -12,8 +12,8 @@ namespace coesim::serving {
 TpGroupHardware TpGroupHardware::of(const hw::Platform& platform, int tensor_parallel) {
   const std::vector<int> accelerators = platform.accelerators();
   if (tensor_parallel < 1 || tensor_parallel > static_cast<int>(accelerators.size()))
-    throw std::invalid_argument(fmt::format("tensor parallel degree {} on the {} accelerators of '{}'",
-                                            tensor_parallel, accelerators.size(), platform.name));
+    throw std::invalid_argument(fmt::format("tensor parallel degree {} on the {} accelerators of '{}'", tensor_parallel,
+                                            accelerators.size(), platform.name));
   const int device = accelerators.front();
   TpGroupHardware hw;
   hw.tensor_parallel = tensor_parallel;
@@ -23,11 +23,11 @@ TpGroupHardware TpGroupHardware::of(const hw::Platform& platform, int tensor_par
     throw std::invalid_argument(fmt::format("fast tier {} has no bandwidth: decode time is undefined", fast.name));
   hw.fast_tier_bytes_per_s = *fast.bandwidth_bytes_per_s;
   if (hw.compute.peak_flops_per_s <= 0)
-    throw std::invalid_argument(fmt::format("accelerator {} has no compute section",
-                                            platform.devices[static_cast<std::size_t>(device)].name));
+    throw std::invalid_argument(
+        fmt::format("accelerator {} has no compute section", platform.devices[static_cast<std::size_t>(device)].name));
   if (!platform.serving.sram_tier.empty()) {
-    const auto sram = platform.find_tier(platform.devices[static_cast<std::size_t>(device)].name + "." +
-                                         platform.serving.sram_tier);
+    const auto sram =
+        platform.find_tier(platform.devices[static_cast<std::size_t>(device)].name + "." + platform.serving.sram_tier);
     if (sram) hw.sram_bytes = platform.tiers[static_cast<std::size_t>(*sram)].capacity_bytes;
   }
   if (!platform.serving.tp_link.empty())
@@ -50,7 +50,7 @@ double layer_activation_bytes_per_token(const llm::ModelSpec& m) {
   const double q_width = static_cast<double>(m.num_attention_heads * m.head_dim);
   const double hidden = static_cast<double>(m.hidden_size);
   const double ffn = static_cast<double>(m.ffn_intermediate_size);
-  const double elements = 2 * hidden          // two norms
+  const double elements = 2 * hidden                // two norms
                           + q_width + 2 * kv_width  // q, k, v
                           + q_width + hidden        // attention output, o-projection
                           + 3 * ffn + hidden;       // gate, up, activation, down

@@ -22,23 +22,23 @@ namespace coesim::serving {
 
 struct TpGroupHardware {
   int tensor_parallel = 1;
-  hw::ComputeSpec compute;                // of one device
-  double fast_tier_bytes_per_s = 0;       // one device's fast-tier bandwidth
-  double sram_bytes = 0;                  // one device's on-chip capacity; 0: none
-  double tp_link_bytes_per_s = 0;         // one device's all-reduce link; 0: not modelled
+  hw::ComputeSpec compute;           // of one device
+  double fast_tier_bytes_per_s = 0;  // one device's fast-tier bandwidth
+  double sram_bytes = 0;             // one device's on-chip capacity; 0: none
+  double tp_link_bytes_per_s = 0;    // one device's all-reduce link; 0: not modelled
 
   // The group of `tensor_parallel` accelerators of a platform (all alike).
   static TpGroupHardware of(const hw::Platform& platform, int tensor_parallel);
 };
 
 struct StepTime {
-  double compute_s = 0;     // FLOPs term of the roofline
-  double memory_s = 0;      // bytes term of the roofline
-  double overhead_s = 0;    // the profile's fixed times: step, layers, sequences or requests
-  double collective_s = 0;  // all-reduces: latency and bandwidth
+  double compute_s = 0;                    // FLOPs term of the roofline
+  double memory_s = 0;                     // bytes term of the roofline
+  double overhead_s = 0;                   // the profile's fixed times: step, layers, sequences or requests
+  double collective_s = 0;                 // all-reduces: latency and bandwidth
   double collective_bytes_per_device = 0;  // what each device sends over its TP link (0 when not modelled)
-  double activation_bytes = 0;  // fast-tier traffic for activations (0 when they fit in SRAM)
-  double measured_s = 0;  // a measured latency that stands for the whole step (latency tables)
+  double activation_bytes = 0;             // fast-tier traffic for activations (0 when they fit in SRAM)
+  double measured_s = 0;                   // a measured latency that stands for the whole step (latency tables)
   double total_s() const {
     return (compute_s > memory_s ? compute_s : memory_s) + overhead_s + collective_s + measured_s;
   }

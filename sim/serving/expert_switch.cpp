@@ -18,11 +18,11 @@ namespace {
 std::string resolve_mode(const hw::Platform& p, const std::string& asked) {
   if (asked.empty()) return p.default_host_link_mode;
   if (p.host_link_modes.empty())
-    throw config::UsageError(fmt::format("platform '{}' has no host-link modes (its experts live in {})", p.name,
-                                            p.serving.slow_tier));
+    throw config::UsageError(
+        fmt::format("platform '{}' has no host-link modes (its experts live in {})", p.name, p.serving.slow_tier));
   if (std::find(p.host_link_modes.begin(), p.host_link_modes.end(), asked) == p.host_link_modes.end())
     throw config::UsageError(fmt::format("platform '{}' has no host-link mode '{}' (it has: {})", p.name, asked,
-                                            fmt::join(p.host_link_modes, ", ")));
+                                         fmt::join(p.host_link_modes, ", ")));
   return asked;
 }
 
@@ -46,7 +46,7 @@ ExpertSwitchResult simulate_expert_switch(const hw::Platform& platform, const Ex
   const int tp = input.tensor_parallel > 0 ? input.tensor_parallel : platform.serving.tensor_parallel;
   if (tp > static_cast<int>(accelerators.size()))
     throw config::UsageError(fmt::format("tensor parallel degree {} exceeds the {} accelerators of '{}'", tp,
-                                            accelerators.size(), platform.name));
+                                         accelerators.size(), platform.name));
   result.tensor_parallel = tp;
 
   Simulator sim;

@@ -44,8 +44,8 @@ struct ExpertSwitchResult {
   std::uint64_t weight_bytes = 0;
   double switch_time_s = 0.0;
   double achieved_bytes_per_s = 0.0;
-  ResourceUse bottleneck;         // highest utilisation over the switch
-  int bottleneck_instances = 0;   // resources of that group equally saturated
+  ResourceUse bottleneck;              // highest utilisation over the switch
+  int bottleneck_instances = 0;        // resources of that group equally saturated
   std::vector<ResourceUse> resources;  // every resource that carried bytes
   std::vector<ShardCopy> shards;
 };

@@ -31,8 +31,7 @@ double seconds_or_never(TimePs t) { return t == kNever ? std::numeric_limits<dou
 // Request times are from the start of the run; NaN for what never happened (seconds_or_never).
 using R = RequestRecord;
 constexpr RowField<R> kRequestColumns[] = {
-    {{"id", "1", "request id: 0, 1, 2, ... in arrival order"},
-     [](const R& r) -> std::int64_t { return r.request.id; }},
+    {{"id", "1", "request id: 0, 1, 2, ... in arrival order"}, [](const R& r) -> std::int64_t { return r.request.id; }},
     {{"expert", "1", "the expert it was routed to: its row in /experts"},
      [](const R& r) -> std::int32_t { return r.request.expert; }},
     {{"input_tokens", "tokens", "prompt length, after any truncation to the expert's context"},
@@ -50,7 +49,8 @@ constexpr RowField<R> kRequestColumns[] = {
     {{"category", "", "the router's category for its prompt (empty when not routed by prompt)"},
      [](const R& r) -> const std::string& { return r.request.category; }},
     {{"reject_reason", "", "why it was rejected, e.g. context_too_long; empty when finished"},
-     [](const R& r) -> const std::string& { return r.reject_reason; }, io::kOmitWhileEmpty},
+     [](const R& r) -> const std::string& { return r.reject_reason; },
+     io::kOmitWhileEmpty},
     {{"arrival_s", "s", "arrival time, from the start of the run"},
      [](const R& r) -> double { return to_seconds(r.request.arrival_ps); }},
     {{"routed_s", "s", "the router's pass over it ended (arrival when not routed); NaN if rejected first"},
@@ -106,8 +106,7 @@ using S = SwitchRecord;
 constexpr RowField<S> kSwitchColumns[] = {
     {{"expert", "1", "the expert copied into the fast tier: its row in /experts"},
      [](const S& s) -> std::int32_t { return s.expert; }},
-    {{"start_s", "s", "the copy started"},
-     [](const S& s) -> double { return to_seconds(s.start_ps); }},
+    {{"start_s", "s", "the copy started"}, [](const S& s) -> double { return to_seconds(s.start_ps); }},
     {{"end_s", "s", "the copy ended; NaN if it never did"},
      [](const S& s) -> double { return seconds_or_never(s.end_ps); }},
     {{"prefetch", "1", "1 started ahead of need (prefetch), 0 on demand"},
@@ -118,12 +117,10 @@ using K = KvSwapRecord;
 constexpr RowField<K> kKvSwapColumns[] = {
     {{"request", "1", "the request (its id) whose KV cache was copied"},
      [](const K& k) -> std::int64_t { return k.request; }},
-    {{"out", "1", "1 fast tier to slow tier, 0 back in"},
-     [](const K& k) -> std::int32_t { return k.out ? 1 : 0; }},
+    {{"out", "1", "1 fast tier to slow tier, 0 back in"}, [](const K& k) -> std::int32_t { return k.out ? 1 : 0; }},
     {{"bytes_per_device", "bytes", "KV cache bytes copied, per device of the engine"},
      [](const K& k) -> double { return k.bytes_per_device; }},
-    {{"start_s", "s", "the copy started"},
-     [](const K& k) -> double { return to_seconds(k.start_ps); }},
+    {{"start_s", "s", "the copy started"}, [](const K& k) -> double { return to_seconds(k.start_ps); }},
     {{"end_s", "s", "the copy ended; NaN if it never did"},
      [](const K& k) -> double { return seconds_or_never(k.end_ps); }},
 };
@@ -148,12 +145,10 @@ constexpr RowField<RI> kResourceColumns[] = {
 
 using E = ExpertStats;
 constexpr RowField<E> kExpertColumns[] = {
-    {{"requests", "1", "requests routed to the expert"},
-     [](const E& e) -> std::int64_t { return e.requests; }},
+    {{"requests", "1", "requests routed to the expert"}, [](const E& e) -> std::int64_t { return e.requests; }},
     {{"hits", "1", "prefills that found the expert resident in the fast tier"},
      [](const E& e) -> std::int64_t { return e.hits; }},
-    {{"name", "", "the experiment's name for the expert"},
-     [](const E& e) -> const std::string& { return e.name; }},
+    {{"name", "", "the experiment's name for the expert"}, [](const E& e) -> const std::string& { return e.name; }},
     {{"switches", "1", "copies of the expert into the fast tier, prefetches included"},
      [](const E& e) -> std::int64_t { return e.switches; }},
     {{"prefetches", "1", "of those copies, the ones started ahead of need"},
@@ -190,8 +185,8 @@ class LinkUtilisationTable {
       if (row.size() != n) throw std::logic_error("link utilisation rows of different lengths in one part");
     if (n == 0) return;
     if (first_bucket != buckets_)
-      throw std::logic_error(fmt::format("link utilisation part starts at bucket {} after {} buckets written",
-                                         first_bucket, buckets_));
+      throw std::logic_error(
+          fmt::format("link utilisation part starts at bucket {} after {} buckets written", first_bucket, buckets_));
     std::vector<double> flat;
     flat.reserve(resources_ * n);
     for (const std::vector<double>& row : utilisation) flat.insert(flat.end(), row.begin(), row.end());
@@ -292,7 +287,8 @@ void ResultsWriter::write_whole_run(const ServingResult& whole_run, const std::s
   t.file.commit();
 }
 
-void write_results_hdf5(const std::filesystem::path& file, const ServingResult& result, const std::string& summary_json) {
+void write_results_hdf5(const std::filesystem::path& file, const ServingResult& result,
+                        const std::string& summary_json) {
   ResultsWriter writer(file);
   writer.append(result);
   writer.finish(result, summary_json);

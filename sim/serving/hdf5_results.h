@@ -55,6 +55,7 @@ class ResultsWriter final : public ResultSink {
 };
 
 // A run held whole: ResultsWriter(file), one append, finish.
-void write_results_hdf5(const std::filesystem::path& file, const ServingResult& result, const std::string& summary_json);
+void write_results_hdf5(const std::filesystem::path& file, const ServingResult& result,
+                        const std::string& summary_json);
 
 }  // namespace coesim::serving

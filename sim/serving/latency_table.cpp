@@ -54,11 +54,11 @@ LatencyTable load_latency_table(const std::filesystem::path& file) {
   t.input_tokens = s.integer("input_tokens");
   t.output_tokens = s.integer("output_tokens");
   for (const Section& e : s.items("entries")) {
-    LatencyEntry entry{e.integer_as<int>("tensor_parallel"), e.integer_as<int>("batch"),
-                       e.number("latency_s")};
+    LatencyEntry entry{e.integer_as<int>("tensor_parallel"), e.integer_as<int>("batch"), e.number("latency_s")};
     for (const LatencyEntry& seen : t.entries)
       if (seen.tensor_parallel == entry.tensor_parallel && seen.batch == entry.batch)
-        e.fail("batch", fmt::format("a second entry for tensor_parallel {} batch {}", entry.tensor_parallel, entry.batch));
+        e.fail("batch",
+               fmt::format("a second entry for tensor_parallel {} batch {}", entry.tensor_parallel, entry.batch));
     t.entries.push_back(entry);
   }
   if (t.entries.empty()) s.fail("entries", "empty");

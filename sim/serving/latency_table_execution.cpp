@@ -35,9 +35,10 @@ StepTime LatencyTableExecution::router_pass(const StepModel& router, std::span<c
 }
 
 std::string LatencyTableExecution::describe() const {
-  return fmt::format("execution model: measured latency table {} ({}), whole requests charged at prefill, so TTFT "
-                     "equals end-to-end; the router pass uses the roofline",
-                     table_.name, table_.file);
+  return fmt::format(
+      "execution model: measured latency table {} ({}), whole requests charged at prefill, so TTFT "
+      "equals end-to-end; the router pass uses the roofline",
+      table_.name, table_.file);
 }
 
 }  // namespace coesim::serving

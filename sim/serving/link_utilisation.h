@@ -41,9 +41,9 @@ class LinkUtilisation {
   // (a 1 us bucket over a day's trace).
   static constexpr std::size_t kMaxValues = 100'000'000;
   void check_bucket_limit(TimePs until_ps) const;
-  std::size_t first_bucket_ = 0;              // bucket index of rows_[k][0]
-  std::vector<std::vector<double>> rows_;     // [resource][bucket - first_bucket_]
-  std::vector<double> last_load_;             // bytes/s since last_change_
+  std::size_t first_bucket_ = 0;           // bucket index of rows_[k][0]
+  std::vector<std::vector<double>> rows_;  // [resource][bucket - first_bucket_]
+  std::vector<double> last_load_;          // bytes/s since last_change_
   std::vector<TimePs> last_change_;
 };
 

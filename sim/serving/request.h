@@ -32,15 +32,15 @@ struct RequestRecord {
   TimePs switch_start_ps = kNever;  // a copy of its expert started for it (or was in flight) before its first prefill
   TimePs switch_end_ps = kNever;
   TimePs prefill_start_ps = kNever;
-  TimePs prefill_end_ps = kNever;   // = first token
-  TimePs finish_ps = kNever;        // last token, or rejection
+  TimePs prefill_end_ps = kNever;  // = first token
+  TimePs finish_ps = kNever;       // last token, or rejection
   std::int64_t tokens_out = 0;
-  std::int64_t cached_tokens = 0;   // tokens in its KV cache (0 before prefill or after preemption)
+  std::int64_t cached_tokens = 0;  // tokens in its KV cache (0 before prefill or after preemption)
   int preemptions = 0;
   // Where its KV cache is, when kv_preemption is swap.
   enum class Kv { Fast, SwappingOut, Slow, SwappingIn } kv = Kv::Fast;
   double swapped_bytes_per_device = 0;
-  std::vector<TimePs> token_ps;     // every token's time, when recorded
+  std::vector<TimePs> token_ps;  // every token's time, when recorded
 
   TimePs ttft_ps() const { return prefill_end_ps - request.arrival_ps; }
   TimePs e2e_ps() const { return finish_ps - request.arrival_ps; }

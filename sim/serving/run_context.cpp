@@ -22,8 +22,8 @@ RunContext::RunContext(const hw::Platform& platform, int nodes, double link_buck
     for (const LinkId id : node_resources.back()->resources()) {
       ids.push_back(id);
       const std::string name = network.link_name(id);
-      result.resources.push_back({nodes > 1 ? fmt::format("node{}/{}", n, name) : name,
-                                  network.link_bandwidth_bytes_per_s(id)});
+      result.resources.push_back(
+          {nodes > 1 ? fmt::format("node{}/{}", n, name) : name, network.link_bandwidth_bytes_per_s(id)});
     }
   }
   links_ = std::make_unique<LinkUtilisation>(network, std::move(ids), link_bucket_s);
@@ -33,10 +33,13 @@ RunContext::RunContext(const hw::Platform& platform, int nodes, double link_buck
 void RunContext::sample_links_later() {
   if (sample_pending_) return;
   sample_pending_ = true;
-  sim.schedule_in(0, link_sample_kind_, [this] {
-    sample_pending_ = false;
-    links_->sample(sim.now());
-  }, Simulator::kPriorityLast);
+  sim.schedule_in(
+      0, link_sample_kind_,
+      [this] {
+        sample_pending_ = false;
+        links_->sample(sim.now());
+      },
+      Simulator::kPriorityLast);
 }
 
 void RunContext::open_batch(const std::vector<std::int64_t>& requests) {
@@ -48,10 +51,13 @@ void RunContext::open_batch(const std::vector<std::int64_t>& requests) {
 void RunContext::request_ended() {
   if (++ended_since_flush_ < flush_every_requests_ || flush_pending_) return;
   flush_pending_ = true;
-  sim.schedule_in(0, flush_kind_, [this] {
-    flush_pending_ = false;
-    flush(sim.now());
-  }, Simulator::kPriorityLast);
+  sim.schedule_in(
+      0, flush_kind_,
+      [this] {
+        flush_pending_ = false;
+        flush(sim.now());
+      },
+      Simulator::kPriorityLast);
 }
 
 void RunContext::flush(TimePs now_ps) {
@@ -75,8 +81,8 @@ void RunContext::flush(TimePs now_ps) {
   part.switches = std::exchange(result.switches, {});
   part.kv_swaps = std::exchange(result.kv_swaps, {});
   auto& samples = result.occupancy;
-  const auto final_end = std::find_if(samples.begin(), samples.end(),
-                                      [&](const OccupancySample& o) { return o.time_ps >= now_ps; });
+  const auto final_end =
+      std::find_if(samples.begin(), samples.end(), [&](const OccupancySample& o) { return o.time_ps >= now_ps; });
   part.occupancy.assign(samples.begin(), final_end);
   samples.erase(samples.begin(), final_end);
   links_->take_finished(now_ps, part);
@@ -86,7 +92,8 @@ void RunContext::flush(TimePs now_ps) {
 void RunContext::finish(TimePs end_ps) {
   flush(end_ps);
   if (!records.empty())
-    throw std::logic_error(fmt::format("serving: request {} never finished (simulator bug)", records.front().request.id));
+    throw std::logic_error(
+        fmt::format("serving: request {} never finished (simulator bug)", records.front().request.id));
   if (!open_batches_.empty()) throw std::logic_error("serving: a router batch never ended (simulator bug)");
   ServingResult last;
   links_->take_rest(end_ps, last);

@@ -70,11 +70,11 @@ class Scheduler {
 };
 
 struct SchedulerOptions {
-  std::string kind = "samba-coe";  // a name in scheduler_registry()
-  int batch_size = 1;              // samba-coe: prompts routed together; batching: most requests in a step
+  std::string kind = "samba-coe";        // a name in scheduler_registry()
+  int batch_size = 1;                    // samba-coe: prompts routed together; batching: most requests in a step
   std::int64_t max_batch_tokens = 8192;  // batching: most prompt tokens in one prefill step
   double max_wait_s = 1.0;               // expert-grouped: a request waiting longer goes next
-  bool route = true;  // run a router pass before serving
+  bool route = true;                     // run a router pass before serving
 };
 
 // A scheduler kind as the registry knows it: adding a scheduler is its own

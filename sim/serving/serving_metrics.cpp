@@ -79,7 +79,7 @@ ServingSummary summarize(const ServingResult& r) {
 
 nlohmann::json to_json(const Distribution& d) {
   return {{"count", d.count}, {"min", d.min}, {"mean", d.mean}, {"p50", d.p50},
-          {"p90", d.p90}, {"p99", d.p99}, {"max", d.max}};
+          {"p90", d.p90},     {"p99", d.p99}, {"max", d.max}};
 }
 
 nlohmann::json to_json(const ServingSummary& s) {

@@ -28,7 +28,7 @@ struct ServingSummary {
   std::size_t requests = 0, finished = 0, rejected = 0;
   std::map<std::string, std::size_t> reject_reasons;
   Distribution ttft_s, tpot_s, e2e_s, queueing_s, switch_wait_s, batch_latency_s;
-  Distribution service_s;  // prefill start to finish: execution alone, no waiting
+  Distribution service_s;                // prefill start to finish: execution alone, no waiting
   double percentile_relative_error = 0;  // bound on p50/p90/p99 relative to the exact nearest rank
   double makespan_s = 0;
   double output_tokens_per_s = 0;

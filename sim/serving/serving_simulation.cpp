@@ -46,26 +46,32 @@ class Cluster : DispatchView {
   void add(Request r) {
     if (finished_) throw std::logic_error("serving: a request added after the run finished");
     if (r.expert < 0 || r.expert >= static_cast<int>(setup_.expert_models.size()))
-      throw std::invalid_argument(fmt::format("serving: request {} names expert {} of {}", r.id, r.expert,
-                                              setup_.expert_models.size()));
+      throw std::invalid_argument(
+          fmt::format("serving: request {} names expert {} of {}", r.id, r.expert, setup_.expert_models.size()));
     if (r.output_tokens < 1 || r.input_tokens < 1)
       throw std::invalid_argument(fmt::format("serving: request {} needs >= 1 input and output token", r.id));
     if (r.arrival_ps < last_arrival_ps_ || r.arrival_ps < context_.sim.now())
-      throw std::invalid_argument(fmt::format("serving: request {} arrives before the one ahead of it: requests must be "
-                                              "in arrival order",
-                                              r.id));
+      throw std::invalid_argument(
+          fmt::format("serving: request {} arrives before the one ahead of it: requests must be "
+                      "in arrival order",
+                      r.id));
     const std::int64_t id = r.id;
     const TimePs at = r.arrival_ps;
     const bool too_long = fit_context(r);
     context_.records.add(std::move(r));  // checks the id; a refused request changes nothing
-    if (too_long && setup_.context_limit == ContextLimit::Reject) ++context_.result.context_rejected;
-    else if (too_long) ++context_.result.context_truncated;
+    if (too_long && setup_.context_limit == ContextLimit::Reject)
+      ++context_.result.context_rejected;
+    else if (too_long)
+      ++context_.result.context_truncated;
     last_arrival_ps_ = at;
     const bool reject = too_long && setup_.context_limit == ContextLimit::Reject;
-    context_.sim.schedule_at(at, arrival_kind_, [this, id, reject] {
-      if (reject) return reject_at_arrival(id);
-      engines_[static_cast<std::size_t>(dispatch(context_.records[id].request))]->accept(id);
-    }, Simulator::kPriorityFirst);
+    context_.sim.schedule_at(
+        at, arrival_kind_,
+        [this, id, reject] {
+          if (reject) return reject_at_arrival(id);
+          engines_[static_cast<std::size_t>(dispatch(context_.records[id].request))]->accept(id);
+        },
+        Simulator::kPriorityFirst);
     if (at > context_.sim.now()) context_.sim.run_until(at - 1);
   }
 
@@ -78,13 +84,15 @@ class Cluster : DispatchView {
     context_.finish(end_ps);
     ServingResult& result = context_.result;
     if (result.context_rejected > 0)
-      result.notes.push_back(fmt::format("{} requests longer than their expert's context (input + output > "
-                                         "max_context_tokens) were rejected as context_too_long (context_limit: reject)",
-                                         result.context_rejected));
+      result.notes.push_back(
+          fmt::format("{} requests longer than their expert's context (input + output > "
+                      "max_context_tokens) were rejected as context_too_long (context_limit: reject)",
+                      result.context_rejected));
     if (result.context_truncated > 0)
-      result.notes.push_back(fmt::format("{} requests longer than their expert's context were truncated to it, output "
-                                         "first (context_limit: truncate)",
-                                         result.context_truncated));
+      result.notes.push_back(
+          fmt::format("{} requests longer than their expert's context were truncated to it, output "
+                      "first (context_limit: truncate)",
+                      result.context_truncated));
     result.end_ps = end_ps;
     result.events = context_.sim.events_executed();
     result.events_by_kind = context_.sim.events_by_kind();
@@ -136,7 +144,9 @@ class Cluster : DispatchView {
   }
 
   std::int64_t load(int engine) const override { return engines_[static_cast<std::size_t>(engine)]->load(); }
-  bool holds(int engine, int expert) const override { return engines_[static_cast<std::size_t>(engine)]->holds(expert); }
+  bool holds(int engine, int expert) const override {
+    return engines_[static_cast<std::size_t>(engine)]->holds(expert);
+  }
 
   const ServingSetup& setup_;
   RunContext context_;
@@ -159,7 +169,8 @@ class CollectingSink : public ResultSink {
     move_rows(rows_.kv_swaps, part.kv_swaps);
     move_rows(rows_.occupancy, part.occupancy);
     rows_.link_utilisation.resize(part.link_utilisation.size());
-    for (std::size_t k = 0; k < part.link_utilisation.size(); ++k) move_rows(rows_.link_utilisation[k], part.link_utilisation[k]);
+    for (std::size_t k = 0; k < part.link_utilisation.size(); ++k)
+      move_rows(rows_.link_utilisation[k], part.link_utilisation[k]);
   }
 
   // The whole-run figures with every row put back.

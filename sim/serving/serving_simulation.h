@@ -55,7 +55,8 @@ struct ServingSetup {
   SchedulerOptions scheduler;
   bool record_token_times = false;
   double link_bucket_s = 0.1;  // time bucket of the link utilisation series
-  std::string dispatcher = "round-robin";  // with several engines (accelerators / TP of them): a dispatcher_registry() name
+  std::string dispatcher =
+      "round-robin";  // with several engines (accelerators / TP of them): a dispatcher_registry() name
   // A cluster of identical nodes of the platform (e.g. 4 x DGX H100).
   int nodes = 1;
   Placement placement = Placement::Everywhere;
@@ -135,7 +136,7 @@ struct ServingResult {
   std::vector<std::vector<double>> link_utilisation;
   std::size_t link_first_bucket = 0;  // bucket index of link_utilisation[k][0] (a streamed part starts later)
   TimePs end_ps = 0;
-  std::int64_t preemptions = 0;  // KV caches dropped (recompute) or swapped out (swap) to make room
+  std::int64_t preemptions = 0;        // KV caches dropped (recompute) or swapped out (swap) to make room
   std::int64_t context_rejected = 0;   // longer than the expert's context, rejected (context_limit reject)
   std::int64_t context_truncated = 0;  // longer than the expert's context, truncated to it (context_limit truncate)
   std::uint64_t events = 0;
@@ -144,10 +145,9 @@ struct ServingResult {
   double fast_tier_capacity_bytes_per_device = 0;
   double peak_fast_tier_used_bytes_per_device = 0;
   double expert_bytes_per_device_max = 0;  // largest expert shard
-  int experts_that_fit = 0;  // equal-size experts the fast tier holds beside router and workspace
-  std::vector<std::string> notes;  // modelling choices the reader should know (e.g. no TP link)
+  int experts_that_fit = 0;                // equal-size experts the fast tier holds beside router and workspace
+  std::vector<std::string> notes;          // modelling choices the reader should know (e.g. no TP link)
 };
-
 
 class ResultSink;
 

@@ -12,8 +12,8 @@ std::optional<SetupProblem> setup_problem(const ServingSetup& s) {
   const std::vector<int> accelerators = p.accelerators();
   const int per_node = static_cast<int>(accelerators.size()) / tp;
   if (per_node < 1)
-    return SetupProblem{"tensor_parallel", fmt::format("TP{} exceeds the {} accelerators of '{}'", tp,
-                                                       accelerators.size(), p.name)};
+    return SetupProblem{"tensor_parallel",
+                        fmt::format("TP{} exceeds the {} accelerators of '{}'", tp, accelerators.size(), p.name)};
   if (s.nodes * per_node > 1 && eviction_policy_registry().at(s.eviction.policy).needs_future_uses)
     return SetupProblem{"residency.policy",
                         fmt::format("{} needs the future request sequence of one engine; with {} engines it is not "

@@ -63,20 +63,19 @@ class ShortestJobScheduler : public Scheduler {
     arrived_.clear();
   }
 
-  std::vector<std::int64_t> arrived_;                         // since the last choice, not yet ordered
-  std::set<std::pair<std::int64_t, std::int64_t>> queue_;     // (tokens, request id)
-  std::map<std::int64_t, std::int64_t> job_tokens_;           // request id -> its key in queue_
+  std::vector<std::int64_t> arrived_;                      // since the last choice, not yet ordered
+  std::set<std::pair<std::int64_t, std::int64_t>> queue_;  // (tokens, request id)
+  std::map<std::int64_t, std::int64_t> job_tokens_;        // request id -> its key in queue_
   std::int64_t current_ = -1;
 };
 
 }  // namespace
 
 std::vector<SchedulerKind> shortest_job_scheduler_kinds() {
-  return {{{"sjf", "one request at a time, fewest prompt + output tokens first (an oracle: it knows output lengths)", {}},
-           true,
-           [](const SchedulerOptions&) -> std::unique_ptr<Scheduler> {
-             return std::make_unique<ShortestJobScheduler>();
-           }}};
+  return {
+      {{"sjf", "one request at a time, fewest prompt + output tokens first (an oracle: it knows output lengths)", {}},
+       true,
+       [](const SchedulerOptions&) -> std::unique_ptr<Scheduler> { return std::make_unique<ShortestJobScheduler>(); }}};
 }
 
 }  // namespace coesim::serving

@@ -34,7 +34,8 @@ void TierCopier::copy(std::span<const int> devices, CopyDirection direction,
   auto pending = std::make_shared<Pending>(Pending{devices.size(), std::move(on_shard), std::move(on_done)});
   for (std::size_t i = 0; i < devices.size(); ++i) {
     const hw::Route* r = route(devices[i], direction);
-    if (r == nullptr) throw std::logic_error("copy between tiers without a route (the platform was validated without one)");
+    if (r == nullptr)
+      throw std::logic_error("copy between tiers without a route (the platform was validated without one)");
     network_.start(resources_.path(*r), bytes_of(i), [pending, i](const FlowRecord& flow) {
       if (pending->on_shard) pending->on_shard(i, flow);
       if (--pending->shards == 0 && pending->on_done) pending->on_done();

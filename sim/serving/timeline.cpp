@@ -37,8 +37,8 @@ void TimelineRecorder::slice(int engine, Track track, const std::string& name, c
                              TimePs end_ps, const std::string& args_json) {
   engines_ = std::max(engines_, engine + 1);
   if (!keep(start_ps, end_ps)) return;
-  events_.push_back({'X', kEnginesPid, 2 * engine + (track == Track::Copies ? 1 : 0), start_ps, end_ps - start_ps,
-                     name, kind, args_json});
+  events_.push_back({'X', kEnginesPid, 2 * engine + (track == Track::Copies ? 1 : 0), start_ps, end_ps - start_ps, name,
+                     kind, args_json});
 }
 
 void TimelineRecorder::counter(int engine, const char* name, TimePs at_ps, double value) {
@@ -67,24 +67,30 @@ void TimelineRecorder::write(const std::filesystem::path& file, const ServingRes
                              const std::string& about_json) const {
   const auto resource_name = [&](int k) {
     return static_cast<std::size_t>(k) < figures.resources.size() ? figures.resources[static_cast<std::size_t>(k)].name
-                                                                    : fmt::format("resource {}", k);
+                                                                  : fmt::format("resource {}", k);
   };
   io::PendingFile pending(file);
   {
     std::ofstream out(pending.tmp());
     out << "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n";
     out << fmt::format(R"({{"ph":"M","name":"process_name","pid":{},"args":{{"name":"engines"}}}})", kEnginesPid);
-    out << fmt::format(",\n" R"({{"ph":"M","name":"process_name","pid":{},"args":{{"name":"links and tiers"}}}})",
-                       kResourcesPid);
+    out << fmt::format(
+        ",\n"
+        R"({{"ph":"M","name":"process_name","pid":{},"args":{{"name":"links and tiers"}}}})",
+        kResourcesPid);
     for (int e = 0; e < engines_; ++e)
       for (int copies = 0; copies < 2; ++copies)
-        out << fmt::format(",\n" R"({{"ph":"M","name":"thread_name","pid":{},"tid":{},"args":{{"name":"engine {} {}"}}}})",
-                           kEnginesPid, 2 * e + copies, e, copies ? "copies" : "compute");
+        out << fmt::format(
+            ",\n"
+            R"({{"ph":"M","name":"thread_name","pid":{},"tid":{},"args":{{"name":"engine {} {}"}}}})",
+            kEnginesPid, 2 * e + copies, e, copies ? "copies" : "compute");
     for (const Event& ev : events_) {
       if (ev.pid == kResourcesPid && !resource_used_[static_cast<std::size_t>(ev.tid)]) continue;
       const std::string name = ev.pid == kResourcesPid ? resource_name(ev.tid) : ev.name;
-      out << fmt::format(",\n" R"({{"ph":"{}","pid":{},"tid":{},"ts":{},"name":{},"cat":"{}")", ev.phase, ev.pid,
-                         ev.tid, micros(ev.start_ps), quoted(name), ev.kind);
+      out << fmt::format(
+          ",\n"
+          R"({{"ph":"{}","pid":{},"tid":{},"ts":{},"name":{},"cat":"{}")",
+          ev.phase, ev.pid, ev.tid, micros(ev.start_ps), quoted(name), ev.kind);
       if (ev.phase == 'X') out << fmt::format(R"(,"dur":{})", micros(ev.duration_ps));
       if (!ev.args_json.empty()) out << ",\"args\":" << ev.args_json;
       out << '}';

@@ -18,7 +18,7 @@ namespace coesim::serving {
 struct ServingResult;
 
 struct TimelineOptions {
-  TimePs from_ps = 0;           // keep what overlaps [from, to)
+  TimePs from_ps = 0;  // keep what overlaps [from, to)
   TimePs to_ps = kTimeMaxPs;
   std::size_t max_events = 2'000'000;  // past it, recording stops and the file says where
   double link_bucket_s = 0.1;          // the run's utilisation bucket

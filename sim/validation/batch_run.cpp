@@ -72,8 +72,8 @@ double BatchRunTerms::time_s(const hw::RuntimeProfile& p) const {
     roofline_s += r.times * std::max(r.compute_s * compute, r.memory_s * memory);
   }
   return roofline_s + fixed_s + steps * p.step_overhead_s + layer_steps * p.layer_overhead_s +
-         collective_calls * p.collective_latency_s + collective_hops * p.collective_hop_latency_s + sequence_steps * p.sequence_overhead_s +
-         requests * p.request_overhead_s;
+         collective_calls * p.collective_latency_s + collective_hops * p.collective_hop_latency_s +
+         sequence_steps * p.sequence_overhead_s + requests * p.request_overhead_s;
 }
 
 }  // namespace coesim::validation

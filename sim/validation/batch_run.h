@@ -46,12 +46,12 @@ struct BatchRunTerms {
     bool prefill = false;
   };
   std::vector<Roofline> steps_roofline;  // each distinct step: prefills and decode steps of each wave size
-  double fixed_s = 0;  // all-reduce bytes over the TP links
+  double fixed_s = 0;                    // all-reduce bytes over the TP links
   double steps = 0;
   double layer_steps = 0;
   double collective_calls = 0;
   double collective_hops = 0;  // calls x (TP - 1)
-  double sequence_steps = 0;  // sequences x decode steps
+  double sequence_steps = 0;   // sequences x decode steps
   double requests = 0;
 
   static BatchRunTerms of(const serving::TpGroupHardware& hw, const serving::StepModel& model,

@@ -19,7 +19,8 @@ std::string group_name(const std::string& hardware, const std::string& framework
 CaseFitRows::CaseFitRows(const std::vector<const MeasuredCase*>& cases) {
   terms.reserve(cases.size());
   for (const MeasuredCase* c : cases) terms.push_back(BatchRunTerms::of(c->hardware, *c->step_model, c->shape));
-  for (std::size_t i = 0; i < cases.size(); ++i) rows.push_back({&terms[i], cases[i]->row->latency_s, cases[i]->row->model});
+  for (std::size_t i = 0; i < cases.size(); ++i)
+    rows.push_back({&terms[i], cases[i]->row->latency_s, cases[i]->row->model});
 }
 
 double MeasuredCase::predict_s(const hw::RuntimeProfile& p) const {
@@ -52,8 +53,8 @@ const hw::RuntimeProfile& MeasuredCases::profile(const PlatformMapping& mapping,
     else if (p.serving.runtime_profile)
       slot = std::make_unique<hw::RuntimeProfile>(*p.serving.runtime_profile);
     else
-      slot = std::make_unique<hw::RuntimeProfile>(hw::RuntimeProfile::from_compute(
-          p.devices[static_cast<std::size_t>(p.accelerators().front())].compute));
+      slot = std::make_unique<hw::RuntimeProfile>(
+          hw::RuntimeProfile::from_compute(p.devices[static_cast<std::size_t>(p.accelerators().front())].compute));
   }
   return *slot;
 }

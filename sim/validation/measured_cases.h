@@ -25,15 +25,15 @@ namespace coesim::validation {
 struct MeasuredCase {
   const MeasuredRuns* dataset = nullptr;
   const MeasuredRun* row = nullptr;
-  std::string group;    // "hardware / framework"
-  std::string skipped;  // empty when the row is predicted
+  std::string group;      // "hardware / framework"
+  std::string skipped;    // empty when the row is predicted
   std::string skip_kind;  // the reason without this row's numbers, for counting
   const hw::Platform* platform = nullptr;
   const llm::ModelSpec* model = nullptr;
   const hw::RuntimeProfile* profile = nullptr;  // the mapped profile (or the platform's own)
   serving::TpGroupHardware hardware;
   std::optional<serving::StepModel> step_model;
-  BatchRunShape shape;  // waves as the mapped profile's KV memory allows
+  BatchRunShape shape;         // waves as the mapped profile's KV memory allows
   double ideal_latency_s = 0;  // peak FLOP/s and bandwidth, no overheads
 
   bool predicted() const { return skipped.empty(); }

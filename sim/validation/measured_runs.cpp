@@ -12,13 +12,14 @@
 namespace coesim::validation {
 namespace {
 
-const std::vector<std::string> kSameLengthHeader{"Hardware",   "Num of Hardware", "Framework", "Model",
-                                                 "Input Output Length", "Batch Size", "Latency",  "Throughput"};
-const std::vector<std::string> kSplitLengthHeader{"Hardware",     "Num of Hardware", "Framework",
-                                                  "Model",        "Input Length",    "Output Length",
-                                                  "Batch Size",   "Latency",         "Throughput"};
-const std::vector<std::string> kTtftHeader{"Hardware",   "Num of Hardware", "Framework",    "Model",      "Input Length",
-                                           "Output Length", "Batch Size",   "TTFT Latency", "end_latency"};
+const std::vector<std::string> kSameLengthHeader{
+    "Hardware", "Num of Hardware", "Framework", "Model", "Input Output Length", "Batch Size", "Latency", "Throughput"};
+const std::vector<std::string> kSplitLengthHeader{"Hardware",   "Num of Hardware", "Framework",
+                                                  "Model",      "Input Length",    "Output Length",
+                                                  "Batch Size", "Latency",         "Throughput"};
+const std::vector<std::string> kTtftHeader{"Hardware",   "Num of Hardware", "Framework",
+                                           "Model",      "Input Length",    "Output Length",
+                                           "Batch Size", "TTFT Latency",    "end_latency"};
 
 // Limits that keep every derived quantity (tokens x batch, steps) far inside
 // int64 and that no real run comes near.

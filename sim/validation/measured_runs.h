@@ -22,8 +22,8 @@ struct MeasuredRun {
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 0;
   std::int64_t batch = 1;
-  double latency_s = 0;                              // whole batch, end to end
-  std::optional<double> throughput_tokens_per_s;     // as published; empty when not
+  double latency_s = 0;                           // whole batch, end to end
+  std::optional<double> throughput_tokens_per_s;  // as published; empty when not
 };
 
 struct MeasuredRuns {

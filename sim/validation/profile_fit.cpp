@@ -24,7 +24,8 @@ double paid(std::span<const FitRow> rows, double BatchRunTerms::*count) {
 std::size_t tp_degrees_above_one(std::span<const FitRow> rows) {
   std::set<long long> hops_per_call;
   for (const FitRow& r : rows)
-    if (r.terms->collective_calls > 0) hops_per_call.insert(std::llround(r.terms->collective_hops / r.terms->collective_calls));
+    if (r.terms->collective_calls > 0)
+      hops_per_call.insert(std::llround(r.terms->collective_hops / r.terms->collective_calls));
   return hops_per_call.size();
 }
 

@@ -26,8 +26,8 @@ struct FitOptions {
 };
 
 struct FitResult {
-  hw::RuntimeProfile profile;          // `start` with the fitted parameters
-  std::vector<double> predicted_s;     // per row
+  hw::RuntimeProfile profile;       // `start` with the fitted parameters
+  std::vector<double> predicted_s;  // per row
   double mean_abs_relative_error = 0;
   double max_abs_relative_error = 0;
   std::vector<std::string> unconstrained;  // no row pays this cost: held at 0

@@ -39,8 +39,7 @@ const Schema& validation_map_schema() {
   static const Schema s{
       "validation_map",
       "what stands for each row of a measured-runs file (hw-configs/measurements/*-map.yaml)",
-      {required(field("name", FieldKind::String, "map name")),
-       field("description", FieldKind::String, "one line"),
+      {required(field("name", FieldKind::String, "map name")), field("description", FieldKind::String, "one line"),
        required(nested("hardware", FieldKind::List, platform_entry_schema(), "hardware and framework pairs")),
        required(nested("models", FieldKind::List, model_entry_schema(), "model ids"))}};
   return s;

@@ -46,7 +46,9 @@ SyntheticRequests::SyntheticRequests(Options options)
     : o_(checked(std::move(options))), rng_(o_.seed), zipf_(std::max(o_.expert_count, 1), o_.zipf_alpha) {}
 
 // Box-Muller.
-double SyntheticRequests::normal() { return std::sqrt(-2 * std::log(unit())) * std::cos(2 * std::numbers::pi * unit()); }
+double SyntheticRequests::normal() {
+  return std::sqrt(-2 * std::log(unit())) * std::cos(2 * std::numbers::pi * unit());
+}
 
 // Marsaglia and Tsang; shape < 1 via the U^(1/shape) boost.
 double SyntheticRequests::gamma(double shape) {
@@ -69,7 +71,8 @@ double SyntheticRequests::gamma(double shape) {
 double SyntheticRequests::next_arrival_s() {
   if (o_.arrivals == Options::Arrivals::Burst) return 0;
   const double shape = o_.arrivals == Options::Arrivals::Gamma ? 1 / (o_.cv * o_.cv) : 1;
-  const double gap = (o_.arrivals == Options::Arrivals::Gamma ? gamma(shape) / shape : -std::log(unit())) / o_.rate_per_s;
+  const double gap =
+      (o_.arrivals == Options::Arrivals::Gamma ? gamma(shape) / shape : -std::log(unit())) / o_.rate_per_s;
   operational_s_ += gap;
   arrival_s_ = wall_time(operational_s_, o_.diurnal_amplitude, o_.diurnal_period_s, arrival_s_);
   return arrival_s_;
@@ -85,7 +88,8 @@ TraceRecord SyntheticRequests::next() {
       break;
     case Options::Tokens::Lognormal:
       r.input_tokens = std::max<std::int64_t>(1, std::llround(o_.input_tokens * std::exp(o_.input_sigma * normal())));
-      r.output_tokens = std::max<std::int64_t>(1, std::llround(o_.output_tokens * std::exp(o_.output_sigma * normal())));
+      r.output_tokens =
+          std::max<std::int64_t>(1, std::llround(o_.output_tokens * std::exp(o_.output_sigma * normal())));
       break;
     case Options::Tokens::Drawn: {
       const std::size_t n = o_.drawn_from.size();
@@ -97,10 +101,17 @@ TraceRecord SyntheticRequests::next() {
   }
   const std::int32_t n = o_.expert_count;
   switch (o_.experts) {
-    case Options::Experts::None: break;
-    case Options::Experts::RoundRobin: r.expert = static_cast<std::int32_t>(made_ % n); break;
-    case Options::Experts::Uniform: r.expert = std::min(n - 1, static_cast<std::int32_t>(unit() * n)); break;
-    case Options::Experts::Zipf: r.expert = zipf_.sample(unit()); break;
+    case Options::Experts::None:
+      break;
+    case Options::Experts::RoundRobin:
+      r.expert = static_cast<std::int32_t>(made_ % n);
+      break;
+    case Options::Experts::Uniform:
+      r.expert = std::min(n - 1, static_cast<std::int32_t>(unit() * n));
+      break;
+    case Options::Experts::Zipf:
+      r.expert = zipf_.sample(unit());
+      break;
   }
   ++made_;
   return r;

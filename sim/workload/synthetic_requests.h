@@ -19,14 +19,14 @@ namespace coesim::workload {
 struct SyntheticRequestOptions {
   enum class Arrivals { Burst, Poisson, Gamma };
   Arrivals arrivals = Arrivals::Poisson;
-  double rate_per_s = 1;          // Poisson, Gamma
-  double cv = 1;                  // Gamma: inter-arrival coefficient of variation
-  double diurnal_amplitude = 0;   // rate x (1 + a sin(2 pi t / period)), 0 <= a < 1
+  double rate_per_s = 1;         // Poisson, Gamma
+  double cv = 1;                 // Gamma: inter-arrival coefficient of variation
+  double diurnal_amplitude = 0;  // rate x (1 + a sin(2 pi t / period)), 0 <= a < 1
   double diurnal_period_s = 86400;
   enum class Tokens { Fixed, Lognormal, Drawn };
   Tokens tokens = Tokens::Lognormal;
-  double input_tokens = 512, output_tokens = 128;  // Fixed: the lengths; Lognormal: the medians
-  double input_sigma = 1, output_sigma = 1;        // Lognormal: sigma of the log
+  double input_tokens = 512, output_tokens = 128;                 // Fixed: the lengths; Lognormal: the medians
+  double input_sigma = 1, output_sigma = 1;                       // Lognormal: sigma of the log
   std::vector<std::pair<std::int64_t, std::int64_t>> drawn_from;  // Drawn: (input, output) pairs
   enum class Experts { None, RoundRobin, Uniform, Zipf };
   Experts experts = Experts::None;

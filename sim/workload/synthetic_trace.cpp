@@ -12,9 +12,10 @@ namespace coesim::workload {
 void generate_trace(const SyntheticTraceOptions& o, TraceWriter& out) {
   if (o.requests < 0) throw std::invalid_argument("requests >= 0 are needed");
   if (o.requests > kMaxGeneratedRequests)
-    throw std::invalid_argument(fmt::format("--requests {} is more than one trace may hold ({}); write several and "
-                                            "join them with `coesim trace concat`",
-                                            o.requests, kMaxGeneratedRequests));
+    throw std::invalid_argument(
+        fmt::format("--requests {} is more than one trace may hold ({}); write several and "
+                    "join them with `coesim trace concat`",
+                    o.requests, kMaxGeneratedRequests));
   if (o.arrivals != "poisson" && o.arrivals != "gamma") throw std::invalid_argument("arrivals: poisson or gamma");
   using G = SyntheticRequestOptions;
   G g;

@@ -49,8 +49,8 @@ std::optional<std::pair<const char*, std::string>> record_problem(const TraceRec
     return std::pair{"arrival_time_s", fmt::format("{} is not a time >= 0 in seconds", r.arrival_time_s)};
   if (r.arrival_time_s < previous_s)
     return std::pair{"arrival_time_s",
-                     fmt::format("{} s is before the previous row's {} s: a trace is in arrival order", r.arrival_time_s,
-                                 previous_s)};
+                     fmt::format("{} s is before the previous row's {} s: a trace is in arrival order",
+                                 r.arrival_time_s, previous_s)};
   if (r.input_tokens < 0) return std::pair{"input_tokens", fmt::format("{} is negative", r.input_tokens)};
   if (r.output_tokens < 0) return std::pair{"output_tokens", fmt::format("{} is negative", r.output_tokens)};
   if (r.expert < -1) return std::pair{"expert", fmt::format("{} is neither an expert index nor -1 (none)", r.expert)};
@@ -173,9 +173,11 @@ class CsvTraceWriter : public TraceWriter {
   }
   void write(const TraceRecord& r) override {
     check_order(r);
-    if (r.prompt_id.find_first_of(",\"\n") != std::string::npos || r.category.find_first_of(",\"\n") != std::string::npos)
-      throw config::UsageError("native CSV traces cannot hold commas, quotes or newlines in prompt_id or category: "
-                               "write .h5");
+    if (r.prompt_id.find_first_of(",\"\n") != std::string::npos ||
+        r.category.find_first_of(",\"\n") != std::string::npos)
+      throw config::UsageError(
+          "native CSV traces cannot hold commas, quotes or newlines in prompt_id or category: "
+          "write .h5");
     out_ << fmt::format("{},{},{},{},{},{},{}\n", r.arrival_time_s, r.input_tokens, r.output_tokens, r.prompt_id,
                         r.category, r.expert, r.session_id);
   }
@@ -222,7 +224,8 @@ void read_csv(const std::filesystem::path& file, const std::function<bool(const 
                   std::string(f[4]),
                   parse_number<std::int32_t>(f[5], name, n, "expert"),
                   parse_number<std::int64_t>(f[6], name, n, "session_id")};
-    if (const auto problem = record_problem(r, previous_s)) throw ConfigError(name, n, 0, problem->first, problem->second);
+    if (const auto problem = record_problem(r, previous_s))
+      throw ConfigError(name, n, 0, problem->first, problem->second);
     previous_s = r.arrival_time_s;
     if (!visit(r)) return;
   }

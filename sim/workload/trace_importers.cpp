@@ -97,7 +97,8 @@ class Importer {
       try {
         TraceRecord r = (this->*format_.parse)(line);
         if (r.arrival_time_s < last_arrival_s_)
-          throw BadRow{"timestamp", fmt::format("goes back in time ({} s after {} s)", r.arrival_time_s, last_arrival_s_)};
+          throw BadRow{"timestamp",
+                       fmt::format("goes back in time ({} s after {} s)", r.arrival_time_s, last_arrival_s_)};
         last_arrival_s_ = r.arrival_time_s;
         out_.write(r);
         ++report_.written;
@@ -118,7 +119,8 @@ class Importer {
     if (!got.empty() && got.back() == '\r') got.remove_suffix(1);
     if (got.rfind("\xEF\xBB\xBF", 0) == 0) got.remove_prefix(3);  // UTF-8 byte order mark
     if (got != expected)
-      throw ConfigError(file_, 1, 0, "", fmt::format("header '{}' is not the {} header '{}'", got, o_.format, expected));
+      throw ConfigError(file_, 1, 0, "",
+                        fmt::format("header '{}' is not the {} header '{}'", got, o_.format, expected));
   }
 
   // TIMESTAMP,ContextTokens,GeneratedTokens; times relative to the first row.
@@ -235,8 +237,8 @@ ImportReport import_trace(const std::filesystem::path& in, const ImportOptions& 
 
 ImportReport import_trace(std::istream& in, const std::string& name, const ImportOptions& options, TraceWriter& out) {
   if (Importer::formats().find(options.format) == nullptr)
-    throw config::UsageError(fmt::format("unknown trace format '{}' ({})", options.format,
-                                         fmt::join(trace_formats(), ", ")));
+    throw config::UsageError(
+        fmt::format("unknown trace format '{}' ({})", options.format, fmt::join(trace_formats(), ", ")));
   return Importer(name, options, out).run(in);
 }
 

@@ -22,11 +22,11 @@ struct ImportOptions {
 };
 
 struct ImportReport {
-  std::int64_t rows = 0;     // data rows read
+  std::int64_t rows = 0;  // data rows read
   std::int64_t written = 0;
   std::int64_t skipped = 0;
   std::vector<std::string> skipped_examples;  // the first few reasons, "file:line: field: reason"
-  double first_arrival_s = 0;  // Azure: seconds of the first timestamp since 1970 (UTC as written)
+  double first_arrival_s = 0;                 // Azure: seconds of the first timestamp since 1970 (UTC as written)
 };
 
 const std::vector<std::string>& trace_formats();

@@ -44,7 +44,8 @@ class Sandbox {
     for (const auto& [from, to] : kSiblingCopies)
       for (const fs::directory_entry& e : fs::directory_iterator(source / from))
         if (e.is_regular_file()) fs::copy(e.path(), root_ / to / e.path().filename(), fs::copy_options::skip_existing);
-    for (const std::string& dir : kTestsAliases) fs::create_directory_symlink(fs::path("..") / dir, root_ / "tests" / dir);
+    for (const std::string& dir : kTestsAliases)
+      fs::create_directory_symlink(fs::path("..") / dir, root_ / "tests" / dir);
   }
   ~Sandbox() {
     std::error_code ignored;
