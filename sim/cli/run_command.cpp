@@ -18,7 +18,7 @@
 #include "sim/cli/command.h"
 #include "sim/cli/number_checks.h"
 #include "sim/cli/report.h"
-#include "sim/cli/run_progress.h"
+#include "sim/cli/run_summary.h"
 #include "sim/config/config_error.h"
 #include "sim/config/input_files.h"
 #include "sim/experiment/experiment.h"
@@ -47,25 +47,6 @@ struct RunOptions {
   std::size_t timeline_max_events = 2'000'000;
 };
 
-// Each part of the run's rows feeds the summary and, with --out, results.h5.
-class RunSink : public serving::ResultSink {
- public:
-  RunSink(const std::string& out_dir, serving::TimelineRecorder* timeline) : timeline_(timeline) {
-    if (!out_dir.empty())
-      writer = std::make_unique<serving::ResultsWriter>(std::filesystem::path(out_dir) / "results.h5");
-  }
-  void append(const serving::ServingResult& part) override {
-    summary.append(part);
-    if (writer) writer->append(part);
-    if (timeline_ != nullptr) timeline_->add_link_buckets(part);
-  }
-  serving::SummaryAccumulator summary;
-  std::unique_ptr<serving::ResultsWriter> writer;
-
- private:
-  serving::TimelineRecorder* timeline_;
-};
-
 // The recorder for --timeline, or none.
 std::unique_ptr<serving::TimelineRecorder> timeline_for(const RunOptions& o, const experiment::Experiment& x) {
   if (o.timeline_file.empty()) return nullptr;
@@ -84,18 +65,7 @@ std::unique_ptr<serving::TimelineRecorder> timeline_for(const RunOptions& o, con
   return std::make_unique<serving::TimelineRecorder>(t);
 }
 
-std::vector<std::string> expert_model_names(const experiment::Experiment& x) {
-  std::vector<std::string> names;
-  for (const llm::ModelSpec& m : x.models) names.push_back(m.name);
-  return names;
-}
 
-// {kind: events executed}: where the run's events went (arrivals, compute, flows, ...).
-nlohmann::json events_by_kind(const serving::ServingResult& result) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [kind, n] : result.events_by_kind) out[kind] = n;
-  return out;
-}
 
 // What run prints: the summary (as summary.json has it, with the wall time),
 // in text a few lines that name its figures.
@@ -167,14 +137,7 @@ int run(const RunOptions& o) {
     doc = config::ConfigDoc::load(o.experiment_file);
   }
   experiment::ExperimentOverrides below;
-  for (const std::string& s : o.overrides) {
-    if (s.starts_with("platform."))
-      below.platform.push_back(s.substr(std::string_view("platform.").size()));
-    else if (s.starts_with("model."))
-      below.model.push_back(s.substr(std::string_view("model.").size()));
-    else
-      doc.set_from_text(s);
-  }
+  for (const std::string& s : o.overrides) experiment::add_override(doc, below, s);
   const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
   if (o.print_config) {
     fmt::print("# experiment {} as run: files merged, every --set folded in, paths relative to its directory\n{}\n",
@@ -184,42 +147,12 @@ int run(const RunOptions& o) {
   if (std::error_code ec; !o.out_dir.empty() && !std::filesystem::create_directories(o.out_dir, ec) && ec)
     throw config::UsageError(fmt::format("--out {}: cannot create the directory: {}", o.out_dir, ec.message()));
   const std::unique_ptr<serving::TimelineRecorder> timeline = timeline_for(o, *x);
-  RunSink sink(o.out_dir, timeline.get());
-  const auto start = std::chrono::steady_clock::now();
-  RunProgress progress(!o.quiet, static_cast<int>(x->expert_names.size()));
-  serving::ServingResult result = experiment::run_experiment(*x, sink, &progress, timeline.get());
-  progress.finish();
-  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const serving::ServingSummary s = sink.summary.finish(result);
-  // Both depend on simulated figures only, so the files stay deterministic.
-  if (const auto routing = progress.routing_summary()) result.notes.push_back(*routing);
-  if (const auto overload = progress.overload_warning(s)) {
-    result.notes.push_back("warning: " + *overload);
-    if (!o.quiet) fmt::print(stderr, "coesim: warning: {}\n", *overload);
-  }
-  nlohmann::json out{
-      {"experiment", x->name},
-      {"file", x->file},
-      {"platform", x->platform.name},
-      {"host_link_mode", x->platform.host_link_mode_or_default(x->setup.host_link_mode)},
-      {"experts", x->expert_names.size()},
-      {"expert_models", expert_model_names(*x)},
-      {"router_model", x->router_model ? nlohmann::json(x->router_model->name) : nlohmann::json(nullptr)},
-      {"scheduler", x->setup.scheduler.kind},
-      {"batch_size", x->setup.scheduler.batch_size},
-      {"eviction_policy", x->setup.eviction.policy},
-      {"prefetch", x->setup.prefetch},
-      {"fast_tier_capacity_bytes_per_device", result.fast_tier_capacity_bytes_per_device},
-      {"peak_fast_tier_used_bytes_per_device", result.peak_fast_tier_used_bytes_per_device},
-      {"experts_that_fit", result.experts_that_fit},
-      {"summary", serving::to_json(s)},
-      {"events", result.events},
-      {"events_by_kind", events_by_kind(result)},
-      {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
-      {"notes", result.notes},
-      {"provenance",
-       experiment::to_json(experiment::provenance_of(*x, inputs, recorded ? recorded->command_line : command_line()))}};
-  const std::string summary_text = out.dump(2) + "\n";
+  ExperimentRun run({x.get(), &inputs, recorded ? recorded->command_line : command_line(),
+                     o.out_dir.empty() ? std::filesystem::path() : std::filesystem::path(o.out_dir) / "results.h5",
+                     timeline.get(), !o.quiet, !o.quiet});
+  const serving::ServingResult& result = run.output().result;
+  nlohmann::json out = run.output().summary;
+  const std::string& summary_text = run.output().summary_text;
   if (timeline) {
     nlohmann::json about = out["provenance"];
     about["experiment"] = x->name;
@@ -240,7 +173,7 @@ int run(const RunOptions& o) {
   if (!o.out_dir.empty()) {  // both written whole before either is renamed into place, summary.json last
     io::PendingFile summary_file(std::filesystem::path(o.out_dir) / "summary.json");
     io::write_text(summary_file, summary_text);
-    sink.writer->finish(result, out.dump());
+    run.commit_results();
     summary_file.commit();
   }
   std::optional<std::string> difference;
@@ -253,7 +186,7 @@ int run(const RunOptions& o) {
       fmt::print(stderr, "coesim: reproduced {}: the rerun's summary.json is byte-identical\n", recorded->summary_file);
   }
   const int exit_code = difference ? kExitSimulationError : kExitOk;
-  out["wall_s"] = wall_s;
+  out["wall_s"] = run.output().wall_s;
   const Report report = run_report(out);
   fmt::print("{}", o.json ? json_text(report) : report.text());
   return exit_code;

@@ -71,6 +71,11 @@ struct ExperimentOverrides {
   std::vector<std::string> model;     // "PATH=VALUE", PATH inside a model file
 };
 
+// One `--set PATH=VALUE` as run, sweep and search take it: platform.PATH and
+// model.PATH go to `overrides` (fields of those files), the rest into `doc`.
+void add_override(config::ConfigDoc& doc, ExperimentOverrides& overrides, const std::string& assignment,
+                  const std::string& source = "--set");
+
 std::unique_ptr<Experiment> load_experiment(const config::ConfigDoc& doc, const ExperimentOverrides& overrides = {});
 std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file);
 
