@@ -26,9 +26,9 @@ help_options() {  # the long options listed under Options: in `coesim ARGS --hel
     sed -E 's/^ +(-[A-Za-z0-9],)?//' | sort
 }
 
-subs="calibrate label map route run schema switch trace validate"
+subs="calibrate label map route run schema sweep switch trace validate"
 expect "subcommands" "$(tr ' ' '\n' <<<"$subs")" "$(complete_words "")"
-expect "subcommands after --log-level debug" "switch" "$(complete_words --log-level debug sw)"
+expect "subcommands after --log-level debug" "switch" "$(complete_words --log-level debug swi)"
 expect "--log-level values" "$(printf '%s\n' debug error info off warn)" "$(complete_words --log-level "")"
 for sub in $subs; do
   expect "$sub: long options" "$(help_options "$sub")" "$(complete_words "$sub" --)"
@@ -38,7 +38,7 @@ expect "trace: subcommands" "$(printf '%s\n' concat convert generate stats trans
 for sub in $trace_subs; do
   expect "trace $sub: long options" "$(help_options trace "$sub")" "$(complete_words trace "$sub" --)"
 done
-expect "schema kinds" "$(printf '%s\n' experiment experts hw model profile router validation-map)" \
+expect "schema kinds" "$(printf '%s\n' experiment experts hw model profile router sweep validation-map)" \
   "$(complete_words schema "")"
 expect "a file option's value defers to file names" "" "$(complete_words switch --hw "")"
 expect "options after a repeatable option's values" "--json" "$(complete_words switch --set a=1 b=2 --js)"

@@ -78,7 +78,7 @@ grep -q "coesim_DIR:PATH=$cmake_dir" "$tmp/consumer/CMakeCache.txt" ||
 step "installed completion"
 out=$(PATH="$prefix/bin:$PATH" bash -c '
   source "$1"
-  COMP_WORDS=(coesim sw) COMP_CWORD=1; _coesim; echo "${COMPREPLY[*]}"
+  COMP_WORDS=(coesim swi) COMP_CWORD=1; _coesim; echo "${COMPREPLY[*]}"
   COMP_WORDS=(coesim run --pr) COMP_CWORD=2; _coesim; echo "${COMPREPLY[*]}"' _ \
   "$prefix/share/bash-completion/completions/coesim")
 [ "$out" = $'switch\n--print-config' ] || fail "completion with the installed binary gave: $out"

@@ -65,8 +65,6 @@ std::unique_ptr<serving::TimelineRecorder> timeline_for(const RunOptions& o, con
   return std::make_unique<serving::TimelineRecorder>(t);
 }
 
-
-
 // What run prints: the summary (as summary.json has it, with the wall time),
 // in text a few lines that name its figures.
 Report run_report(const nlohmann::json& summary) {

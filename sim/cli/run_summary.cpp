@@ -66,27 +66,27 @@ ExperimentRun::ExperimentRun(const RunRequest& r) {
     result.notes.push_back("warning: " + *overload);
     if (r.warn) fmt::print(stderr, "coesim: warning: {}\n", *overload);
   }
-  output_.summary = nlohmann::json{
-      {"experiment", x.name},
-      {"file", x.file},
-      {"platform", x.platform.name},
-      {"host_link_mode", x.platform.host_link_mode_or_default(x.setup.host_link_mode)},
-      {"experts", x.expert_names.size()},
-      {"expert_models", expert_model_names(x)},
-      {"router_model", x.router_model ? nlohmann::json(x.router_model->name) : nlohmann::json(nullptr)},
-      {"scheduler", x.setup.scheduler.kind},
-      {"batch_size", x.setup.scheduler.batch_size},
-      {"eviction_policy", x.setup.eviction.policy},
-      {"prefetch", x.setup.prefetch},
-      {"fast_tier_capacity_bytes_per_device", result.fast_tier_capacity_bytes_per_device},
-      {"peak_fast_tier_used_bytes_per_device", result.peak_fast_tier_used_bytes_per_device},
-      {"experts_that_fit", result.experts_that_fit},
-      {"summary", serving::to_json(s)},
-      {"events", result.events},
-      {"events_by_kind", events_by_kind(result)},
-      {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
-      {"notes", result.notes},
-      {"provenance", experiment::to_json(experiment::provenance_of(x, *r.inputs, r.command_line))}};
+  output_.summary =
+      nlohmann::json{{"experiment", x.name},
+                     {"file", x.file},
+                     {"platform", x.platform.name},
+                     {"host_link_mode", x.platform.host_link_mode_or_default(x.setup.host_link_mode)},
+                     {"experts", x.expert_names.size()},
+                     {"expert_models", expert_model_names(x)},
+                     {"router_model", x.router_model ? nlohmann::json(x.router_model->name) : nlohmann::json(nullptr)},
+                     {"scheduler", x.setup.scheduler.kind},
+                     {"batch_size", x.setup.scheduler.batch_size},
+                     {"eviction_policy", x.setup.eviction.policy},
+                     {"prefetch", x.setup.prefetch},
+                     {"fast_tier_capacity_bytes_per_device", result.fast_tier_capacity_bytes_per_device},
+                     {"peak_fast_tier_used_bytes_per_device", result.peak_fast_tier_used_bytes_per_device},
+                     {"experts_that_fit", result.experts_that_fit},
+                     {"summary", serving::to_json(s)},
+                     {"events", result.events},
+                     {"events_by_kind", events_by_kind(result)},
+                     {"trace_hash", fmt::format("{:016x}", result.trace_hash)},
+                     {"notes", result.notes},
+                     {"provenance", experiment::to_json(experiment::provenance_of(x, *r.inputs, r.command_line))}};
   output_.summary_text = output_.summary.dump(2) + "\n";
   output_.result = std::move(result);
 }

@@ -33,4 +33,14 @@ FileDigest sha256_file(const std::filesystem::path& file) {
   return d;
 }
 
+std::string sha256_text(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("sha256: OpenSSL could not make a digest");
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
 }  // namespace coesim::io

@@ -1,0 +1,126 @@
+#include "sim/cli/sweep_points.h"
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/run_summary.h"
+#include "sim/config/config_error.h"
+#include "sim/config/input_files.h"
+#include "sim/experiment/experiment.h"
+#include "sim/experiment/provenance.h"
+#include "sim/io/pending_file.h"
+#include "sim/io/sha256.h"
+
+namespace coesim::cli {
+namespace {
+
+std::optional<std::string> read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// What went wrong, in the words `coesim run` would use.
+std::string error_text(const std::exception& e) {
+  if (dynamic_cast<const config::ConfigError*>(&e) != nullptr || dynamic_cast<const config::UsageError*>(&e) != nullptr ||
+      dynamic_cast<const std::invalid_argument*>(&e) != nullptr || dynamic_cast<const std::overflow_error*>(&e) != nullptr)
+    return fmt::format("bad input: {}", e.what());
+  if (dynamic_cast<const std::logic_error*>(&e) != nullptr) return fmt::format("internal error: {}", e.what());
+  return fmt::format("simulation error: {}", e.what());
+}
+
+void write_json(const std::filesystem::path& file, const nlohmann::json& j) {
+  io::PendingFile pending(file);
+  io::write_text(pending, j.dump(2) + "\n");
+  pending.commit();
+}
+
+}  // namespace
+
+std::filesystem::path point_dir(const std::filesystem::path& sweep_dir, const experiment::SweepPoint& point) {
+  return sweep_dir / "points" / point.id;
+}
+
+experiment::SweepOutcome run_sweep_point(const experiment::SweepSpec& sweep, const experiment::SweepPoint& point,
+                                         const std::filesystem::path& sweep_dir) {
+  const std::filesystem::path dir = point_dir(sweep_dir, point);
+  std::filesystem::create_directories(dir);
+  experiment::SweepOutcome outcome;
+  try {
+    const config::InputFileLog inputs;  // this point's files only: the log is the thread's
+    experiment::PointConfig c = experiment::point_config(sweep, point);
+    const std::unique_ptr<experiment::Experiment> x =
+        experiment::load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
+    ExperimentRun run({x.get(), &inputs, experiment::point_command_line(sweep, point),
+                       sweep.results_h5 ? dir / "results.h5" : std::filesystem::path(), nullptr, false, false});
+    io::PendingFile summary(dir / "summary.json");  // results.h5 first, summary.json last: it marks the point done
+    io::write_text(summary, run.output().summary_text);
+    run.commit_results();
+    summary.commit();
+    std::filesystem::remove(dir / "failed.json");
+    outcome.summary = run.output().summary;
+  } catch (const std::exception& e) {
+    outcome.error = error_text(e);
+    std::error_code ignored;  // an earlier result of this point is no longer its result
+    std::filesystem::remove(dir / "summary.json", ignored);
+    std::filesystem::remove(dir / "results.h5", ignored);
+    write_json(dir / "failed.json", {{"point", point.index},
+                                     {"point_id", point.id},
+                                     {"assignments", point.assignments},
+                                     {"error", outcome.error},
+                                     {"coesim_version", experiment::coesim_version()}});
+  }
+  return outcome;
+}
+
+const std::string& InputDigests::sha256(const std::string& file) {
+  auto it = digests_.find(file);
+  if (it == digests_.end()) {
+    std::string digest;
+    try {
+      digest = io::sha256_file(file).sha256;
+    } catch (const std::exception&) {  // gone: no digest matches
+    }
+    it = digests_.emplace(file, std::move(digest)).first;
+  }
+  return it->second;
+}
+
+bool point_finished(const experiment::SweepPoint& point, const std::filesystem::path& sweep_dir,
+                    InputDigests& digests) {
+  const std::optional<std::string> text = read_file(point_dir(sweep_dir, point) / "summary.json");
+  if (!text) return false;
+  const nlohmann::json summary = nlohmann::json::parse(*text, nullptr, false);
+  if (summary.is_discarded() || !summary.contains("provenance")) return false;
+  const nlohmann::json& provenance = summary["provenance"];
+  if (provenance.value("coesim_version", "") != experiment::coesim_version()) return false;
+  for (const nlohmann::json& input : provenance.value("inputs", nlohmann::json::array()))
+    if (digests.sha256(input.value("file", "")) != input.value("sha256", "-")) return false;
+  return true;
+}
+
+experiment::SweepOutcome read_point_outcome(const experiment::SweepPoint& point,
+                                            const std::filesystem::path& sweep_dir) {
+  const std::filesystem::path dir = point_dir(sweep_dir, point);
+  experiment::SweepOutcome outcome;
+  if (const auto text = read_file(dir / "summary.json")) {
+    outcome.summary = nlohmann::json::parse(*text, nullptr, false);
+    if (!outcome.summary->is_discarded()) return outcome;
+    outcome.summary.reset();
+    outcome.error = fmt::format("{} is not JSON", (dir / "summary.json").string());
+  } else if (const auto failed = read_file(dir / "failed.json")) {
+    const nlohmann::json f = nlohmann::json::parse(*failed, nullptr, false);
+    outcome.error = f.is_object() ? f.value("error", "failed") : "failed (failed.json unreadable)";
+  } else {
+    outcome.error = "not run";
+  }
+  return outcome;
+}
+
+}  // namespace coesim::cli

@@ -1,0 +1,252 @@
+#include "sim/experiment/sweep_spec.h"
+
+#include <cmath>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/config/config_error.h"
+#include "sim/config/field_builders.h"
+#include "sim/config/quantity.h"
+#include "sim/config/section.h"
+#include "sim/experiment/experiment.h"
+#include "sim/io/sha256.h"
+
+namespace coesim::experiment {
+namespace {
+
+using namespace config;
+
+// A stated bound: a sweep's points are listed in memory and each gets a
+// directory; past this, split the sweep.
+constexpr std::size_t kMaxPoints = 1'000'000;
+
+const Schema& range_schema() {
+  static const Schema s{
+      "range",
+      "evenly spaced values from `from` to `to` (both included), in base units",
+      {required(field("from", FieldKind::String, "first value: a number, or one with a unit (\"100 GB/s\")")),
+       required(field("to", FieldKind::String, "last value, in the same units")),
+       required(at_most(at_least(field("steps", FieldKind::Integer, "number of values, at least 2"), 2), 100000)),
+       with_default(one_of(field("scale", FieldKind::String, "linear: equal differences; log: equal ratios"),
+                           {"linear", "log"}),
+                    "linear")}};
+  return s;
+}
+
+const Schema& axis_schema() {
+  static const Schema s{
+      "axis",
+      "one setting and its values",
+      {required(field("path", FieldKind::String,
+                      "the setting, as --set takes it: an experiment field (scheduler.batch_size), a platform field "
+                      "(platform.links.ddr_to_hbm.bandwidth_bytes_per_s) or a model field (model.max_context_tokens)")),
+       field("values", FieldKind::StringList, "its values, as --set would take them (\"2 TB/s\", 8, hw-configs/x.yaml)"),
+       nested("range", FieldKind::Map, range_schema(), "or a range of numbers instead of `values`")}};
+  return s;
+}
+
+const Schema& build() {
+  static const Schema s{
+      "sweep",
+      "many runs of one experiment (coesim sweep FILE)",
+      {required(field("name", FieldKind::String, "sweep name")),
+       field("description", FieldKind::String, "one line"),
+       required(field("experiment", FieldKind::String, "the base experiment file, relative to this file")),
+       field("set", FieldKind::StringList,
+             "settings every point takes, \"path=value\" as --set (relative file paths: from this file)"),
+       nested("grid", FieldKind::List, axis_schema(), "axes whose values combine with every value of the others"),
+       nested("zip", FieldKind::List, axis_schema(), "axes of equal length whose values go together"),
+       field("seeds", FieldKind::StringList, "replicates: each point once per seed, innermost"),
+       with_default(field("seed_path", FieldKind::String, "the setting the seeds go to"), "workload.seed"),
+       with_default(field("results_h5", FieldKind::Bool, "also write each point's results.h5"), "false")}};
+  return s;
+}
+
+// `from` to `to` in `steps`, as shortest round-trip numbers.
+std::vector<std::string> range_values(const Section& range) {
+  const auto parse = [&](const char* field) {
+    const std::optional<double> v = numeric_value(range.text(field));
+    if (!v) range.fail(field, fmt::format("'{}' is not a number (with or without a unit)", range.text(field)));
+    return *v;
+  };
+  const double from = parse("from"), to = parse("to");
+  const auto steps = range.integer("steps");
+  const bool log = range.text("scale") == "log";
+  if (log && !(from > 0 && to > 0)) range.fail("scale", "a log range needs from and to > 0");
+  std::vector<std::string> out;
+  for (std::int64_t k = 0; k < steps; ++k) {
+    const double f = static_cast<double>(k) / static_cast<double>(steps - 1);
+    double v = log ? from * std::pow(to / from, f) : from + (to - from) * f;
+    if (k == steps - 1) v = to;  // exactly the end written
+    out.push_back(fmt::format("{}", v));
+  }
+  return out;
+}
+
+SweepAxis axis_of(const Section& a) {
+  SweepAxis axis{a.text("path"), {}};
+  if (a.has("values") == a.has("range")) a.fail("path", "give `values` or `range` (one of them)");
+  if (a.has("values")) {
+    axis.values = a.strings("values");
+    if (axis.values.empty()) a.fail("values", "empty: an axis needs at least one value");
+  } else {
+    axis.values = range_values(a.child("range"));
+  }
+  return axis;
+}
+
+// Loads the base with the fixed settings and `assignment`; a failure is the
+// sweep file's error at `where`.
+void check_value(const SweepSpec& sweep, const std::string& assignment, const Location& where) {
+  try {
+    PointConfig c = point_config(sweep, SweepPoint{0, "", {assignment}});
+    load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
+  } catch (const std::exception& e) {
+    throw ConfigError(where.file, where.line, where.column, where.field,
+                      fmt::format("'{}' does not load on {}: {}", assignment, sweep.experiment.string(), e.what()));
+  }
+}
+
+Location value_location(const Section& axis, std::size_t k) {
+  Location at = axis.location(axis.has("values") ? "values" : "range");
+  if (axis.has("values")) {
+    const YAML::Node v = axis.node("values")[k];
+    if (v.Mark().line >= 0) {
+      at.line = v.Mark().line + 1;
+      at.column = v.Mark().column + 1;
+    }
+    at.field += fmt::format("[{}]", k);
+  }
+  return at;
+}
+
+}  // namespace
+
+const config::Schema& sweep_schema() { return build(); }
+
+std::optional<double> numeric_value(const std::string& text) {
+  for (const Unit unit : {Unit::None, Unit::Bytes, Unit::BytesPerS, Unit::Seconds, Unit::FlopsPerS}) {
+    try {
+      return parse_quantity(text, unit);
+    } catch (const std::invalid_argument&) {
+    }
+  }
+  return std::nullopt;
+}
+
+PointConfig point_config(const SweepSpec& sweep, const SweepPoint& point) {
+  PointConfig c{ConfigDoc::load(sweep.experiment), {}, {}};
+  ExperimentOverrides below;
+  for (const std::string& a : sweep.fixed) add_override(c.doc, below, a, sweep.file);
+  for (const std::string& a : point.assignments) add_override(c.doc, below, a, sweep.file);
+  c.platform_overrides = std::move(below.platform);
+  c.model_overrides = std::move(below.model);
+  return c;
+}
+
+std::string point_command_line(const SweepSpec& sweep, const SweepPoint& point) {
+  std::string out = "coesim run " + sweep.experiment.string();
+  for (const std::vector<std::string>* list : {&sweep.fixed, &point.assignments})
+    for (const std::string& a : *list) out += fmt::format(" --set '{}'", a);
+  return out + fmt::format("  # point {} of sweep {} ({})", point.id, sweep.name, sweep.file);
+}
+
+SweepSpec load_sweep(const std::filesystem::path& file) {
+  const ConfigDoc doc = ConfigDoc::load(file);
+  const Section s(doc, sweep_schema());
+  SweepSpec sweep;
+  sweep.name = s.text("name");
+  if (s.has("description")) sweep.description = s.text("description");
+  sweep.file = file.string();
+  sweep.experiment = s.existing_file("experiment");
+  if (s.has("set")) {
+    sweep.fixed = s.strings("set");
+    for (std::size_t k = 0; k < sweep.fixed.size(); ++k)
+      if (sweep.fixed[k].find('=') == std::string::npos)
+        s.fail("set", fmt::format("'{}' is not of the form path=value", sweep.fixed[k]));
+  }
+  sweep.results_h5 = s.flag("results_h5");
+  std::vector<Section> axis_sections;
+  for (const char* block : {"grid", "zip"}) {
+    if (!s.has(block)) continue;
+    for (const Section& a : s.items(block)) {
+      sweep.axes.push_back(axis_of(a));
+      axis_sections.push_back(a);
+    }
+    (std::string(block) == "grid" ? sweep.grid_axes : sweep.zip_axes) = s.items(block).size();
+  }
+  if (sweep.zip_axes > 0) {
+    const std::size_t n = sweep.axes[sweep.grid_axes].values.size();
+    for (std::size_t i = sweep.grid_axes; i < sweep.axes.size(); ++i)
+      if (sweep.axes[i].values.size() != n)
+        axis_sections[i].fail("path", fmt::format("zip axes go together, so they need equal lengths: '{}' has {} "
+                                                  "values, '{}' has {}",
+                                                  sweep.axes[sweep.grid_axes].path, n, sweep.axes[i].path,
+                                                  sweep.axes[i].values.size()));
+  }
+  if (s.has("seeds")) {
+    SweepAxis seeds{s.text("seed_path"), s.strings("seeds")};
+    if (seeds.values.empty()) s.fail("seeds", "empty: give at least one seed, or leave seeds out");
+    sweep.axes.push_back(std::move(seeds));
+  } else if (s.has("seed_path")) {
+    s.fail("seed_path", "seed_path without seeds would be ignored");
+  }
+  if (sweep.axes.empty()) s.fail("grid", "a sweep needs at least one axis (grid, zip or seeds)");
+  std::set<std::string> paths;
+  for (std::size_t i = 0; i < sweep.axes.size(); ++i)
+    if (!paths.insert(sweep.axes[i].path).second) {
+      const std::string message = fmt::format("'{}' is swept twice", sweep.axes[i].path);
+      if (i < axis_sections.size()) axis_sections[i].fail("path", message);
+      s.fail("seed_path", message);
+    }
+
+  // The base with the fixed settings, then every value of every axis alone
+  // on it: unknown paths and refused values fail here, at their line.
+  if (!sweep.fixed.empty()) check_value(sweep, sweep.fixed.front(), s.location("set"));
+  for (std::size_t i = 0; i < sweep.axes.size(); ++i)
+    for (std::size_t k = 0; k < sweep.axes[i].values.size(); ++k) {
+      const Location at = i < axis_sections.size() ? value_location(axis_sections[i], k) : s.location("seeds");
+      check_value(sweep, sweep.axes[i].path + "=" + sweep.axes[i].values[k], at);
+    }
+
+  // Points: grid (last axis fastest), then the zip block, then seeds.
+  std::vector<std::size_t> extents;
+  for (std::size_t i = 0; i < sweep.grid_axes; ++i) extents.push_back(sweep.axes[i].values.size());
+  if (sweep.zip_axes > 0) extents.push_back(sweep.axes[sweep.grid_axes].values.size());
+  const bool has_seeds = sweep.axes.size() > sweep.grid_axes + sweep.zip_axes;
+  if (has_seeds) extents.push_back(sweep.axes.back().values.size());
+  std::size_t total = 1;
+  for (const std::size_t e : extents) {
+    if (total > kMaxPoints / e)
+      s.fail("grid", fmt::format("more than {} points: split the sweep into several files", kMaxPoints));
+    total *= e;
+  }
+  std::set<std::string> ids;
+  for (std::size_t index = 0; index < total; ++index) {
+    std::vector<std::size_t> digit(extents.size());
+    std::size_t rest = index;
+    for (std::size_t d = extents.size(); d-- > 0;) {
+      digit[d] = rest % extents[d];
+      rest /= extents[d];
+    }
+    SweepPoint p;
+    p.index = index;
+    for (std::size_t i = 0; i < sweep.grid_axes; ++i)
+      p.assignments.push_back(sweep.axes[i].path + "=" + sweep.axes[i].values[digit[i]]);
+    for (std::size_t i = sweep.grid_axes; i < sweep.grid_axes + sweep.zip_axes; ++i)
+      p.assignments.push_back(sweep.axes[i].path + "=" + sweep.axes[i].values[digit[sweep.grid_axes]]);
+    if (has_seeds) p.assignments.push_back(sweep.axes.back().path + "=" + sweep.axes.back().values[digit.back()]);
+    std::string canonical;  // what the point is: the fixed settings and its own
+    for (const std::string& a : sweep.fixed) canonical += "set " + a + "\n";
+    for (const std::string& a : p.assignments) canonical += a + "\n";
+    p.id = io::sha256_text(canonical).substr(0, 12);
+    if (!ids.insert(p.id).second)
+      s.fail("grid", fmt::format("two points have the same settings ({}): a value is listed twice", canonical));
+    sweep.points.push_back(std::move(p));
+  }
+  return sweep;
+}
+
+}  // namespace coesim::experiment

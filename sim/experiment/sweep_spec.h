@@ -1,0 +1,68 @@
+#pragma once
+// A sweep file: a base experiment and the settings to vary, as `--set` paths
+// (experiment fields, platform.PATH, model.PATH). `grid` axes combine every
+// value with every other; `zip` axes advance together (equal lengths); seeds
+// are replicates, innermost. Each point is the list of assignments that make
+// it, with a stable id from them, so a rerun finds the points it finished.
+// Every axis value is checked against the base experiment when the file is
+// loaded: an unknown path or a value the setting refuses is an error at its
+// line, before any point runs.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/config_doc.h"
+#include "sim/config/schema.h"
+
+namespace coesim::experiment {
+
+struct SweepAxis {
+  std::string path;                 // as --set takes it
+  std::vector<std::string> values;  // YAML scalars as text (a range: numbers in base units)
+};
+
+struct SweepPoint {
+  std::size_t index = 0;                 // in sweep order: grid (last axis fastest), zip, then seed
+  std::string id;                        // 12 hex digits of sha256 over the fixed settings and `assignments`
+  std::vector<std::string> assignments;  // "path=value", axis order; the fixed `set` ones are not listed
+};
+
+struct SweepSpec {
+  std::string name;
+  std::string description;
+  std::string file;                        // the sweep file
+  std::filesystem::path experiment;        // the base experiment file
+  std::vector<std::string> fixed;          // `set`: "path=value" applied to every point first
+  std::vector<SweepAxis> axes;             // grid axes, then zip axes, then seeds (if any)
+  std::size_t grid_axes = 0;               // the first grid_axes of `axes`
+  std::size_t zip_axes = 0;                // then zip_axes zipped ones
+  bool results_h5 = false;                 // also write each point's results.h5
+  std::vector<SweepPoint> points;
+};
+
+// The sweep file's schema, for `coesim schema sweep` and the loader.
+const config::Schema& sweep_schema();
+
+// Loads, expands and checks a sweep (see the file comment). Throws
+// config::ConfigError naming the sweep file, line and field.
+SweepSpec load_sweep(const std::filesystem::path& file);
+
+// The base experiment with the fixed settings and the point's assignments,
+// as `coesim run BASE --set ...` would load it; `source` names where the
+// assignments came from in messages and resolves their relative paths.
+struct PointConfig {
+  config::ConfigDoc doc;
+  std::vector<std::string> platform_overrides, model_overrides;
+};
+PointConfig point_config(const SweepSpec& sweep, const SweepPoint& point);
+
+// How to make one point again from the command line.
+std::string point_command_line(const SweepSpec& sweep, const SweepPoint& point);
+
+// A value as a number in base units (bytes, s, bytes/s, FLOP/s): a plain
+// number, or one with a unit suffix; none for other text.
+std::optional<double> numeric_value(const std::string& text);
+
+}  // namespace coesim::experiment

@@ -1,0 +1,160 @@
+#include "sim/experiment/sweep_table.h"
+
+#include <cstdint>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "sim/io/hdf5_column.h"
+#include "sim/io/hdf5_output_file.h"
+#include "sim/io/pending_file.h"
+
+namespace coesim::experiment {
+namespace {
+
+// A summary figure: its column, unit, meaning and where summary.json holds it.
+struct Metric {
+  const char* column;
+  const char* unit;
+  const char* description;
+  const char* pointer;  // JSON pointer into summary.json
+  bool integer = false;
+};
+
+constexpr Metric kMetrics[] = {
+    {"requests", "1", "requests in the workload", "/summary/requests", true},
+    {"finished", "1", "requests that finished", "/summary/finished", true},
+    {"rejected", "1", "requests rejected (reasons in the point's summary.json)", "/summary/rejected", true},
+    {"makespan_s", "s", "first arrival to last token", "/summary/makespan_s"},
+    {"output_tokens_per_s", "tokens/s", "output tokens over the makespan", "/summary/output_tokens_per_s"},
+    {"ttft_mean_s", "s", "time to first token, mean", "/summary/ttft_s/mean"},
+    {"ttft_p50_s", "s", "time to first token, median", "/summary/ttft_s/p50"},
+    {"ttft_p90_s", "s", "time to first token, 90th percentile", "/summary/ttft_s/p90"},
+    {"ttft_p99_s", "s", "time to first token, 99th percentile", "/summary/ttft_s/p99"},
+    {"tpot_mean_s", "s", "time per output token after the first, mean", "/summary/tpot_s/mean"},
+    {"tpot_p50_s", "s", "time per output token, median", "/summary/tpot_s/p50"},
+    {"tpot_p99_s", "s", "time per output token, 99th percentile", "/summary/tpot_s/p99"},
+    {"e2e_mean_s", "s", "arrival to last token, mean", "/summary/e2e_s/mean"},
+    {"e2e_p99_s", "s", "arrival to last token, 99th percentile", "/summary/e2e_s/p99"},
+    {"queueing_mean_s", "s", "waiting for an engine, mean", "/summary/queueing_s/mean"},
+    {"switch_wait_mean_s", "s", "waiting for the expert's copy, mean", "/summary/switch_wait_s/mean"},
+    {"switches", "1", "expert copies into the fast tier", "/summary/switches", true},
+    {"evictions", "1", "experts evicted", "/summary/evictions", true},
+    {"fast_tier_hit_rate", "1", "requests whose expert was resident", "/summary/fast_tier_hit_rate"},
+    {"bytes_moved", "bytes", "expert bytes copied", "/summary/bytes_moved", true},
+    {"preemptions", "1", "KV caches dropped or swapped out", "/summary/preemptions", true},
+    {"peak_fast_tier_used_bytes_per_device", "bytes", "fast-tier peak per device",
+     "/peak_fast_tier_used_bytes_per_device"},
+    {"percentile_relative_error", "1", "bound on the percentiles' relative error (log histogram)",
+     "/summary/percentile_relative_error"},
+    {"events", "1", "simulator events", "/events", true},
+};
+
+const char* const kTraceHash = "trace_hash";
+
+std::string column_of(const SweepSpec& sweep, std::size_t axis) {
+  const bool seeds = axis + 1 == sweep.axes.size() && axis >= sweep.grid_axes + sweep.zip_axes;
+  return seeds ? "seed" : sweep.axes[axis].path;
+}
+
+// The value of axis `axis` at `point`, as written in the sweep.
+std::string value_at(const SweepPoint& point, std::size_t axis) {
+  const std::string& a = point.assignments[axis];
+  return a.substr(a.find('=') + 1);
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// A figure of a finished point, or none (a failed point, or a null: a
+// distribution with no sample).
+std::optional<double> figure(const SweepOutcome& o, const Metric& m) {
+  if (!o.summary) return std::nullopt;
+  const nlohmann::json& v = o.summary->at(nlohmann::json::json_pointer(m.pointer));
+  if (v.is_null()) return std::nullopt;
+  return v.get<double>();
+}
+
+}  // namespace
+
+std::vector<std::string> sweep_table_columns(const SweepSpec& sweep) {
+  std::vector<std::string> out{"point", "point_id", "status", "error"};
+  for (std::size_t i = 0; i < sweep.axes.size(); ++i) out.push_back(column_of(sweep, i));
+  for (const Metric& m : kMetrics) out.emplace_back(m.column);
+  out.emplace_back(kTraceHash);
+  return out;
+}
+
+void write_sweep_table(const SweepSpec& sweep, const std::vector<SweepOutcome>& outcomes,
+                       const std::filesystem::path& dir) {
+  // An axis is numeric when every value is: its column holds numbers.
+  std::vector<bool> numeric(sweep.axes.size(), true);
+  for (std::size_t i = 0; i < sweep.axes.size(); ++i)
+    for (const std::string& v : sweep.axes[i].values) numeric[i] = numeric[i] && numeric_value(v).has_value();
+
+  std::string csv = fmt::format("{}\n", fmt::join(sweep_table_columns(sweep), ","));
+  for (std::size_t p = 0; p < sweep.points.size(); ++p) {
+    const SweepPoint& point = sweep.points[p];
+    const SweepOutcome& o = outcomes[p];
+    std::vector<std::string> row{std::to_string(point.index), point.id, o.summary ? "ok" : "failed",
+                                 csv_field(o.error)};
+    for (std::size_t i = 0; i < sweep.axes.size(); ++i)
+      row.push_back(numeric[i] ? fmt::format("{}", *numeric_value(value_at(point, i))) : csv_field(value_at(point, i)));
+    for (const Metric& m : kMetrics) {
+      const std::optional<double> v = figure(o, m);
+      row.push_back(!v ? "" : m.integer ? fmt::format("{}", static_cast<std::int64_t>(*v)) : fmt::format("{}", *v));
+    }
+    row.push_back(o.summary ? o.summary->at(kTraceHash).get<std::string>() : "");
+    csv += fmt::format("{}\n", fmt::join(row, ","));
+  }
+  io::PendingFile csv_file(dir / "sweep.csv");
+  io::write_text(csv_file, csv);
+
+  const std::filesystem::path h5 = dir / "sweep.h5";
+  io::hdf5_writing(h5, [&] {
+    io::Hdf5OutputFile file(h5);
+    H5::Group& root = file.root();
+    const auto column = [&](auto tag, const std::string& name, const char* unit, const std::string& description,
+                            auto value_of) {
+      using T = decltype(tag);
+      std::vector<T> values;
+      for (std::size_t p = 0; p < sweep.points.size(); ++p) values.push_back(value_of(p));
+      io::Hdf5Column<T>(root, io::ColumnSpec{name, unit, description}).append(values);
+    };
+    column(std::int64_t{}, "point", "1", "index in sweep order", [&](std::size_t p) {
+      return static_cast<std::int64_t>(sweep.points[p].index);
+    });
+    column(std::string{}, "point_id", "", "the point's directory under points/", [&](std::size_t p) {
+      return sweep.points[p].id;
+    });
+    column(std::string{}, "status", "", "ok, or failed (why in error)", [&](std::size_t p) {
+      return std::string(outcomes[p].summary ? "ok" : "failed");
+    });
+    column(std::string{}, "error", "", "why the point failed; empty when ok", [&](std::size_t p) {
+      return outcomes[p].error;
+    });
+    for (std::size_t i = 0; i < sweep.axes.size(); ++i) {
+      const std::string description = "swept setting " + sweep.axes[i].path + " as set";
+      if (numeric[i])
+        column(double{}, column_of(sweep, i), "base unit of the setting", description + " (number in base units)",
+               [&](std::size_t p) { return *numeric_value(value_at(sweep.points[p], i)); });
+      else
+        column(std::string{}, column_of(sweep, i), "", description,
+               [&](std::size_t p) { return value_at(sweep.points[p], i); });
+    }
+    for (const Metric& m : kMetrics)
+      column(double{}, m.column, m.unit, std::string(m.description) + " (NaN: failed or no sample)",
+             [&](std::size_t p) { return figure(outcomes[p], m).value_or(std::nan("")); });
+    column(std::string{}, kTraceHash, "", "the run's event trace hash (equal: the same run)", [&](std::size_t p) {
+      return outcomes[p].summary ? outcomes[p].summary->at(kTraceHash).get<std::string>() : std::string();
+    });
+    file.commit();
+  });
+  csv_file.commit();
+}
+
+}  // namespace coesim::experiment
