@@ -1,7 +1,10 @@
 #include "sim/cli/mpi_point_queue.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
+#include <thread>
 
 #include <mpi.h>
 
@@ -12,6 +15,19 @@ namespace {
 
 constexpr int kAskTag = 1;
 constexpr int kReplyTag = 2;  // + the asking worker's number on its rank
+
+// Waits for `request` without spinning: Open MPI's blocking calls poll
+// busily, which with as many ranks as cores takes a core from the points.
+// Polls at least every 0.2 ms; a point takes far longer than that.
+void wait_gently(MPI_Request& request, MPI_Status* status) {
+  auto pause = std::chrono::microseconds(10);
+  for (int done = 0;;) {
+    MPI_Test(&request, &done, status);
+    if (done != 0) return;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(2 * pause, std::chrono::microseconds(200));
+  }
+}
 
 }  // namespace
 
@@ -34,7 +50,11 @@ MpiSession::MpiSession() {
 
 MpiSession::~MpiSession() { MPI_Finalize(); }
 
-void MpiSession::barrier() const { MPI_Barrier(MPI_COMM_WORLD); }
+void MpiSession::barrier() const {
+  MPI_Request request;
+  MPI_Ibarrier(MPI_COMM_WORLD, &request);
+  wait_gently(request, MPI_STATUS_IGNORE);
+}
 
 bool MpiSession::broadcast(bool value) const {
   int v = value ? 1 : 0;
@@ -44,7 +64,11 @@ bool MpiSession::broadcast(bool value) const {
 
 MpiPointQueue::MpiPointQueue(const MpiSession& session, std::vector<std::size_t> todo, std::size_t workers_per_rank)
     : session_(session) {
-  if (session.rank() != 0) return;
+  if (session.rank() != 0) {
+    asking_.resize(workers_per_rank);
+    for (std::size_t w = 0; w < workers_per_rank; ++w) asking_[w].worker = static_cast<int>(w);
+    return;
+  }
   local_ = std::make_unique<LocalPointQueue>(std::move(todo));
   const std::size_t remote = static_cast<std::size_t>(session.size() - 1) * workers_per_rank;
   if (remote > 0) coordinator_ = std::thread([this, remote] { serve(remote); });
@@ -58,7 +82,9 @@ void MpiPointQueue::serve(std::size_t remote_workers) {
   while (remote_workers > 0) {
     int worker = 0;
     MPI_Status status;
-    MPI_Recv(&worker, 1, MPI_INT, MPI_ANY_SOURCE, kAskTag, MPI_COMM_WORLD, &status);
+    MPI_Request request;
+    MPI_Irecv(&worker, 1, MPI_INT, MPI_ANY_SOURCE, kAskTag, MPI_COMM_WORLD, &request);
+    wait_gently(request, &status);
     const std::optional<std::size_t> point = local_->next(0);
     const long long reply = point ? static_cast<long long>(*point) : -1;
     if (!point) --remote_workers;
@@ -66,14 +92,29 @@ void MpiPointQueue::serve(std::size_t remote_workers) {
   }
 }
 
+// A worker on another rank keeps one request to rank 0 in flight: the
+// answer comes while its current point runs, so it never waits on rank 0
+// between points. Each worker holds at most one point ahead.
+void MpiPointQueue::ask(Asking& a) {
+  MPI_Irecv(&a.reply, 1, MPI_LONG_LONG, 0, kReplyTag + a.worker, MPI_COMM_WORLD, &a.request);
+  MPI_Send(&a.worker, 1, MPI_INT, 0, kAskTag, MPI_COMM_WORLD);
+}
+
 std::optional<std::size_t> MpiPointQueue::next(std::size_t worker) {
   if (local_) return local_->next(worker);
-  int w = static_cast<int>(worker);
-  long long reply = -1;
-  MPI_Send(&w, 1, MPI_INT, 0, kAskTag, MPI_COMM_WORLD);
-  MPI_Recv(&reply, 1, MPI_LONG_LONG, 0, kReplyTag + w, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-  if (reply < 0) return std::nullopt;
-  return static_cast<std::size_t>(reply);
+  Asking& a = asking_.at(worker);
+  if (a.done) return std::nullopt;
+  if (!a.in_flight) ask(a);
+  wait_gently(a.request, MPI_STATUS_IGNORE);
+  a.in_flight = false;
+  if (a.reply < 0) {
+    a.done = true;
+    return std::nullopt;
+  }
+  const auto point = static_cast<std::size_t>(a.reply);
+  ask(a);  // the next one, answered while this one runs
+  a.in_flight = true;
+  return point;
 }
 
 void MpiPointQueue::finish() {

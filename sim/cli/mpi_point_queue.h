@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include <mpi.h>
+
 #include "sim/cli/point_queue.h"
 
 namespace coesim::cli {
@@ -50,8 +52,18 @@ class MpiPointQueue : public PointQueue {
 
  private:
   void serve(std::size_t remote_workers);
+  // A worker's request to rank 0, on other ranks.
+  struct Asking {
+    int worker = 0;
+    long long reply = -1;
+    MPI_Request request{};
+    bool in_flight = false;
+    bool done = false;
+  };
+  static void ask(Asking& a);
 
   const MpiSession& session_;
+  std::vector<Asking> asking_;  // other ranks: one per worker
   std::unique_ptr<LocalPointQueue> local_;  // rank 0
   std::thread coordinator_;                 // rank 0, with other ranks
 };

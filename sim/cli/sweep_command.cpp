@@ -24,6 +24,7 @@
 #include "sim/config/config_error.h"
 #include "sim/experiment/sweep_spec.h"
 #include "sim/experiment/sweep_table.h"
+#include "sim/io/pending_file.h"
 
 namespace coesim::cli {
 namespace {
@@ -105,12 +106,16 @@ int sweep(const SweepOptions& o) {
   if (launched_by_mpirun()) mpi = std::make_unique<MpiSession>();
   const bool leader = !mpi || mpi->rank() == 0;
   experiment::SweepSpec s;
+  std::exception_ptr load_error;
   try {
-    s = experiment::load_sweep(o.file);
+    s = experiment::load_sweep(o.file, leader);
   } catch (...) {
-    if (mpi && !leader) return kExitBadInput;  // rank 0 reports it
-    throw;
+    load_error = std::current_exception();
   }
+  if (mpi && !mpi->broadcast(!load_error)) {  // rank 0 checked the values; all stop when it failed
+    if (!leader) return kExitBadInput;         // rank 0 reports it
+  }
+  if (load_error) std::rethrow_exception(load_error);
   if (o.list) {
     if (leader)
       for (const experiment::SweepPoint& p : s.points)
@@ -142,11 +147,13 @@ int sweep(const SweepOptions& o) {
     MpiPointQueue queue(*mpi, std::move(todo), o.jobs);
     workers.run(s, dir, queue, o.jobs, leader ? &progress : nullptr);
     queue.finish();
+    io::sync_file_system(dir);
     mpi->barrier();  // every rank's points are on disk
   } else {
     LocalPointQueue queue(std::move(todo));
     workers.run(s, dir, queue, o.jobs, &progress);
   }
+  io::sync_file_system(dir);  // the points' files were not synced one by one
   progress.update(workers.done, workers.failed, true);
   if (!leader) return kExitOk;
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

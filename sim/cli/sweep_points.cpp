@@ -36,7 +36,7 @@ std::string error_text(const std::exception& e) {
 }
 
 void write_json(const std::filesystem::path& file, const nlohmann::json& j) {
-  io::PendingFile pending(file);
+  io::PendingFile pending(file, io::Durability::RenamedOnly);
   io::write_text(pending, j.dump(2) + "\n");
   pending.commit();
 }
@@ -59,7 +59,10 @@ experiment::SweepOutcome run_sweep_point(const experiment::SweepSpec& sweep, con
         experiment::load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
     ExperimentRun run({x.get(), &inputs, experiment::point_command_line(sweep, point),
                        sweep.results_h5 ? dir / "results.h5" : std::filesystem::path(), nullptr, false, false});
-    io::PendingFile summary(dir / "summary.json");  // results.h5 first, summary.json last: it marks the point done
+    // results.h5 first, summary.json last: it marks the point done. Not
+    // synced one by one (point_finished checks what it reads); the sweep
+    // syncs once at the end.
+    io::PendingFile summary(dir / "summary.json", io::Durability::RenamedOnly);
     io::write_text(summary, run.output().summary_text);
     run.commit_results();
     summary.commit();

@@ -153,7 +153,7 @@ std::string point_command_line(const SweepSpec& sweep, const SweepPoint& point) 
   return out + fmt::format("  # point {} of sweep {} ({})", point.id, sweep.name, sweep.file);
 }
 
-SweepSpec load_sweep(const std::filesystem::path& file) {
+SweepSpec load_sweep(const std::filesystem::path& file, bool check_values) {
   const ConfigDoc doc = ConfigDoc::load(file);
   const Section s(doc, sweep_schema());
   SweepSpec sweep;
@@ -204,8 +204,8 @@ SweepSpec load_sweep(const std::filesystem::path& file) {
 
   // The base with the fixed settings, then every value of every axis alone
   // on it: unknown paths and refused values fail here, at their line.
-  if (!sweep.fixed.empty()) check_value(sweep, sweep.fixed.front(), s.location("set"));
-  for (std::size_t i = 0; i < sweep.axes.size(); ++i)
+  if (check_values && !sweep.fixed.empty()) check_value(sweep, sweep.fixed.front(), s.location("set"));
+  for (std::size_t i = 0; i < sweep.axes.size() && check_values; ++i)
     for (std::size_t k = 0; k < sweep.axes[i].values.size(); ++k) {
       const Location at = i < axis_sections.size() ? value_location(axis_sections[i], k) : s.location("seeds");
       check_value(sweep, sweep.axes[i].path + "=" + sweep.axes[i].values[k], at);

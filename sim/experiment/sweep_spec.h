@@ -46,8 +46,10 @@ struct SweepSpec {
 const config::Schema& sweep_schema();
 
 // Loads, expands and checks a sweep (see the file comment). Throws
-// config::ConfigError naming the sweep file, line and field.
-SweepSpec load_sweep(const std::filesystem::path& file);
+// config::ConfigError naming the sweep file, line and field. Without
+// `check_values` the axis values are not loaded on the base (MPI ranks
+// other than 0, which has checked them).
+SweepSpec load_sweep(const std::filesystem::path& file, bool check_values = true);
 
 // The base experiment with the fixed settings and the point's assignments,
 // as `coesim run BASE --set ...` would load it; `source` names where the

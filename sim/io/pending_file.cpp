@@ -49,7 +49,8 @@ mode_t process_umask() {
 
 }  // namespace
 
-PendingFile::PendingFile(std::filesystem::path file) : file_(std::move(file)) {
+PendingFile::PendingFile(std::filesystem::path file, Durability durability)
+    : file_(std::move(file)), durability_(durability) {
   const std::filesystem::path dir = directory_of(file_);
   const std::string pattern = (dir / fmt::format(".{}.XXXXXX.tmp", file_.filename().string())).string();
   std::vector<char> name(pattern.begin(), pattern.end());
@@ -70,11 +71,19 @@ PendingFile::~PendingFile() {
 }
 
 void PendingFile::commit() {
-  if (!sync_path(tmp_, O_RDONLY)) fail(file_, "cannot sync the temporary file");
+  const bool sync = durability_ == Durability::Synced;
+  if (sync && !sync_path(tmp_, O_RDONLY)) fail(file_, "cannot sync the temporary file");
   if (::rename(tmp_.c_str(), file_.c_str()) != 0) fail(file_, "cannot rename the temporary file over it");
   committed_ = true;
   unregister_temporary(tmp_);
-  sync_path(directory_of(file_), O_RDONLY | O_DIRECTORY);  // the rename itself; best effort
+  if (sync) sync_path(directory_of(file_), O_RDONLY | O_DIRECTORY);  // the rename itself; best effort
+}
+
+void sync_file_system(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return;
+  ::syncfs(fd);
+  ::close(fd);
 }
 
 void write_text(const PendingFile& pending, std::string_view text) {

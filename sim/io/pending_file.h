@@ -12,11 +12,18 @@
 
 namespace coesim::io {
 
+// Synced: data and directory on disk at commit (the default). RenamedOnly:
+// no fsync, for the thousands of small files of a sweep: still whole or
+// absent after the process dies, but after a power loss a file may be empty,
+// so its reader must check it (a sweep point whose summary does not parse
+// runs again); the sweep syncs its file system once at the end.
+enum class Durability { Synced, RenamedOnly };
+
 class PendingFile {
  public:
   // Creates the temporary; throws config::UsageError (exit 2) naming `file`
   // when its directory is missing or not writable.
-  explicit PendingFile(std::filesystem::path file);
+  explicit PendingFile(std::filesystem::path file, Durability durability = Durability::Synced);
   PendingFile(const PendingFile&) = delete;
   PendingFile& operator=(const PendingFile&) = delete;
   // Without commit(): removes the temporary file.
@@ -32,8 +39,13 @@ class PendingFile {
  private:
   std::filesystem::path file_;
   std::filesystem::path tmp_;
+  Durability durability_;
   bool committed_ = false;
 };
+
+// Flushes the file system holding `dir` to disk (syncfs): once, after many
+// RenamedOnly files. Best effort.
+void sync_file_system(const std::filesystem::path& dir);
 
 // Writes `text` to the temporary of `pending` (not yet committed). Throws
 // config::UsageError (exit 2) when it cannot be written.
