@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
+#include "sim/cli/experiment_sets.h"
 #include "sim/cli/number_checks.h"
 #include "sim/cli/report.h"
 #include "sim/cli/run_progress.h"
@@ -166,15 +167,7 @@ int run(const RunOptions& o) {
   } else {
     doc = config::ConfigDoc::load(o.experiment_file);
   }
-  experiment::ExperimentOverrides below;
-  for (const std::string& s : o.overrides) {
-    if (s.starts_with("platform."))
-      below.platform.push_back(s.substr(std::string_view("platform.").size()));
-    else if (s.starts_with("model."))
-      below.model.push_back(s.substr(std::string_view("model.").size()));
-    else
-      doc.set_from_text(s);
-  }
+  const experiment::ExperimentOverrides below = apply_sets(doc, o.overrides);
   const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
   if (o.print_config) {
     fmt::print("# experiment {} as run: files merged, every --set folded in, paths relative to its directory\n{}\n",
