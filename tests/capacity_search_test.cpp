@@ -2,7 +2,7 @@
 // = a function of load), so every outcome and its bookkeeping is checked
 // without running a simulation: found within tolerance from either side,
 // at_least at --hi and when runs run out, not_met down to --lo, and a
-// latency that falls as load rises is reported.
+// latency that falls by more than 1% as load rises is reported.
 #include <cmath>
 #include <functional>
 #include <stdexcept>
@@ -126,6 +126,10 @@ TEST(CapacitySearch, ALatencyThatFallsAsLoadRisesIsReported) {
   EXPECT_EQ(s.outcome, CapacityOutcome::at_least);
   EXPECT_NE(s.non_monotone.find("p99 TTFT fell from 2.5 s at load 2 to 1 s at load 4"), std::string::npos)
       << s.non_monotone;
+  // A fall under 1% is not reported.
+  const CapacitySearch small =
+      search_capacity(o, made_up(slo, [](double load) { return load == 2 ? 1.0 : (load > 2 ? 0.995 : 0.5); }));
+  EXPECT_TRUE(small.non_monotone.empty()) << small.non_monotone;
 }
 
 TEST(CapacitySearch, RefusesOptionsOutOfRange) {

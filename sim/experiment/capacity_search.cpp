@@ -39,16 +39,24 @@ std::optional<double> p99_of(const serving::Distribution& d) {
   return d.count == 0 ? std::nullopt : std::optional<double>(d.p99);
 }
 
+// A p99 that falls by less than this share as load rises is not reported:
+// batch composition moves p99 by that much either way, far from any verdict.
+constexpr double kReportedFall = 0.01;
+
+bool fell(const std::optional<double>& before, const std::optional<double>& after) {
+  return before && after && *after < *before * (1 - kReportedFall);
+}
+
 // The first place, in load order, where a judged p99 fell as load rose.
 std::string first_fall(std::vector<LoadProbe> probes, bool tpot_judged) {
   std::sort(probes.begin(), probes.end(), [](const LoadProbe& a, const LoadProbe& b) { return a.load < b.load; });
   for (std::size_t i = 1; i < probes.size(); ++i) {
     const LoadProbe& a = probes[i - 1];
     const LoadProbe& b = probes[i];
-    if (a.ttft_p99_s && b.ttft_p99_s && *b.ttft_p99_s < *a.ttft_p99_s)
+    if (fell(a.ttft_p99_s, b.ttft_p99_s))
       return fmt::format("p99 TTFT fell from {:.6g} s at load {} to {:.6g} s at load {}", *a.ttft_p99_s,
                          load_text(a.load), *b.ttft_p99_s, load_text(b.load));
-    if (tpot_judged && a.tpot_p99_s && b.tpot_p99_s && *b.tpot_p99_s < *a.tpot_p99_s)
+    if (tpot_judged && fell(a.tpot_p99_s, b.tpot_p99_s))
       return fmt::format("p99 TPOT fell from {:.6g} s at load {} to {:.6g} s at load {}", *a.tpot_p99_s,
                          load_text(a.load), *b.tpot_p99_s, load_text(b.load));
   }

@@ -86,9 +86,9 @@ struct CapacitySearch {
   double lo_load = 0, hi_load = 0;     // the range searched
   std::string stopped_because;
   std::vector<LoadProbe> probes;  // in the order run
-  // Where a judged p99 (TTFT, and TPOT when the SLO has one) fell as load
-  // rose across the probes: the latency is not monotone there and bisection
-  // may have missed a crossing. Empty when none fell.
+  // Where a judged p99 (TTFT, and TPOT when the SLO has one) fell by more
+  // than 1% as load rose across the probes: the latency is not monotone
+  // there and bisection may have missed a crossing. Empty when none fell.
   std::string non_monotone;
 };
 
