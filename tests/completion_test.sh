@@ -26,7 +26,7 @@ help_options() {  # the long options listed under Options: in `coesim ARGS --hel
     sed -E 's/^ +(-[A-Za-z0-9],)?//' | sort
 }
 
-subs="calibrate label map route run schema sweep switch trace validate"
+subs="calibrate label map route run schema search sweep switch trace validate"
 expect "subcommands" "$(tr ' ' '\n' <<<"$subs")" "$(complete_words "")"
 expect "subcommands after --log-level debug" "switch" "$(complete_words --log-level debug swi)"
 expect "--log-level values" "$(printf '%s\n' debug error info off warn)" "$(complete_words --log-level "")"
@@ -38,6 +38,8 @@ expect "trace: subcommands" "$(printf '%s\n' concat convert generate stats trans
 for sub in $trace_subs; do
   expect "trace $sub: long options" "$(help_options trace "$sub")" "$(complete_words trace "$sub" --)"
 done
+expect "search: subcommands" "capacity" "$(complete_words search "")"
+expect "search capacity: long options" "$(help_options search capacity)" "$(complete_words search capacity --)"
 expect "schema kinds" "$(printf '%s\n' experiment experts hw model profile router sweep validation-map)" \
   "$(complete_words schema "")"
 expect "a file option's value defers to file names" "" "$(complete_words switch --hw "")"

@@ -61,7 +61,8 @@ TEST(SweepCli, BadSweepFilesFailAtTheirLineBeforeAnyPointRuns) {
       {"unequal zip",
        {"zip:\n  - path: scheduler.batch_size\n    values: [1, 2]\n  - path: workload.requests\n    values: [10]\n",
         ":6:"}},
-      {"unknown platform path", {"grid:\n  - path: platform.links.nope.bandwidth_bytes_per_s\n    values: [1e9]\n", ":5:14"}},
+      {"unknown platform path",
+       {"grid:\n  - path: platform.links.nope.bandwidth_bytes_per_s\n    values: [1e9]\n", ":5:14"}},
       {"no axis", {"set: [workload.requests=4]\n", "needs at least one axis"}},
   };
   for (const auto& [what, body_and_where] : cases) {
@@ -100,7 +101,8 @@ TEST(SweepCli, ThreadsGiveTheSameTableAndAFailingPointIsRecorded) {
   EXPECT_NE(csv.find("failed,bad input: router weights and workspace"), std::string::npos) << csv;
   // A finished point's summary reruns to the same bytes.
   const std::string first_id = csv.substr(csv.find('\n') + 3, 12);
-  const auto again = run_cli(fmt::format("run --reproduce {} --quiet", (d.dir / "one/points" / first_id / "summary.json").string()));
+  const auto again =
+      run_cli(fmt::format("run --reproduce {} --quiet", (d.dir / "one/points" / first_id / "summary.json").string()));
   EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
@@ -113,9 +115,9 @@ TEST(SweepCli, AKilledSweepResumesWithoutRedoingFinishedPoints) {
       "grid:\n  - path: scheduler.batch_size\n    values: [1, 2, 3, 4, 5, 6, 7, 8]\n"
       "  - path: workload.output_tokens\n    values: [20, 21, 22]\n");
   const fs::path out = d.dir / "out";
-  const std::string start = fmt::format("cd '{}' && ('{}' sweep '{}' --out '{}' --quiet >/dev/null 2>&1 & echo $! > '{}')",
-                                        COESIM_SOURCE_DIR, COESIM_BINARY, file.string(), out.string(),
-                                        (d.dir / "pid").string());
+  const std::string start =
+      fmt::format("cd '{}' && ('{}' sweep '{}' --out '{}' --quiet >/dev/null 2>&1 & echo $! > '{}')", COESIM_SOURCE_DIR,
+                  COESIM_BINARY, file.string(), out.string(), (d.dir / "pid").string());
   ASSERT_EQ(std::system(start.c_str()), 0);
   const pid_t pid = std::stoi(slurp(d.dir / "pid"));
   const auto finished = [&] {

@@ -16,6 +16,8 @@ inline constexpr int kExitBadInput = 2;
 // The command line as typed (arguments with spaces quoted), for results.
 void set_command_line(int argc, char** argv);
 const std::string& command_line();
+// `arg` as a shell reads it back: quoted when it holds spaces or quotes.
+std::string shell_quoted(const std::string& arg);
 
 // Returns the exit code, or -1 when its subcommand was not the one chosen.
 using RunFunction = std::function<int()>;
@@ -30,5 +32,6 @@ RunFunction add_map_command(CLI::App& app);
 RunFunction add_validate_command(CLI::App& app);
 RunFunction add_calibrate_command(CLI::App& app);
 RunFunction add_sweep_command(CLI::App& app);
+RunFunction add_search_command(CLI::App& app);
 
 }  // namespace coesim::cli

@@ -12,18 +12,18 @@ std::string& stored() {
 
 }  // namespace
 
+std::string shell_quoted(const std::string& arg) {
+  if (arg.find_first_of(" \t'\"") == std::string::npos && !arg.empty()) return arg;
+  std::string quoted = "'";
+  for (const char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + '\'';
+}
+
 void set_command_line(int argc, char** argv) {
   std::string line;
   for (int i = 0; i < argc; ++i) {
-    const std::string arg = argv[i];
     if (i > 0) line += ' ';
-    if (arg.find_first_of(" \t'\"") == std::string::npos && !arg.empty()) {
-      line += arg;
-      continue;
-    }
-    line += '\'';
-    for (const char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    line += '\'';
+    line += shell_quoted(argv[i]);
   }
   stored() = line;
 }

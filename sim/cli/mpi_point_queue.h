@@ -63,7 +63,7 @@ class MpiPointQueue : public PointQueue {
   static void ask(Asking& a);
 
   const MpiSession& session_;
-  std::vector<Asking> asking_;  // other ranks: one per worker
+  std::vector<Asking> asking_;              // other ranks: one per worker
   std::unique_ptr<LocalPointQueue> local_;  // rank 0
   std::thread coordinator_;                 // rank 0, with other ranks
 };

@@ -50,7 +50,9 @@ class SweepProgress {
     printed_ = now;
     const double elapsed_s = std::chrono::duration<double>(now - start_).count();
     const std::string eta =
-        done == 0 ? "" : fmt::format(", ETA {:.0f} s", elapsed_s / static_cast<double>(done) * static_cast<double>(total_ - done));
+        done == 0
+            ? ""
+            : fmt::format(", ETA {:.0f} s", elapsed_s / static_cast<double>(done) * static_cast<double>(total_ - done));
     const std::size_t width = 30, filled = width * done / total_;
     const std::string line = fmt::format("sweep: [{}{}] {}/{} points{}, {:.0f} s{}", std::string(filled, '#'),
                                          std::string(width - filled, '.'), done, total_,
@@ -113,7 +115,7 @@ int sweep(const SweepOptions& o) {
     load_error = std::current_exception();
   }
   if (mpi && !mpi->broadcast(!load_error)) {  // rank 0 checked the values; all stop when it failed
-    if (!leader) return kExitBadInput;         // rank 0 reports it
+    if (!leader) return kExitBadInput;        // rank 0 reports it
   }
   if (load_error) std::rethrow_exception(load_error);
   if (o.list) {
@@ -178,15 +180,17 @@ int sweep(const SweepOptions& o) {
       .set("table_csv", (dir / "sweep.csv").string())
       .set("table_h5", (dir / "sweep.h5").string())
       .set("wall_s", wall_s);
-  report.line("sweep {sweep}: {points} points; {ran} run now ({ranks} rank(s) x {jobs_per_rank} thread(s), {wall_s:.1f} "
-              "s), {already_finished} already finished, {failed} failed");
+  report.line(
+      "sweep {sweep}: {points} points; {ran} run now ({ranks} rank(s) x {jobs_per_rank} thread(s), {wall_s:.1f} "
+      "s), {already_finished} already finished, {failed} failed");
   report.line("table: {table_csv} and {table_h5}");
   if (failed > 0) {
     Table& why = report.table("failures", {{.cell = "{point_id}"}, {.cell = "{error}", .gap = ": "}});
     why.indent = "  failed ";
     for (std::size_t p = 0; p < s.points.size(); ++p)
       if (!outcomes[p].summary)
-        why.add(Report().set("point", s.points[p].index).set("point_id", s.points[p].id).set("error", outcomes[p].error));
+        why.add(
+            Report().set("point", s.points[p].index).set("point_id", s.points[p].id).set("error", outcomes[p].error));
   }
   fmt::print("{}", o.json ? json_text(report) : report.text());
   return failed > 0 ? kExitSimulationError : kExitOk;

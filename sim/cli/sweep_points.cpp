@@ -28,8 +28,10 @@ std::optional<std::string> read_file(const std::filesystem::path& file) {
 
 // What went wrong, in the words `coesim run` would use.
 std::string error_text(const std::exception& e) {
-  if (dynamic_cast<const config::ConfigError*>(&e) != nullptr || dynamic_cast<const config::UsageError*>(&e) != nullptr ||
-      dynamic_cast<const std::invalid_argument*>(&e) != nullptr || dynamic_cast<const std::overflow_error*>(&e) != nullptr)
+  if (dynamic_cast<const config::ConfigError*>(&e) != nullptr ||
+      dynamic_cast<const config::UsageError*>(&e) != nullptr ||
+      dynamic_cast<const std::invalid_argument*>(&e) != nullptr ||
+      dynamic_cast<const std::overflow_error*>(&e) != nullptr)
     return fmt::format("bad input: {}", e.what());
   if (dynamic_cast<const std::logic_error*>(&e) != nullptr) return fmt::format("internal error: {}", e.what());
   return fmt::format("simulation error: {}", e.what());

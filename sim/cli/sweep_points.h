@@ -34,8 +34,7 @@ class InputDigests {
 // A point is finished when its summary.json exists, was made by this
 // coesim version and every input it recorded is unchanged; else it runs
 // again (a failed point runs again too).
-bool point_finished(const experiment::SweepPoint& point, const std::filesystem::path& sweep_dir,
-                    InputDigests& digests);
+bool point_finished(const experiment::SweepPoint& point, const std::filesystem::path& sweep_dir, InputDigests& digests);
 
 // What the point's files say: its summary, or its error ("not run" when none).
 experiment::SweepOutcome read_point_outcome(const experiment::SweepPoint& point,

@@ -176,7 +176,7 @@ const KindRegistry<WorkloadKind>& workload_kinds() {
        {{"explicit", "the list under `requests_list`", {"requests_list"}}},
        {{"trace",
          "a native trace file (coesim trace convert), with prompts attached and routed",
-         {"trace", "max_requests", "prompts", "routing"}}}});
+         {"trace", "max_requests", "rate_scale", "prompts", "routing"}}}});
   return kinds;
 }
 
@@ -192,6 +192,7 @@ const Schema& workload_schema() {
   const auto& kinds = workload_kinds();
   const auto& popularity = popularity_kinds();
   static const WorkloadSpec d;
+  static const TraceWorkload trace_defaults;
   static const Schema s{
       "workload",
       "the requests",
@@ -232,6 +233,12 @@ const Schema& workload_schema() {
                                 "run with 1, counted in the notes")),
        non_negative(field("max_requests", FieldKind::Integer,
                           kinds.setting_help("max_requests", "replay only the first N requests (0: all)"))),
+       with_default(positive(quantity("rate_scale", Unit::None,
+                                      kinds.setting_help("rate_scale",
+                                                         "> 1 compresses time: arrivals at t/rate_scale, so the "
+                                                         "trace's mean rate times rate_scale (coesim search capacity "
+                                                         "scales it)"))),
+                    default_text(trace_defaults.rate_scale)),
        nested("prompts", FieldKind::Map, prompts_schema(), kinds.setting_help("prompts", "prompt attachment")),
        nested("routing", FieldKind::Map, routing_schema(),
               kinds.setting_help("routing", "routing of attached prompts"))}};
@@ -467,6 +474,7 @@ std::unique_ptr<Experiment> load_experiment(const ConfigDoc& doc, const Experime
     if (!w.has("trace")) w.fail("trace", "kind trace needs the trace file");
     t.trace = existing_file(w, "trace");
     if (w.has("max_requests")) t.max_requests = w.integer("max_requests");
+    t.rate_scale = w.number("rate_scale");
     if (w.has("prompts") != w.has("routing"))
       w.fail(w.has("prompts") ? "routing" : "prompts", "prompts and routing go together");
     if (w.has("prompts")) {

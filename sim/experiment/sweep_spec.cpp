@@ -29,9 +29,9 @@ const Schema& range_schema() {
       {required(field("from", FieldKind::String, "first value: a number, or one with a unit (\"100 GB/s\")")),
        required(field("to", FieldKind::String, "last value, in the same units")),
        required(at_most(at_least(field("steps", FieldKind::Integer, "number of values, at least 2"), 2), 100000)),
-       with_default(one_of(field("scale", FieldKind::String, "linear: equal differences; log: equal ratios"),
-                           {"linear", "log"}),
-                    "linear")}};
+       with_default(
+           one_of(field("scale", FieldKind::String, "linear: equal differences; log: equal ratios"), {"linear", "log"}),
+           "linear")}};
   return s;
 }
 
@@ -42,7 +42,8 @@ const Schema& axis_schema() {
       {required(field("path", FieldKind::String,
                       "the setting, as --set takes it: an experiment field (scheduler.batch_size), a platform field "
                       "(platform.links.ddr_to_hbm.bandwidth_bytes_per_s) or a model field (model.max_context_tokens)")),
-       field("values", FieldKind::StringList, "its values, as --set would take them (\"2 TB/s\", 8, hw-configs/x.yaml)"),
+       field("values", FieldKind::StringList,
+             "its values, as --set would take them (\"2 TB/s\", 8, hw-configs/x.yaml)"),
        nested("range", FieldKind::Map, range_schema(), "or a range of numbers instead of `values`")}};
   return s;
 }
@@ -51,8 +52,7 @@ const Schema& build() {
   static const Schema s{
       "sweep",
       "many runs of one experiment (coesim sweep FILE)",
-      {required(field("name", FieldKind::String, "sweep name")),
-       field("description", FieldKind::String, "one line"),
+      {required(field("name", FieldKind::String, "sweep name")), field("description", FieldKind::String, "one line"),
        required(field("experiment", FieldKind::String, "the base experiment file, relative to this file")),
        field("set", FieldKind::StringList,
              "settings every point takes, \"path=value\" as --set (relative file paths: from this file)"),
@@ -181,10 +181,10 @@ SweepSpec load_sweep(const std::filesystem::path& file, bool check_values) {
     const std::size_t n = sweep.axes[sweep.grid_axes].values.size();
     for (std::size_t i = sweep.grid_axes; i < sweep.axes.size(); ++i)
       if (sweep.axes[i].values.size() != n)
-        axis_sections[i].fail("path", fmt::format("zip axes go together, so they need equal lengths: '{}' has {} "
-                                                  "values, '{}' has {}",
-                                                  sweep.axes[sweep.grid_axes].path, n, sweep.axes[i].path,
-                                                  sweep.axes[i].values.size()));
+        axis_sections[i].fail(
+            "path", fmt::format("zip axes go together, so they need equal lengths: '{}' has {} "
+                                "values, '{}' has {}",
+                                sweep.axes[sweep.grid_axes].path, n, sweep.axes[i].path, sweep.axes[i].values.size()));
   }
   if (s.has("seeds")) {
     SweepAxis seeds{s.text("seed_path"), s.strings("seeds")};

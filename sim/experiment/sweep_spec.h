@@ -32,13 +32,13 @@ struct SweepPoint {
 struct SweepSpec {
   std::string name;
   std::string description;
-  std::string file;                        // the sweep file
-  std::filesystem::path experiment;        // the base experiment file
-  std::vector<std::string> fixed;          // `set`: "path=value" applied to every point first
-  std::vector<SweepAxis> axes;             // grid axes, then zip axes, then seeds (if any)
-  std::size_t grid_axes = 0;               // the first grid_axes of `axes`
-  std::size_t zip_axes = 0;                // then zip_axes zipped ones
-  bool results_h5 = false;                 // also write each point's results.h5
+  std::string file;                  // the sweep file
+  std::filesystem::path experiment;  // the base experiment file
+  std::vector<std::string> fixed;    // `set`: "path=value" applied to every point first
+  std::vector<SweepAxis> axes;       // grid axes, then zip axes, then seeds (if any)
+  std::size_t grid_axes = 0;         // the first grid_axes of `axes`
+  std::size_t zip_axes = 0;          // then zip_axes zipped ones
+  bool results_h5 = false;           // also write each point's results.h5
   std::vector<SweepPoint> points;
 };
 

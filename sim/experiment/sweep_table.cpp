@@ -125,18 +125,14 @@ void write_sweep_table(const SweepSpec& sweep, const std::vector<SweepOutcome>& 
       for (std::size_t p = 0; p < sweep.points.size(); ++p) values.push_back(value_of(p));
       io::Hdf5Column<T>(root, io::ColumnSpec{name, unit, description}).append(values);
     };
-    column(std::int64_t{}, "point", "1", "index in sweep order", [&](std::size_t p) {
-      return static_cast<std::int64_t>(sweep.points[p].index);
-    });
-    column(std::string{}, "point_id", "", "the point's directory under points/", [&](std::size_t p) {
-      return sweep.points[p].id;
-    });
-    column(std::string{}, "status", "", "ok, or failed (why in error)", [&](std::size_t p) {
-      return std::string(outcomes[p].summary ? "ok" : "failed");
-    });
-    column(std::string{}, "error", "", "why the point failed; empty when ok", [&](std::size_t p) {
-      return outcomes[p].error;
-    });
+    column(std::int64_t{}, "point", "1", "index in sweep order",
+           [&](std::size_t p) { return static_cast<std::int64_t>(sweep.points[p].index); });
+    column(std::string{}, "point_id", "", "the point's directory under points/",
+           [&](std::size_t p) { return sweep.points[p].id; });
+    column(std::string{}, "status", "", "ok, or failed (why in error)",
+           [&](std::size_t p) { return std::string(outcomes[p].summary ? "ok" : "failed"); });
+    column(std::string{}, "error", "", "why the point failed; empty when ok",
+           [&](std::size_t p) { return outcomes[p].error; });
     for (std::size_t i = 0; i < sweep.axes.size(); ++i) {
       const std::string description = "swept setting " + sweep.axes[i].path + " as set";
       if (numeric[i])

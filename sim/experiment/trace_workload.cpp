@@ -107,12 +107,13 @@ void TraceRequests::for_each_row(const std::function<void(serving::Request&)>& v
   workload::read_trace(w_.trace, [&](const workload::TraceRecord& r) {
     serving::Request q;
     q.id = index++;
-    if (!fits_in_simulated_time(r.arrival_time_s))
+    const double arrival_s = r.arrival_time_s / w_.rate_scale;
+    if (!fits_in_simulated_time(arrival_s))
       throw config::ConfigError(w_.trace.string(), 0, 0, "arrival_time_s",
-                                fmt::format("request {} arrives at {} s, past what simulated time holds (int64 "
-                                            "picoseconds: about 106 days); window or rescale the trace",
-                                            q.id, r.arrival_time_s));
-    q.arrival_ps = seconds_to_ps_round(r.arrival_time_s);
+                                fmt::format("request {} arrives at {} s (at rate_scale {}), past what simulated time "
+                                            "holds (int64 picoseconds: about 106 days); window or rescale the trace",
+                                            q.id, arrival_s, w_.rate_scale));
+    q.arrival_ps = seconds_to_ps_round(arrival_s);
     q.input_tokens = r.input_tokens;
     q.output_tokens = r.output_tokens;
     q.expert = r.expert;

@@ -21,6 +21,9 @@ namespace coesim::experiment {
 struct TraceWorkload {
   std::filesystem::path trace;
   std::int64_t max_requests = 0;  // 0: all
+  // > 1 compresses time: a row at t arrives at t / rate_scale, so the mean
+  // rate is the trace's times rate_scale (capacity searches scale this).
+  double rate_scale = 1;
   // Prompt attachment (empty prompts_file: none; then the trace must carry experts).
   std::filesystem::path prompts_file;
   coe::PromptFields prompt_fields;

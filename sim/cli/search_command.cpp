@@ -1,0 +1,243 @@
+// `coesim search capacity EXPERIMENT --slo-ttft-p99-s X`: the highest load
+// (a trace's rate_scale, a Poisson workload's rate_per_s) the experiment
+// serves within a p99 latency SLO, found by bracketing and bisection, each
+// probe a whole run in this process (sim/experiment/capacity_search.h). It
+// prints the answer, the bracket, the number of runs and every probe, so a
+// reader can check the monotonicity bisection assumes. Exit 0 whenever the
+// search ran, the SLO met or not: `outcome` says which.
+#include <chrono>
+#include <memory>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/command.h"
+#include "sim/cli/experiment_sets.h"
+#include "sim/cli/number_checks.h"
+#include "sim/cli/report.h"
+#include "sim/config/config_error.h"
+#include "sim/config/input_files.h"
+#include "sim/experiment/capacity_search.h"
+#include "sim/experiment/experiment.h"
+#include "sim/experiment/provenance.h"
+
+namespace coesim::cli {
+namespace {
+
+constexpr const char* kAssumption =
+    "bisection assumes p99 latency is monotone in load (never falls as load rises), which small request counts do "
+    "not guarantee: the probes are listed to check it";
+
+struct SearchOptions {
+  std::string experiment_file;
+  std::vector<std::string> overrides;
+  double slo_ttft_p99_s = 0;
+  std::optional<double> slo_tpot_p99_s;
+  std::optional<double> lo;
+  std::optional<double> hi;
+  double rel_tolerance = 0.02;
+  int max_runs = 40;
+  bool json = false;
+  bool quiet = false;
+};
+
+nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+
+Report probe_row(int run, const experiment::LoadProbe& p) {
+  Report row;
+  row.set("run", run)
+      .set("load", p.load)
+      .set("scale", p.scale)
+      .set("requests", p.requests)
+      .set("arrival_span_s", p.arrival_span_s)
+      .set("makespan_s", p.makespan_s)
+      .set("mean_requests_per_s", optional_json(p.mean_requests_per_s))
+      .set("ttft_p99_s", optional_json(p.ttft_p99_s))
+      .set("tpot_p99_s", optional_json(p.tpot_p99_s))
+      .set("rejected", p.rejected)
+      .set("reject_reasons", p.reject_reasons)
+      .set("met", p.met)
+      .set("why_not", p.met ? nlohmann::json() : nlohmann::json(p.why_not))
+      .set("trace_hash", fmt::format("{:016x}", p.trace_hash));
+  row.text_only("met_text", "yes");  // a row that missed prints why instead
+  return row;
+}
+
+// `coesim run` of the experiment at `load`: what the answer's figures come from.
+std::string run_command_at(const SearchOptions& o, const experiment::LoadKnob& knob, double load) {
+  std::string line = "coesim run " + shell_quoted(o.experiment_file);
+  for (const std::string& s : o.overrides) line += " --set " + shell_quoted(s);
+  return line + " --set " + knob.setting + "=" + experiment::load_text(load);
+}
+
+Report search_report(const SearchOptions& o, const experiment::Experiment& x, const experiment::LoadKnob& knob,
+                     const experiment::CapacitySearch& s) {
+  using experiment::CapacityOutcome;
+  Report out;
+  out.set("experiment", x.name)
+      .set("file", x.file)
+      .set("platform", x.platform.name)
+      .set("load_setting", knob.setting)
+      .set("experiment_load", knob.experiment_load)
+      .set(
+          "slo",
+          {{"ttft_p99_s", o.slo_ttft_p99_s}, {"tpot_p99_s", optional_json(o.slo_tpot_p99_s)}, {"rejected_requests", 0}})
+      .set("outcome", experiment::outcome_name(s.outcome))
+      .set("met", s.outcome != CapacityOutcome::not_met);
+  const experiment::LoadProbe* answer = nullptr;
+  for (const experiment::LoadProbe& p : s.probes)
+    if (s.met_load && p.load == *s.met_load) answer = &p;
+  if (answer != nullptr)
+    out.set("capacity", {{"load", answer->load},
+                         {"scale", answer->scale},
+                         {"mean_requests_per_s", optional_json(answer->mean_requests_per_s)},
+                         {"requests", answer->requests},
+                         {"arrival_span_s", answer->arrival_span_s},
+                         {"makespan_s", answer->makespan_s},
+                         {"ttft_p99_s", optional_json(answer->ttft_p99_s)},
+                         {"tpot_p99_s", optional_json(answer->tpot_p99_s)},
+                         {"run_command", run_command_at(o, knob, answer->load)}});
+  else
+    out.set("capacity", nullptr);
+  out.set("bracket", {{"met_load", optional_json(s.met_load)}, {"not_met_load", optional_json(s.not_met_load)}})
+      .set("lo_load", s.lo_load)
+      .set("hi_load", s.hi_load)
+      .set("rel_tolerance", o.rel_tolerance)
+      .set("runs", s.probes.size())
+      .set("max_runs", o.max_runs)
+      .set("stopped_because", s.stopped_because)
+      .set("assumption", kAssumption)
+      .set("non_monotone", s.non_monotone.empty() ? nlohmann::json() : nlohmann::json(s.non_monotone));
+
+  out.line(
+      "search capacity of {experiment} ({file}) on {platform}: the load is {load_setting}, {experiment_load} as "
+      "written");
+  out.line(std::string("SLO: p99 TTFT <= {slo.ttft_p99_s} s") +
+           (o.slo_tpot_p99_s ? ", p99 TPOT <= {slo.tpot_p99_s} s" : "") + ", no request rejected");
+  const std::string figures =
+      "{load_setting} {capacity.load:.6g} ({capacity.scale:.4g} x as written), {capacity.mean_requests_per_s:.4g} "
+      "requests/s mean ({capacity.requests} requests over {capacity.arrival_span_s:.4g} s)";
+  switch (s.outcome) {
+    case CapacityOutcome::found:
+      out.line("capacity: " + figures);
+      out.line(
+          "  bracket: met at {bracket.met_load:.6g}, not met at {bracket.not_met_load:.6g}; {stopped_because}; "
+          "{runs} runs");
+      break;
+    case CapacityOutcome::at_least:
+      out.line("capacity: at least " + figures);
+      out.line(s.not_met_load ? "  bracket: met at {bracket.met_load:.6g}, not met at {bracket.not_met_load:.6g}; "
+                                "stopped: {stopped_because}; {runs} runs"
+                              : "  no load probed missed the SLO: {stopped_because}; {runs} runs");
+      break;
+    case CapacityOutcome::not_met:
+      out.line("capacity: none: {stopped_because}; {runs} runs, the reasons in the probes below");
+      break;
+  }
+  if (answer != nullptr) out.line("  run at the answer: {capacity.run_command}");
+  out.line("probes in the order run ({assumption}):");
+  constexpr auto right = Column::Align::right;
+  Table& probes =
+      out.table("probes", {{.header = "run", .cell = "{run}", .width = 3, .align = right},
+                           {.header = "load", .cell = "{load:.6g}", .width = 11, .align = right},
+                           {.header = "scale", .cell = "{scale:.4g}", .width = 9, .align = right},
+                           {.header = "requests/s", .cell = "{mean_requests_per_s:.4g}", .width = 10, .align = right},
+                           {.header = "p99 TTFT s", .cell = "{ttft_p99_s:.4g}", .width = 10, .align = right},
+                           {.header = "p99 TPOT s", .cell = "{tpot_p99_s:.4g}", .width = 10, .align = right},
+                           {.header = "rejected", .cell = "{rejected}", .width = 8, .align = right},
+                           {.header = "met", .cell = "{met_text}"}});
+  probes.indent = "  ";
+  probes.note_replaces = "met";
+  for (std::size_t i = 0; i < s.probes.size(); ++i)
+    probes.add(probe_row(static_cast<int>(i) + 1, s.probes[i]), s.probes[i].met ? "" : "no: {why_not}");
+  if (!s.non_monotone.empty())
+    out.line(
+        "warning: {non_monotone}: latency is not monotone in load here, so a load above the lowest that "
+        "missed may meet the SLO again; the answer is the crossing this search found");
+  return out;
+}
+
+int capacity(const SearchOptions& o) {
+  if (o.lo && o.hi && *o.lo > *o.hi) throw config::UsageError(fmt::format("--lo {} is above --hi {}", *o.lo, *o.hi));
+  const config::InputFileLog inputs;  // every file loaded from here on, hashed into the result
+  config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
+  const experiment::ExperimentOverrides below = apply_sets(doc, o.overrides);
+  const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
+  const experiment::LoadKnob knob = experiment::load_knob(doc, *x);
+  const experiment::Provenance provenance = experiment::provenance_of(*x, inputs, command_line());
+
+  experiment::CapacitySearchOptions options;
+  options.slo = {o.slo_ttft_p99_s, o.slo_tpot_p99_s};
+  options.start_load = knob.experiment_load;
+  options.lo_load = o.lo;
+  options.hi_load = o.hi;
+  options.rel_tolerance = o.rel_tolerance;
+  options.max_runs = o.max_runs;
+  const auto start = std::chrono::steady_clock::now();
+  int run = 0;
+  const experiment::CapacitySearch s = experiment::search_capacity(options, [&](double load) {
+    experiment::LoadProbe p = experiment::probe_load(doc, below, knob, load, options.slo);
+    ++run;
+    if (!o.quiet)
+      fmt::print(stderr, "coesim: search: run {}: {}={}: p99 TTFT {} s: {}\n", run, knob.setting,
+                 experiment::load_text(load), p.ttft_p99_s ? fmt::format("{:.4g}", *p.ttft_p99_s) : "-",
+                 p.met ? "met" : "not met: " + p.why_not);
+    return p;
+  });
+  Report report = search_report(o, *x, knob, s);
+  report.set("provenance", experiment::to_json(provenance));
+  report.set("wall_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  report.line("{runs} runs, {wall_s:.1f} s wall");
+  fmt::print("{}", o.json ? json_text(report) : report.text());
+  return kExitOk;
+}
+
+}  // namespace
+
+RunFunction add_search_command(CLI::App& app) {
+  auto o = std::make_shared<SearchOptions>();
+  CLI::App* cmd = app.add_subcommand("search", "search for the load or design that meets a goal");
+  cmd->require_subcommand(1);
+  CLI::App* cap = cmd->add_subcommand(
+      "capacity",
+      "the highest load an experiment serves within a p99 latency SLO: its workload's rate (kind trace: "
+      "workload.rate_scale; kind poisson: workload.rate_per_s) is doubled or halved from the experiment's own until "
+      "the SLO is bracketed, then bisected; each probe is one whole run. A run with rejected requests does not meet "
+      "the SLO. Bisection assumes p99 latency is monotone in load (never falls as load rises), which small request "
+      "counts do not guarantee: every probe is listed to check it. Exit 0 whenever the search ran (outcome found, "
+      "at_least: met at "
+      "--hi or when --max-runs ran out, or not_met: no load probed met it, and no capacity is given); 2 for bad "
+      "input or a workload kind with no rate (burst, explicit)");
+  cap->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)")->required();
+  cap->add_option("--slo-ttft-p99-s", o->slo_ttft_p99_s, "the SLO: p99 time to first token at most this")
+      ->required()
+      ->check(positive_number());
+  cap->add_option("--slo-tpot-p99-s", o->slo_tpot_p99_s,
+                  "and p99 time per output token at most this (requests with one output token have none)")
+      ->check(positive_number());
+  cap->add_option("--set", o->overrides,
+                  "override a field, repeatable, as `coesim run --set` (experiment, platform.PATH, model.PATH); the "
+                  "search then sets its load setting on top");
+  cap->add_option("--lo", o->lo,
+                  "lowest load to probe, in the load setting's unit (rate_scale, or rate_per_s); default: the "
+                  "experiment's own / 1024")
+      ->check(positive_number());
+  cap->add_option("--hi", o->hi, "highest load to probe, likewise; default: the experiment's own x 1024")
+      ->check(positive_number());
+  cap->add_option("--rel-tolerance", o->rel_tolerance,
+                  "stop bisecting when the lowest load that missed is at most this much above the highest that met")
+      ->check(CLI::Range(1e-6, 1.0))
+      ->capture_default_str();
+  cap->add_option("--max-runs", o->max_runs, "most runs; the answer is then a lower bound (at_least)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cap->add_flag("--json", o->json, "print the result as one JSON object");
+  cap->add_flag("--quiet", o->quiet, "no line per probe on stderr");
+  return [cmd, cap, o]() -> int {
+    if (!cmd->parsed()) return -1;
+    if (cap->parsed()) return capacity(*o);
+    return -1;
+  };
+}
+
+}  // namespace coesim::cli
