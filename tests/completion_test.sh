@@ -38,8 +38,10 @@ expect "trace: subcommands" "$(printf '%s\n' concat convert generate stats trans
 for sub in $trace_subs; do
   expect "trace $sub: long options" "$(help_options trace "$sub")" "$(complete_words trace "$sub" --)"
 done
-expect "search: subcommands" "capacity" "$(complete_words search "")"
-expect "search capacity: long options" "$(help_options search capacity)" "$(complete_words search capacity --)"
+expect "search: subcommands" "$(printf '%s\n' capacity design)" "$(complete_words search "")"
+for sub in capacity design; do
+  expect "search $sub: long options" "$(help_options search "$sub")" "$(complete_words search "$sub" --)"
+done
 expect "schema kinds" "$(printf '%s\n' experiment experts hw model profile router sweep validation-map)" \
   "$(complete_words schema "")"
 expect "a file option's value defers to file names" "" "$(complete_words switch --hw "")"

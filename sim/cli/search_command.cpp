@@ -5,7 +5,9 @@
 // prints the answer, the bracket, the number of runs and every probe, so a
 // reader can check the monotonicity bisection assumes. Exit 0 whenever the
 // search ran, the SLO met or not: `outcome` says which.
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 
 #include <fmt/format.h>
@@ -17,7 +19,10 @@
 #include "sim/cli/report.h"
 #include "sim/config/config_error.h"
 #include "sim/config/input_files.h"
+#include "sim/cli/sweep_run.h"
 #include "sim/experiment/capacity_search.h"
+#include "sim/experiment/design_search.h"
+#include "sim/io/pending_file.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/provenance.h"
 
@@ -39,6 +44,10 @@ struct SearchOptions {
   int max_runs = 40;
   bool json = false;
   bool quiet = false;
+  // design
+  std::string sweep_file;
+  std::string out_dir;
+  unsigned jobs = 1;
 };
 
 nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
@@ -192,6 +201,79 @@ int capacity(const SearchOptions& o) {
   return kExitOk;
 }
 
+// The design table: every point with its cost, latency, whether it meets
+// the SLO (why not) and whether it is on the cost / p99 TTFT front.
+void write_design_table(const experiment::SweepSpec& sweep, const experiment::DesignResult& r,
+                        const std::filesystem::path& file) {
+  const auto number = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); };
+  std::string csv = "point,point_id,cost,ttft_p99_s,tpot_p99_s,rejected,meets_slo,on_front,why_not";
+  for (const experiment::SweepAxis& a : sweep.axes) csv += "," + a.path;
+  csv += "\n";
+  for (const experiment::DesignPoint& p : r.points) {
+    const experiment::SweepPoint& point = sweep.points[p.point];
+    csv += fmt::format("{},{},{},{},{},{},{},{},\"{}\"", point.index, point.id, p.cost, number(p.ttft_p99_s),
+                       number(p.tpot_p99_s), p.rejected, p.meets ? 1 : 0, p.on_front ? 1 : 0, p.why_not);
+    for (const std::string& a : point.assignments) csv += ",\"" + a.substr(a.find('=') + 1) + "\"";
+    csv += "\n";
+  }
+  io::PendingFile pending(file);
+  io::write_text(pending, csv);
+  pending.commit();
+}
+
+Report design_row(const experiment::SweepSpec& sweep, const experiment::DesignPoint& p) {
+  const experiment::SweepPoint& point = sweep.points[p.point];
+  return Report()
+      .set("point_id", point.id)
+      .set("settings", point.assignments)
+      .set("cost", p.cost)
+      .set("ttft_p99_s", optional_json(p.ttft_p99_s))
+      .set("tpot_p99_s", optional_json(p.tpot_p99_s))
+      .set("rejected", p.rejected)
+      .set("fast_tier_capacity_bytes_per_device", p.fast_tier_capacity_bytes_per_device)
+      .set("meets_slo", p.meets)
+      .set("why_not", p.why_not);
+}
+
+int design(const SearchOptions& o) {
+  if (o.out_dir.empty()) throw config::UsageError("search design needs --out DIR (the sweep's points go there)");
+  const std::optional<SweepRun> run = run_sweep({o.sweep_file, o.out_dir, o.jobs, o.quiet});
+  if (!run) return kExitOk;  // an MPI rank other than 0
+  const experiment::SweepSpec& sweep = run->sweep;
+  const experiment::DesignResult r =
+      experiment::search_design(sweep, run->outcomes, {o.slo_ttft_p99_s, o.slo_tpot_p99_s});
+  const std::filesystem::path table = std::filesystem::path(o.out_dir) / "design.csv";
+  write_design_table(sweep, r, table);
+  Report report;
+  report.set("sweep", sweep.name)
+      .set("points", sweep.points.size())
+      .set("failed", run->failed)
+      .set("slo_ttft_p99_s", o.slo_ttft_p99_s)
+      .set("slo_tpot_p99_s", optional_json(o.slo_tpot_p99_s))
+      .set("cost_unit", sweep.cost->unit)
+      .set("meeting_slo", std::count_if(r.points.begin(), r.points.end(), [](const auto& p) { return p.meets; }))
+      .set("cheapest", r.cheapest ? design_row(sweep, r.points[*r.cheapest]).json() : nlohmann::json())
+      .set("design_csv", table.string());
+  report.line("design search over {sweep}: {points} points, {meeting_slo} meet p99 TTFT <= {slo_ttft_p99_s} s" +
+              std::string(o.slo_tpot_p99_s ? " and p99 TPOT <= {slo_tpot_p99_s} s" : "") + " with no request rejected");
+  if (r.cheapest)
+    report.line(
+        "cheapest meeting it: {cheapest.point_id}, cost {cheapest.cost:.6g} {cost_unit}, p99 TTFT "
+        "{cheapest.ttft_p99_s:.4g} s: {cheapest.settings| }");
+  else
+    report.line("no point meets the SLO: see why_not in {design_csv}");
+  Table& front = report.table("pareto_front", {{.header = "cost", .cell = "{cost:.6g}", .width = 12},
+                                               {.header = "p99 TTFT s", .cell = "{ttft_p99_s:.4g}", .width = 11},
+                                               {.header = "meets", .cell = "{meets_slo}", .width = 6},
+                                               {.header = "point", .cell = "{point_id}", .width = 12},
+                                               {.header = "settings", .cell = "{settings| }"}});
+  report.line("every point, its cost and why it misses: {design_csv}");
+  for (const experiment::DesignPoint& p : r.points)
+    if (p.on_front) front.add(design_row(sweep, p));
+  fmt::print("{}", o.json ? json_text(report) : report.text());
+  return kExitOk;
+}
+
 }  // namespace
 
 RunFunction add_search_command(CLI::App& app) {
@@ -233,9 +315,28 @@ RunFunction add_search_command(CLI::App& app) {
       ->capture_default_str();
   cap->add_flag("--json", o->json, "print the result as one JSON object");
   cap->add_flag("--quiet", o->quiet, "no line per probe on stderr");
-  return [cmd, cap, o]() -> int {
+  CLI::App* des = cmd->add_subcommand(
+      "design",
+      "the cheapest point of a sweep (platform variants at the load the sweep sets) that meets a p99 latency SLO "
+      "with no request rejected, by the cost proxy the sweep file declares (its `cost` section, with sources), "
+      "and the Pareto front of cost against p99 TTFT; runs the sweep's remaining points first (as coesim sweep, "
+      "also under mpirun) and writes DIR/design.csv");
+  des->add_option("sweep", o->sweep_file, "sweep file with a `cost` section (see `coesim schema sweep`)")->required();
+  des->add_option("--out", o->out_dir, "the sweep's directory (points, sweep.csv, design.csv)")->required();
+  des->add_option("--slo-ttft-p99-s", o->slo_ttft_p99_s, "the SLO: p99 time to first token at most this")
+      ->required()
+      ->check(positive_number());
+  des->add_option("--slo-tpot-p99-s", o->slo_tpot_p99_s, "and p99 time per output token at most this")
+      ->check(positive_number());
+  des->add_option("--jobs", o->jobs, "points run at once (threads; each rank under mpirun)")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  des->add_flag("--json", o->json, "print the result as one JSON object");
+  des->add_flag("--quiet", o->quiet, "no progress on stderr");
+  return [cmd, cap, des, o]() -> int {
     if (!cmd->parsed()) return -1;
     if (cap->parsed()) return capacity(*o);
+    if (des->parsed()) return design(*o);
     return -1;
   };
 }

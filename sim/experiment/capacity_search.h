@@ -15,15 +15,12 @@
 
 #include "sim/config/config_doc.h"
 #include "sim/experiment/experiment.h"
+#include "sim/experiment/latency_slo.h"
 
 namespace coesim::experiment {
 
-// Met when p99 TTFT <= ttft_p99_s, p99 TPOT <= tpot_p99_s (if given) and no
-// request was rejected.
-struct LatencySlo {
-  double ttft_p99_s = 0;
-  std::optional<double> tpot_p99_s;
-};
+// A LatencySlo is met when p99 TTFT <= ttft_p99_s, p99 TPOT <= tpot_p99_s
+// (if given) and no request was rejected.
 
 // The setting that scales an experiment's load, and its value as written.
 struct LoadKnob {

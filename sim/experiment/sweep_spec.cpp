@@ -1,5 +1,6 @@
 #include "sim/experiment/sweep_spec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -48,6 +49,28 @@ const Schema& axis_schema() {
   return s;
 }
 
+const Schema& cost_term_schema() {
+  static const Schema s{
+      "term",
+      "the price of one swept setting",
+      {required(field("path", FieldKind::String, "a swept setting (an axis path)")),
+       field("per", FieldKind::String, "numeric settings: the amount the price is for (\"1 GB/s\", \"1 GB\")"),
+       field("price", FieldKind::Number, "numeric settings: the price of `per`"),
+       field("prices", FieldKind::StringMap, "text settings (a platform file): the price of each value"),
+       required(field("source", FieldKind::String, "where the prices come from"))}};
+  return s;
+}
+
+const Schema& cost_schema() {
+  static const Schema s{"cost",
+                        "a cost proxy for `coesim search design`: fixed + the sum of the terms",
+                        {required(field("unit", FieldKind::String, "what a cost is counted in (USD, relative, ...)")),
+                         with_default(field("fixed", FieldKind::Number, "added to every point"), "0"),
+                         nested("terms", FieldKind::List, cost_term_schema(), "one per priced setting"),
+                         field("source", FieldKind::String, "where the fixed part comes from")}};
+  return s;
+}
+
 const Schema& build() {
   static const Schema s{
       "sweep",
@@ -60,7 +83,9 @@ const Schema& build() {
        nested("zip", FieldKind::List, axis_schema(), "axes of equal length whose values go together"),
        field("seeds", FieldKind::StringList, "replicates: each point once per seed, innermost"),
        with_default(field("seed_path", FieldKind::String, "the setting the seeds go to"), "workload.seed"),
-       with_default(field("results_h5", FieldKind::Bool, "also write each point's results.h5"), "false")}};
+       with_default(field("results_h5", FieldKind::Bool, "also write each point's results.h5"), "false"),
+       nested("cost", FieldKind::Map, cost_schema(),
+              "a cost proxy per point (a `cost` column; coesim search design)")}};
   return s;
 }
 
@@ -122,7 +147,52 @@ Location value_location(const Section& axis, std::size_t k) {
   return at;
 }
 
+CostModel cost_model(const Section& c, const SweepSpec& sweep) {
+  CostModel m{c.text("unit"), c.number("fixed"), {}, c.has("source") ? c.text("source") : ""};
+  if (!c.has("terms")) return m;
+  for (const Section& t : c.items("terms")) {
+    CostTerm term;
+    const std::string path = t.text("path");
+    const auto axis =
+        std::find_if(sweep.axes.begin(), sweep.axes.end(), [&](const SweepAxis& a) { return a.path == path; });
+    if (axis == sweep.axes.end()) t.fail("path", fmt::format("'{}' is not swept: price a swept setting", path));
+    term.axis = static_cast<std::size_t>(axis - sweep.axes.begin());
+    term.source = t.text("source");
+    if (t.has("prices")) {
+      if (t.has("per") || t.has("price")) t.fail("prices", "give `prices` (text settings) or `per` and `price`");
+      for (const auto& [value, price] : t.string_map("prices")) {
+        const std::optional<double> v = numeric_value(price);
+        if (!v) t.fail("prices", fmt::format("the price of '{}' is not a number: '{}'", value, price));
+        term.prices[value] = *v;
+      }
+      for (const std::string& v : axis->values)
+        if (!term.prices.contains(v)) t.fail("prices", fmt::format("no price for '{}', a value of {}", v, path));
+    } else {
+      if (!t.has("per") || !t.has("price")) t.fail("path", "a numeric setting needs `per` and `price`");
+      const std::optional<double> per = numeric_value(t.text("per"));
+      if (!per || !(*per > 0)) t.fail("per", fmt::format("'{}' is not a positive amount", t.text("per")));
+      term.per = *per;
+      term.price = t.number("price");
+      for (const std::string& v : axis->values)
+        if (!numeric_value(v)) t.fail("path", fmt::format("'{}' of {} is not a number: use `prices`", v, path));
+    }
+    m.terms.push_back(std::move(term));
+  }
+  return m;
+}
+
 }  // namespace
+
+double point_cost(const SweepSpec& sweep, const SweepPoint& point) {
+  const CostModel& m = sweep.cost.value();
+  double cost = m.fixed;
+  for (const CostTerm& t : m.terms) {
+    const std::string& a = point.assignments.at(t.axis);
+    const std::string value = a.substr(a.find('=') + 1);
+    cost += t.prices.empty() ? t.price * numeric_value(value).value() / t.per : t.prices.at(value);
+  }
+  return cost;
+}
 
 const config::Schema& sweep_schema() { return build(); }
 
@@ -210,6 +280,8 @@ SweepSpec load_sweep(const std::filesystem::path& file, bool check_values) {
       const Location at = i < axis_sections.size() ? value_location(axis_sections[i], k) : s.location("seeds");
       check_value(sweep, sweep.axes[i].path + "=" + sweep.axes[i].values[k], at);
     }
+
+  if (s.has("cost")) sweep.cost = cost_model(s.child("cost"), sweep);
 
   // Points: grid (last axis fastest), then the zip block, then seeds.
   std::vector<std::size_t> extents;

@@ -9,6 +9,7 @@
 // line, before any point runs.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,25 @@ struct SweepPoint {
   std::vector<std::string> assignments;  // "path=value", axis order; the fixed `set` ones are not listed
 };
 
+// A cost proxy for design search: `fixed` plus, per term, the price of one
+// `per` of a numeric swept setting, or a price per value of a text one (a
+// platform file). Declared in the sweep file with its sources, so a reader
+// sees the formula; the table gets a `cost` column.
+struct CostTerm {
+  std::size_t axis = 0;                  // into SweepSpec::axes
+  double per = 1;                        // numeric: the price is for this much (base units)
+  double price = 0;                      // numeric: per `per`
+  std::map<std::string, double> prices;  // text: price per value
+  std::string source;
+};
+
+struct CostModel {
+  std::string unit;
+  double fixed = 0;
+  std::vector<CostTerm> terms;
+  std::string source;
+};
+
 struct SweepSpec {
   std::string name;
   std::string description;
@@ -39,6 +59,7 @@ struct SweepSpec {
   std::size_t grid_axes = 0;         // the first grid_axes of `axes`
   std::size_t zip_axes = 0;          // then zip_axes zipped ones
   bool results_h5 = false;           // also write each point's results.h5
+  std::optional<CostModel> cost;
   std::vector<SweepPoint> points;
 };
 
@@ -62,6 +83,9 @@ PointConfig point_config(const SweepSpec& sweep, const SweepPoint& point);
 
 // How to make one point again from the command line.
 std::string point_command_line(const SweepSpec& sweep, const SweepPoint& point);
+
+// The point's cost under the sweep's cost model (which must exist).
+double point_cost(const SweepSpec& sweep, const SweepPoint& point);
 
 // A value as a number in base units (bytes, s, bytes/s, FLOP/s): a plain
 // number, or one with a unit suffix; none for other text.

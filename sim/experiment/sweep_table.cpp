@@ -84,6 +84,7 @@ std::optional<double> figure(const SweepOutcome& o, const Metric& m) {
 std::vector<std::string> sweep_table_columns(const SweepSpec& sweep) {
   std::vector<std::string> out{"point", "point_id", "status", "error"};
   for (std::size_t i = 0; i < sweep.axes.size(); ++i) out.push_back(column_of(sweep, i));
+  if (sweep.cost) out.emplace_back("cost");
   for (const Metric& m : kMetrics) out.emplace_back(m.column);
   out.emplace_back(kTraceHash);
   return out;
@@ -104,6 +105,7 @@ void write_sweep_table(const SweepSpec& sweep, const std::vector<SweepOutcome>& 
                                  csv_field(o.error)};
     for (std::size_t i = 0; i < sweep.axes.size(); ++i)
       row.push_back(numeric[i] ? fmt::format("{}", *numeric_value(value_at(point, i))) : csv_field(value_at(point, i)));
+    if (sweep.cost) row.push_back(fmt::format("{}", point_cost(sweep, point)));
     for (const Metric& m : kMetrics) {
       const std::optional<double> v = figure(o, m);
       row.push_back(!v ? "" : m.integer ? fmt::format("{}", static_cast<std::int64_t>(*v)) : fmt::format("{}", *v));
@@ -142,6 +144,9 @@ void write_sweep_table(const SweepSpec& sweep, const std::vector<SweepOutcome>& 
         column(std::string{}, column_of(sweep, i), "", description,
                [&](std::size_t p) { return value_at(sweep.points[p], i); });
     }
+    if (sweep.cost)
+      column(double{}, "cost", sweep.cost->unit.c_str(), "the sweep file's cost proxy (its `cost` section)",
+             [&](std::size_t p) { return point_cost(sweep, sweep.points[p]); });
     for (const Metric& m : kMetrics)
       column(double{}, m.column, m.unit, std::string(m.description) + " (NaN: failed or no sample)",
              [&](std::size_t p) { return figure(outcomes[p], m).value_or(std::nan("")); });

@@ -1,0 +1,74 @@
+#include "sim/experiment/design_search.h"
+
+#include <fmt/format.h>
+
+#include "sim/config/config_error.h"
+
+namespace coesim::experiment {
+namespace {
+
+std::optional<double> p99(const nlohmann::json& summary, const char* distribution) {
+  const nlohmann::json& d = summary.at("summary").at(distribution);
+  if (d.at("count").get<std::int64_t>() == 0 || d.at("p99").is_null()) return std::nullopt;
+  return d.at("p99").get<double>();
+}
+
+// Why `p` misses the SLO, or empty.
+std::string why_not(const DesignPoint& p, const LatencySlo& slo) {
+  if (!p.ran) return "did not run";
+  if (p.rejected > 0) return fmt::format("{} requests rejected", p.rejected);
+  if (!p.ttft_p99_s) return "no request reached its first token";
+  if (*p.ttft_p99_s > slo.ttft_p99_s) return fmt::format("p99 TTFT {:.4g} s > {:.4g} s", *p.ttft_p99_s, slo.ttft_p99_s);
+  if (slo.tpot_p99_s && p.tpot_p99_s && *p.tpot_p99_s > *slo.tpot_p99_s)
+    return fmt::format("p99 TPOT {:.4g} s > {:.4g} s", *p.tpot_p99_s, *slo.tpot_p99_s);
+  return "";
+}
+
+// a is at least as good as b on both and better on one.
+bool dominates(const DesignPoint& a, const DesignPoint& b) {
+  const double ta = *a.ttft_p99_s, tb = *b.ttft_p99_s;
+  return a.cost <= b.cost && ta <= tb && (a.cost < b.cost || ta < tb);
+}
+
+}  // namespace
+
+DesignResult search_design(const SweepSpec& sweep, const std::vector<SweepOutcome>& outcomes, const LatencySlo& slo) {
+  if (!sweep.cost)
+    throw config::UsageError(fmt::format("{}: design search needs a `cost` section (the cost proxy and its sources)",
+                                         sweep.file));
+  DesignResult r;
+  for (std::size_t i = 0; i < sweep.points.size(); ++i) {
+    DesignPoint p;
+    p.point = i;
+    p.cost = point_cost(sweep, sweep.points[i]);
+    if (const auto& s = outcomes[i].summary) {
+      p.ran = true;
+      p.ttft_p99_s = p99(*s, "ttft_s");
+      p.tpot_p99_s = p99(*s, "tpot_s");
+      p.rejected = s->at("summary").at("rejected").get<std::int64_t>();
+      p.fast_tier_capacity_bytes_per_device = s->at("fast_tier_capacity_bytes_per_device").get<double>();
+    }
+    p.why_not = why_not(p, slo);
+    p.meets = p.why_not.empty();
+    r.points.push_back(std::move(p));
+  }
+  for (DesignPoint& p : r.points) {
+    if (!p.ran || !p.ttft_p99_s) continue;
+    p.on_front = true;
+    for (const DesignPoint& q : r.points)
+      if (q.ran && q.ttft_p99_s && dominates(q, p)) p.on_front = false;
+  }
+  for (std::size_t i = 0; i < r.points.size(); ++i) {
+    const DesignPoint& p = r.points[i];
+    if (!p.meets) continue;
+    if (!r.cheapest) {
+      r.cheapest = i;
+      continue;
+    }
+    const DesignPoint& best = r.points[*r.cheapest];
+    if (p.cost < best.cost || (p.cost == best.cost && *p.ttft_p99_s < *best.ttft_p99_s)) r.cheapest = i;
+  }
+  return r;
+}
+
+}  // namespace coesim::experiment
