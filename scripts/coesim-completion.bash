@@ -1,5 +1,5 @@
 # bash completion for coesim: subcommands (switch, schema, route, label, run,
-# trace and its own subcommands, map, validate, calibrate), their long options,
+# trace and its own subcommands, map, validate, calibrate, compare), their long options,
 # the values of options and positionals that list their choices (--log-level,
 # schema KIND), and file names everywhere else.
 #

@@ -29,5 +29,6 @@ RunFunction add_trace_command(CLI::App& app);
 RunFunction add_map_command(CLI::App& app);
 RunFunction add_validate_command(CLI::App& app);
 RunFunction add_calibrate_command(CLI::App& app);
+RunFunction add_compare_command(CLI::App& app);
 
 }  // namespace coesim::cli
