@@ -1,5 +1,5 @@
 # bash completion for coesim: subcommands (switch, schema, route, label, run,
-# trace and search with their own subcommands, map, validate, calibrate, sweep), their long options,
+# trace and search with their own subcommands, map, validate, calibrate, compare, sweep), their long options,
 # the values of options and positionals that list their choices (--log-level,
 # schema KIND), and file names everywhere else.
 #

@@ -26,7 +26,7 @@ help_options() {  # the long options listed under Options: in `coesim ARGS --hel
     sed -E 's/^ +(-[A-Za-z0-9],)?//' | sort
 }
 
-subs="calibrate label map route run schema search sweep switch trace validate"
+subs="calibrate compare label map route run schema search sweep switch trace validate"
 expect "subcommands" "$(tr ' ' '\n' <<<"$subs")" "$(complete_words "")"
 expect "subcommands after --log-level debug" "switch" "$(complete_words --log-level debug swi)"
 expect "--log-level values" "$(printf '%s\n' debug error info off warn)" "$(complete_words --log-level "")"

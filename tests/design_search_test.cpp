@@ -34,15 +34,16 @@ experiment::SweepSpec priced_sweep() {
   s.axes = {{"platform.x", {"10", "20", "30", "40"}}};
   s.grid_axes = 1;
   s.cost = experiment::CostModel{"relative", 0, {{0, 1, 1, {}, "test"}}, ""};
-  for (std::size_t i = 0; i < 4; ++i) s.points.push_back({i, fmt::format("p{}", i), {"platform.x=" + s.axes[0].values[i]}});
+  for (std::size_t i = 0; i < 4; ++i)
+    s.points.push_back({i, fmt::format("p{}", i), {"platform.x=" + s.axes[0].values[i]}});
   return s;
 }
 
 TEST(DesignSearch, TheCheapestPointMeetingTheSloAndTheFront) {
   const experiment::SweepSpec s = priced_sweep();
   // cost 10: too slow; 20: rejects; 30: meets; 40: meets, faster.
-  const std::vector<SweepOutcome> outcomes{{summary(5.0), ""}, {summary(0.5, 3), ""}, {summary(0.8), ""},
-                                           {summary(0.2), ""}};
+  const std::vector<SweepOutcome> outcomes{
+      {summary(5.0), ""}, {summary(0.5, 3), ""}, {summary(0.8), ""}, {summary(0.2), ""}};
   const experiment::DesignResult r = experiment::search_design(s, outcomes, {1.0, std::nullopt});
   ASSERT_TRUE(r.cheapest.has_value());
   EXPECT_EQ(*r.cheapest, 2u);
@@ -57,8 +58,8 @@ TEST(DesignSearch, TheCheapestPointMeetingTheSloAndTheFront) {
 
 TEST(DesignSearch, NoPointMeetingItAndNoCostAreSaidSo) {
   experiment::SweepSpec s = priced_sweep();
-  const std::vector<SweepOutcome> outcomes{{std::nullopt, "bad input: x"}, {summary(2.0), ""}, {summary(3.0), ""},
-                                           {summary(4.0), ""}};
+  const std::vector<SweepOutcome> outcomes{
+      {std::nullopt, "bad input: x"}, {summary(2.0), ""}, {summary(3.0), ""}, {summary(4.0), ""}};
   const experiment::DesignResult r = experiment::search_design(s, outcomes, {1.0, 0.005});
   EXPECT_FALSE(r.cheapest.has_value());
   EXPECT_EQ(r.points[0].why_not, "did not run");
@@ -91,10 +92,11 @@ TEST(DesignSearch, OnASmallSweepTheAnswerMeetsTheSloWhenRunAlone) {
   ASSERT_FALSE(best.is_null()) << r.out;
   EXPECT_LE(best.at("ttft_p99_s").get<double>(), 1.0);
   EXPECT_EQ(best.at("cost").get<double>(), 132.0);  // 64 GB/s: 32 GB/s misses (p99 TTFT about 3 s)
-  const auto alone = run_cli(fmt::format("run {}/results/samba-coe/dgx-h100-paper.yaml --json --quiet --set "
-                                         "'workload={{kind: poisson, rate_per_s: 2, requests: 40}}' --set "
-                                         "'platform.links.coe_paper_host_link.bandwidth_bytes_per_s=64 GB/s'",
-                                         COESIM_SOURCE_DIR));
+  const auto alone =
+      run_cli(fmt::format("run {}/results/samba-coe/dgx-h100-paper.yaml --json --quiet --set "
+                          "'workload={{kind: poisson, rate_per_s: 2, requests: 40}}' --set "
+                          "'platform.links.coe_paper_host_link.bandwidth_bytes_per_s=64 GB/s'",
+                          COESIM_SOURCE_DIR));
   ASSERT_EQ(alone.exit_code, 0) << alone.err;
   EXPECT_EQ(nlohmann::json::parse(alone.out).at("summary").at("ttft_s").at("p99"), best.at("ttft_p99_s"));
   EXPECT_NE(slurp(dir / "out" / "design.csv").find("point,point_id,cost,ttft_p99_s"), std::string::npos);
@@ -103,8 +105,8 @@ TEST(DesignSearch, OnASmallSweepTheAnswerMeetsTheSloWhenRunAlone) {
   std::ofstream(dir / "bad.yaml") << header
                                   << "cost:\n  unit: relative\n  terms:\n"
                                      "    - {path: scheduler.batch_size, per: 1, price: 1, source: test}\n";
-  const auto bad = run_cli(fmt::format("search design {} --out {} --slo-ttft-p99-s 1",
-                                       (dir / "bad.yaml").string(), (dir / "out2").string()));
+  const auto bad = run_cli(fmt::format("search design {} --out {} --slo-ttft-p99-s 1", (dir / "bad.yaml").string(),
+                                       (dir / "out2").string()));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("bad.yaml:10:"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("'scheduler.batch_size' is not swept"), std::string::npos) << bad.err;

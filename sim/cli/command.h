@@ -33,5 +33,6 @@ RunFunction add_validate_command(CLI::App& app);
 RunFunction add_calibrate_command(CLI::App& app);
 RunFunction add_sweep_command(CLI::App& app);
 RunFunction add_search_command(CLI::App& app);
+RunFunction add_compare_command(CLI::App& app);
 
 }  // namespace coesim::cli

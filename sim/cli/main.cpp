@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
       cli::add_switch_command(app), cli::add_schema_command(app),   cli::add_route_command(app),
       cli::add_label_command(app),  cli::add_run_command(app),      cli::add_trace_command(app),
       cli::add_map_command(app),    cli::add_validate_command(app), cli::add_calibrate_command(app),
-      cli::add_sweep_command(app),  cli::add_search_command(app),
+      cli::add_sweep_command(app),  cli::add_search_command(app),   cli::add_compare_command(app),
   };
   require_finite_numbers(app);
   try {

@@ -34,8 +34,8 @@ bool dominates(const DesignPoint& a, const DesignPoint& b) {
 
 DesignResult search_design(const SweepSpec& sweep, const std::vector<SweepOutcome>& outcomes, const LatencySlo& slo) {
   if (!sweep.cost)
-    throw config::UsageError(fmt::format("{}: design search needs a `cost` section (the cost proxy and its sources)",
-                                         sweep.file));
+    throw config::UsageError(
+        fmt::format("{}: design search needs a `cost` section (the cost proxy and its sources)", sweep.file));
   DesignResult r;
   for (std::size_t i = 0; i < sweep.points.size(); ++i) {
     DesignPoint p;

@@ -16,7 +16,6 @@
 
 namespace coesim::experiment {
 
-
 struct DesignPoint {
   std::size_t point = 0;  // index into the sweep's points
   double cost = 0;
@@ -30,7 +29,7 @@ struct DesignPoint {
 };
 
 struct DesignResult {
-  std::vector<DesignPoint> points;  // in sweep order
+  std::vector<DesignPoint> points;      // in sweep order
   std::optional<std::size_t> cheapest;  // into points: the cheapest meeting the SLO (ties: lower p99 TTFT, then order)
 };
 
