@@ -84,25 +84,31 @@ void Hdf5Column<T>::append(const std::vector<T>& values) {
 }
 
 template <typename T>
-void Hdf5Column<T>::append(const std::vector<const char*>& values) requires std::is_same_v<T, std::string> {
-  if (values.empty()) return;
-  if (!created_) {
-    if (std::all_of(values.begin(), values.end(), [](const char* v) { return *v == '\0'; })) {
-      rows_ += values.size();
-      return;
+void Hdf5Column<T>::append(const std::vector<const char*>& values) {
+  // Not a `requires` clause: clang 14 instantiates constrained members of an
+  // explicit instantiation anyway (the fuzz build), so the check is here.
+  if constexpr (!std::is_same_v<T, std::string>) {
+    throw std::logic_error("C strings appended to a numeric HDF5 column");
+  } else {
+    if (values.empty()) return;
+    if (!created_) {
+      if (std::all_of(values.begin(), values.end(), [](const char* v) { return *v == '\0'; })) {
+        rows_ += values.size();
+        return;
+      }
+      // The first value: the rows before it become empty strings, a block at a time.
+      const hsize_t before = std::exchange(rows_, 0);
+      create();
+      for (hsize_t done = 0; done < before; done += kChunkRows)
+        append(std::vector<const char*>(std::min(kChunkRows, before - done), ""));
     }
-    // The first value: the rows before it become empty strings, a block at a time.
-    const hsize_t before = std::exchange(rows_, 0);
-    create();
-    for (hsize_t done = 0; done < before; done += kChunkRows)
-      append(std::vector<const char*>(std::min(kChunkRows, before - done), ""));
+    // HDF5 converts strings through buffers it zero-fills on every write (1 MiB
+    // by default): size them to this block, or small appends cost 1 MiB each.
+    H5::DSetMemXferPropList transfer;
+    transfer.setBuffer(std::min<std::size_t>(values.size() * kStringBufferBytesPerRow, std::size_t{1} << 20), nullptr,
+                       nullptr);
+    write(values.data(), values.size(), transfer);
   }
-  // HDF5 converts strings through buffers it zero-fills on every write (1 MiB
-  // by default): size them to this block, or small appends cost 1 MiB each.
-  H5::DSetMemXferPropList transfer;
-  transfer.setBuffer(std::min<std::size_t>(values.size() * kStringBufferBytesPerRow, std::size_t{1} << 20), nullptr,
-                     nullptr);
-  write(values.data(), values.size(), transfer);
 }
 
 template <typename T>

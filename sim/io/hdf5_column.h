@@ -46,7 +46,7 @@ class Hdf5Column {
   Hdf5Column(const H5::Group& group, const std::string& name, bool omit_while_empty = false);
   void append(const std::vector<T>& values);
   // The same from C strings, which need not be copied into std::strings first.
-  void append(const std::vector<const char*>& values) requires std::is_same_v<T, std::string>;
+  void append(const std::vector<const char*>& values);  // string columns only (std::logic_error otherwise)
   hsize_t rows() const { return rows_; }
 
  private:
