@@ -64,9 +64,18 @@ class Sweep:
         return values
 
     def varying(self, exclude=()) -> list[str]:
-        """Parameters other than `exclude` and the seed that take more than one value."""
-        return [p for p in self.parameters
-                if p not in exclude and p != SEED and self.points[p].nunique(dropna=False) > 1]
+        """Parameters other than `exclude` and the seed that take more than
+        one value, leaving out those the excluded ones determine (a zip axis
+        moving with a shown one: one value for each value of the shown)."""
+        shown = [p for p in exclude if p]
+        out = []
+        for p in self.parameters:
+            if p in shown or p == SEED or self.points[p].nunique(dropna=False) <= 1:
+                continue
+            if shown and (self.points.groupby(shown, dropna=False)[p].nunique(dropna=False) <= 1).all():
+                continue
+            out.append(p)
+        return out
 
     def where(self, name: str, value: str) -> "Sweep":
         """The points whose parameter `name` is `value` (a number in base SI
