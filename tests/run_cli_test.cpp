@@ -212,3 +212,26 @@ TEST(RunCli, TraceRowsThatCannotRunAsWrittenAreReported) {
 
 }  // namespace
 }  // namespace coesim
+
+namespace coesim {
+namespace {
+
+// 1,000 7B experts do not fit a DGX H100's 2 TiB of host DRAM: the run says
+// so in its notes; over 8 nodes, partitioned (125 each), they fit and it does not.
+TEST(RunCli, ExpertsThatDoNotFitTheSlowTierAreNamedInTheNotes) {
+  const std::string run =
+      "run results/cluster/experiment.yaml --json --quiet --set platform=hw-configs/dgx-h100.yaml --set "
+      "experts.count=1000 --set workload.requests=20";
+  const auto one = run_cli(run);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const std::string notes = nlohmann::json::parse(one.out).at("notes").dump();
+  EXPECT_NE(notes.find("warning: the experts need 13.5 TB of host.dram (on 'dgx-h100') and it holds 2.2 TB"),
+            std::string::npos)
+      << notes;
+  const auto eight = run_cli(run + " --set nodes=8");
+  ASSERT_EQ(eight.exit_code, 0) << eight.err;
+  EXPECT_EQ(nlohmann::json::parse(eight.out).at("notes").dump().find("warning: the experts"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace coesim

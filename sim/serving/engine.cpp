@@ -10,6 +10,7 @@
 #include "sim/kernel/invariants.h"
 #include "sim/llm/kv_cache_size.h"
 #include "sim/llm/model_size.h"
+#include "sim/serving/slow_tier_fit.h"
 
 namespace coesim::serving {
 namespace {
@@ -581,6 +582,7 @@ void Engine::timeline_load() const {
 void Engine::describe_model_choices() {
   const TpGroupHardware& hw = exec_.hardware();
   result_.notes.push_back(exec_.describe());
+  if (const auto overflow = slow_tier_overflow(setup_, tp_)) result_.notes.push_back(*overflow);
   const auto accelerators = static_cast<int>(platform_.accelerators().size());
   const int engines = setup_.nodes * (accelerators / tp_);
   if (setup_.nodes > 1)
