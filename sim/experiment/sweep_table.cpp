@@ -70,11 +70,14 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
-// A figure of a finished point, or none (a failed point, or a null: a
-// distribution with no sample).
+// A figure of a finished point, or none: a failed point, a null, or a
+// statistic of a distribution with no sample (whose fields are placeholder 0s).
 std::optional<double> figure(const SweepOutcome& o, const Metric& m) {
   if (!o.summary) return std::nullopt;
-  const nlohmann::json& v = o.summary->at(nlohmann::json::json_pointer(m.pointer));
+  const nlohmann::json::json_pointer pointer(m.pointer);
+  const nlohmann::json& parent = o.summary->at(pointer.parent_pointer());
+  if (parent.contains("count") && parent.at("count").get<std::int64_t>() == 0) return std::nullopt;
+  const nlohmann::json& v = o.summary->at(pointer);
   if (v.is_null()) return std::nullopt;
   return v.get<double>();
 }
