@@ -18,16 +18,21 @@ constexpr int kReplyTag = 2;  // + the asking worker's number on its rank
 
 // Waits for `request` without spinning: Open MPI's blocking calls poll
 // busily, which with as many ranks as cores takes a core from the points.
-// Polls at least every 0.2 ms; a point takes far longer than that.
-void wait_gently(MPI_Request& request, MPI_Status* status) {
+// Polls at least every `most`: workers briefly (their answer is usually
+// there already); rank 0's coordinator every 2 ms, which costs the workers
+// nothing since each asks for its next point a whole point ahead.
+void wait_gently(MPI_Request& request, MPI_Status* status, std::chrono::microseconds most) {
   auto pause = std::chrono::microseconds(10);
   for (int done = 0;;) {
     MPI_Test(&request, &done, status);
     if (done != 0) return;
     std::this_thread::sleep_for(pause);
-    pause = std::min(2 * pause, std::chrono::microseconds(200));
+    pause = std::min(2 * pause, most);
   }
 }
+
+constexpr std::chrono::microseconds kWorkerPoll(200);
+constexpr std::chrono::microseconds kCoordinatorPoll(2000);
 
 }  // namespace
 
@@ -53,7 +58,7 @@ MpiSession::~MpiSession() { MPI_Finalize(); }
 void MpiSession::barrier() const {
   MPI_Request request;
   MPI_Ibarrier(MPI_COMM_WORLD, &request);
-  wait_gently(request, MPI_STATUS_IGNORE);
+  wait_gently(request, MPI_STATUS_IGNORE, kCoordinatorPoll);
 }
 
 bool MpiSession::broadcast(bool value) const {
@@ -84,7 +89,7 @@ void MpiPointQueue::serve(std::size_t remote_workers) {
     MPI_Status status;
     MPI_Request request;
     MPI_Irecv(&worker, 1, MPI_INT, MPI_ANY_SOURCE, kAskTag, MPI_COMM_WORLD, &request);
-    wait_gently(request, &status);
+    wait_gently(request, &status, kCoordinatorPoll);
     const std::optional<std::size_t> point = local_->next(0);
     const long long reply = point ? static_cast<long long>(*point) : -1;
     if (!point) --remote_workers;
@@ -105,7 +110,7 @@ std::optional<std::size_t> MpiPointQueue::next(std::size_t worker) {
   Asking& a = asking_.at(worker);
   if (a.done) return std::nullopt;
   if (!a.in_flight) ask(a);
-  wait_gently(a.request, MPI_STATUS_IGNORE);
+  wait_gently(a.request, MPI_STATUS_IGNORE, kWorkerPoll);
   a.in_flight = false;
   if (a.reply < 0) {
     a.done = true;
