@@ -21,11 +21,11 @@ using testing::run_cli;
 using testing::slurp;
 
 // A summary with the figures design search reads.
-nlohmann::json summary(double ttft_p99_s, std::int64_t rejected = 0) {
+nlohmann::json summary(double ttft_p99_s, std::int64_t rejected = 0, double fast_tier_bytes = 80e9) {
   const nlohmann::json ttft = {{"count", 10}, {"p99", ttft_p99_s}};
   const nlohmann::json tpot = {{"count", 10}, {"p99", 0.01}};
   return {{"summary", {{"ttft_s", ttft}, {"tpot_s", tpot}, {"rejected", rejected}}},
-          {"fast_tier_capacity_bytes_per_device", 80e9}};
+          {"fast_tier_capacity_bytes_per_device", fast_tier_bytes}};
 }
 
 // Four points priced 10, 20, 30, 40 (the swept value itself).
@@ -54,6 +54,18 @@ TEST(DesignSearch, TheCheapestPointMeetingTheSloAndTheFront) {
   EXPECT_TRUE(r.points[1].on_front);
   EXPECT_FALSE(r.points[2].on_front);
   EXPECT_TRUE(r.points[3].on_front);
+}
+
+// The front is over cost, p99 TTFT and fast-tier capacity: a dearer, slower
+// point with more memory is not beaten on all three.
+TEST(DesignSearch, MoreFastTierKeepsAPointOnTheFront) {
+  const experiment::SweepSpec s = priced_sweep();
+  const std::vector<SweepOutcome> outcomes{
+      {summary(5.0), ""}, {summary(0.5), ""}, {summary(0.8, 0, 120e9), ""}, {summary(0.9), ""}};
+  const experiment::DesignResult r = experiment::search_design(s, outcomes, {1.0, std::nullopt});
+  EXPECT_TRUE(r.points[2].on_front);   // beaten by point 1 on cost and latency, not on memory
+  EXPECT_FALSE(r.points[3].on_front);  // beaten by point 1 on all three
+  EXPECT_EQ(*r.cheapest, 1u);
 }
 
 TEST(DesignSearch, NoPointMeetingItAndNoCostAreSaidSo) {

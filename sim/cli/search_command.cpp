@@ -262,11 +262,13 @@ int design(const SearchOptions& o) {
         "{cheapest.ttft_p99_s:.4g} s: {cheapest.settings| }");
   else
     report.line("no point meets the SLO: see why_not in {design_csv}");
-  Table& front = report.table("pareto_front", {{.header = "cost", .cell = "{cost:.6g}", .width = 12},
-                                               {.header = "p99 TTFT s", .cell = "{ttft_p99_s:.4g}", .width = 11},
-                                               {.header = "meets", .cell = "{meets_slo}", .width = 6},
-                                               {.header = "point", .cell = "{point_id}", .width = 12},
-                                               {.header = "settings", .cell = "{settings| }"}});
+  Table& front = report.table(
+      "pareto_front", {{.header = "cost", .cell = "{cost:.6g}", .width = 12},
+                       {.header = "p99 TTFT s", .cell = "{ttft_p99_s:.4g}", .width = 11},
+                       {.header = "fast tier GB", .cell = "{fast_tier_capacity_bytes_per_device/1e9:.4g}", .width = 13},
+                       {.header = "meets", .cell = "{meets_slo}", .width = 6},
+                       {.header = "point", .cell = "{point_id}", .width = 12},
+                       {.header = "settings", .cell = "{settings| }"}});
   report.line("every point, its cost and why it misses: {design_csv}");
   for (const experiment::DesignPoint& p : r.points)
     if (p.on_front) front.add(design_row(sweep, p));
@@ -319,7 +321,8 @@ RunFunction add_search_command(CLI::App& app) {
       "design",
       "the cheapest point of a sweep (platform variants at the load the sweep sets) that meets a p99 latency SLO "
       "with no request rejected, by the cost proxy the sweep file declares (its `cost` section, with sources), "
-      "and the Pareto front of cost against p99 TTFT; runs the sweep's remaining points first (as coesim sweep, "
+      "and the Pareto front of cost, p99 TTFT and fast-tier capacity; runs the sweep's remaining points first (as "
+      "coesim sweep, "
       "also under mpirun) and writes DIR/design.csv");
   des->add_option("sweep", o->sweep_file, "sweep file with a `cost` section (see `coesim schema sweep`)")->required();
   des->add_option("--out", o->out_dir, "the sweep's directory (points, sweep.csv, design.csv)")->required();

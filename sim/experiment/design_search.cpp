@@ -24,10 +24,12 @@ std::string why_not(const DesignPoint& p, const LatencySlo& slo) {
   return "";
 }
 
-// a is at least as good as b on both and better on one.
+// a is at least as good as b on all three (cost and p99 TTFT lower, fast
+// tier larger) and better on one.
 bool dominates(const DesignPoint& a, const DesignPoint& b) {
   const double ta = *a.ttft_p99_s, tb = *b.ttft_p99_s;
-  return a.cost <= b.cost && ta <= tb && (a.cost < b.cost || ta < tb);
+  const double ca = a.fast_tier_capacity_bytes_per_device, cb = b.fast_tier_capacity_bytes_per_device;
+  return a.cost <= b.cost && ta <= tb && ca >= cb && (a.cost < b.cost || ta < tb || ca > cb);
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 #pragma once
 // Design search over a sweep: among the points (platform variants at the
 // load the sweep sets), the cheapest one meeting a latency SLO, by the
-// sweep's declared cost proxy, and the Pareto front of cost against p99
-// time to first token (no point on it is beaten on both by another). A
+// sweep's declared cost proxy, and the Pareto front of cost, p99 time to
+// first token and fast-tier capacity per device (no point on it is beaten on
+// all three by another: cheaper or as cheap, as fast or faster, as much
+// memory or more, and strictly better on one). A
 // point meets the SLO when it ran, rejected no request, and its p99 TTFT
 // (and p99 TPOT, if bounded) is within the bounds.
 #include <cstdint>
