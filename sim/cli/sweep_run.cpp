@@ -98,21 +98,20 @@ std::optional<SweepRun> run_sweep(const SweepRunOptions& o) {
   std::unique_ptr<MpiSession> mpi;
   if (launched_by_mpirun()) mpi = std::make_unique<MpiSession>();
   const bool leader = !mpi || mpi->rank() == 0;
-  experiment::SweepSpec s;
-  std::exception_ptr load_error;
-  try {
-    s = experiment::load_sweep(o.file, leader);
-  } catch (...) {
-    load_error = std::current_exception();
-  }
-  if (mpi && !mpi->broadcast(!load_error)) {  // rank 0 checked the values; all stop when it failed
-    if (!leader) throw config::UsageError("rank 0 could not load the sweep");  // rank 0 reports why
-  }
-  if (load_error) std::rethrow_exception(load_error);
-  if (o.out_dir.empty()) throw config::UsageError("sweep needs --out DIR (where each point's files go)");
   const std::filesystem::path& dir = o.out_dir;
-  if (std::error_code ec; leader && !std::filesystem::create_directories(dir / "points", ec) && ec)
-    throw config::UsageError(fmt::format("--out {}: cannot create the directory: {}", dir.string(), ec.message()));
+  experiment::SweepSpec s;
+  std::exception_ptr setup_error;  // rank 0 checks the values and makes the directory; all stop when it failed
+  try {
+    if (dir.empty()) throw config::UsageError("sweep needs --out DIR (where each point's files go)");
+    s = experiment::load_sweep(o.file, leader);
+    if (std::error_code ec; leader && !std::filesystem::create_directories(dir / "points", ec) && ec)
+      throw config::UsageError(fmt::format("--out {}: cannot create the directory: {}", dir.string(), ec.message()));
+  } catch (...) {
+    setup_error = std::current_exception();
+  }
+  if (mpi && !mpi->broadcast(!setup_error) && !leader)
+    throw config::UsageError("rank 0 could not start the sweep");  // rank 0 says why
+  if (setup_error) std::rethrow_exception(setup_error);
 
   // What remains: points not finished with unchanged inputs (rank 0 decides).
   std::vector<std::size_t> todo;
