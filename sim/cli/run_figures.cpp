@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/experiment/summary_figure.h"
 
 namespace coesim::cli {
 namespace {
@@ -59,14 +60,6 @@ std::string field_of(const std::string& pointer) {
   return field;
 }
 
-// True when the pointer is a statistic of a distribution that counted nothing:
-// its zeros are placeholders, not measurements.
-bool of_an_empty_distribution(const json& summary, const json::json_pointer& p) {
-  const json& parent = summary.at(p.parent_pointer());
-  return parent.is_object() && parent.contains("count") && parent.at("count").is_number() &&
-         parent.at("count").get<double>() == 0;
-}
-
 json figure_value(const json& summary, const Figure& f, const std::string& file) {
   const json::json_pointer p(f.pointer);
   for (json::json_pointer up = p.parent_pointer(); !up.empty(); up = up.parent_pointer())
@@ -79,7 +72,7 @@ json figure_value(const json& summary, const Figure& f, const std::string& file)
     return v;
   }
   if (!v.is_number()) throw ConfigError(file, 0, 0, field_of(f.pointer), "expected a number");
-  if (of_an_empty_distribution(summary, p)) return nullptr;
+  if (experiment::of_an_empty_distribution(summary, p)) return nullptr;
   return v;
 }
 

@@ -22,6 +22,7 @@
 #include "sim/cli/sweep_run.h"
 #include "sim/experiment/capacity_search.h"
 #include "sim/experiment/design_search.h"
+#include "sim/io/csv_field.h"
 #include "sim/io/pending_file.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/provenance.h"
@@ -211,9 +212,9 @@ void write_design_table(const experiment::SweepSpec& sweep, const experiment::De
   csv += "\n";
   for (const experiment::DesignPoint& p : r.points) {
     const experiment::SweepPoint& point = sweep.points[p.point];
-    csv += fmt::format("{},{},{},{},{},{},{},{},\"{}\"", point.index, point.id, p.cost, number(p.ttft_p99_s),
-                       number(p.tpot_p99_s), p.rejected, p.meets ? 1 : 0, p.on_front ? 1 : 0, p.why_not);
-    for (const std::string& a : point.assignments) csv += ",\"" + a.substr(a.find('=') + 1) + "\"";
+    csv += fmt::format("{},{},{},{},{},{},{},{},{}", point.index, point.id, p.cost, number(p.ttft_p99_s),
+                       number(p.tpot_p99_s), p.rejected, p.meets ? 1 : 0, p.on_front ? 1 : 0, io::csv_field(p.why_not));
+    for (const std::string& a : point.assignments) csv += "," + io::csv_field(a.substr(a.find('=') + 1));
     csv += "\n";
   }
   io::PendingFile pending(file);

@@ -3,15 +3,10 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
+#include "sim/experiment/summary_figure.h"
 
 namespace coesim::experiment {
 namespace {
-
-std::optional<double> p99(const nlohmann::json& summary, const char* distribution) {
-  const nlohmann::json& d = summary.at("summary").at(distribution);
-  if (d.at("count").get<std::int64_t>() == 0 || d.at("p99").is_null()) return std::nullopt;
-  return d.at("p99").get<double>();
-}
 
 // Why `p` misses the SLO, or empty.
 std::string why_not(const DesignPoint& p, const LatencySlo& slo) {
@@ -45,8 +40,8 @@ DesignResult search_design(const SweepSpec& sweep, const std::vector<SweepOutcom
     p.cost = point_cost(sweep, sweep.points[i]);
     if (const auto& s = outcomes[i].summary) {
       p.ran = true;
-      p.ttft_p99_s = p99(*s, "ttft_s");
-      p.tpot_p99_s = p99(*s, "tpot_s");
+      p.ttft_p99_s = summary_figure(*s, "/summary/ttft_s/p99");
+      p.tpot_p99_s = summary_figure(*s, "/summary/tpot_s/p99");
       p.rejected = s->at("summary").at("rejected").get<std::int64_t>();
       p.fast_tier_capacity_bytes_per_device = s->at("fast_tier_capacity_bytes_per_device").get<double>();
     }

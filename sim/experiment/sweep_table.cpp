@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/experiment/summary_figure.h"
+#include "sim/io/csv_field.h"
 #include "sim/io/hdf5_column.h"
 #include "sim/io/hdf5_output_file.h"
 #include "sim/io/pending_file.h"
@@ -63,23 +65,9 @@ std::string value_at(const SweepPoint& point, std::size_t axis) {
   return a.substr(a.find('=') + 1);
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-// A figure of a finished point, or none: a failed point, a null, or a
-// statistic of a distribution with no sample (whose fields are placeholder 0s).
+// A figure of a finished point, or none (a failed point; summary_figure's misses).
 std::optional<double> figure(const SweepOutcome& o, const Metric& m) {
-  if (!o.summary) return std::nullopt;
-  const nlohmann::json::json_pointer pointer(m.pointer);
-  const nlohmann::json& parent = o.summary->at(pointer.parent_pointer());
-  if (parent.contains("count") && parent.at("count").get<std::int64_t>() == 0) return std::nullopt;
-  const nlohmann::json& v = o.summary->at(pointer);
-  if (v.is_null()) return std::nullopt;
-  return v.get<double>();
+  return o.summary ? summary_figure(*o.summary, m.pointer) : std::nullopt;
 }
 
 }  // namespace
@@ -105,9 +93,10 @@ void write_sweep_table(const SweepSpec& sweep, const std::vector<SweepOutcome>& 
     const SweepPoint& point = sweep.points[p];
     const SweepOutcome& o = outcomes[p];
     std::vector<std::string> row{std::to_string(point.index), point.id, o.summary ? "ok" : "failed",
-                                 csv_field(o.error)};
+                                 io::csv_field(o.error)};
     for (std::size_t i = 0; i < sweep.axes.size(); ++i)
-      row.push_back(numeric[i] ? fmt::format("{}", *numeric_value(value_at(point, i))) : csv_field(value_at(point, i)));
+      row.push_back(numeric[i] ? fmt::format("{}", *numeric_value(value_at(point, i)))
+                               : io::csv_field(value_at(point, i)));
     if (sweep.cost) row.push_back(fmt::format("{}", point_cost(sweep, point)));
     for (const Metric& m : kMetrics) {
       const std::optional<double> v = figure(o, m);
