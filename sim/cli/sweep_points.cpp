@@ -62,7 +62,7 @@ experiment::SweepOutcome run_sweep_point(const experiment::SweepSpec& sweep, con
     ExperimentRun run({x.get(), &inputs, experiment::point_command_line(sweep, point),
                        sweep.results_h5 ? dir / "results.h5" : std::filesystem::path(), nullptr, false, false});
     // results.h5 first, summary.json last: it marks the point done. Not
-    // synced one by one (point_finished checks what it reads); the sweep
+    // synced one by one (finished_summary checks what it reads); the sweep
     // syncs once at the end.
     io::PendingFile summary(dir / "summary.json", io::Durability::RenamedOnly);
     io::write_text(summary, run.output().summary_text);
@@ -97,17 +97,17 @@ const std::string& InputDigests::sha256(const std::string& file) {
   return it->second;
 }
 
-bool point_finished(const experiment::SweepPoint& point, const std::filesystem::path& sweep_dir,
-                    InputDigests& digests) {
+std::optional<nlohmann::json> finished_summary(const experiment::SweepPoint& point,
+                                               const std::filesystem::path& sweep_dir, InputDigests& digests) {
   const std::optional<std::string> text = read_file(point_dir(sweep_dir, point) / "summary.json");
-  if (!text) return false;
-  const nlohmann::json summary = nlohmann::json::parse(*text, nullptr, false);
-  if (summary.is_discarded() || !summary.contains("provenance")) return false;
+  if (!text) return std::nullopt;
+  nlohmann::json summary = nlohmann::json::parse(*text, nullptr, false);
+  if (summary.is_discarded() || !summary.contains("provenance")) return std::nullopt;
   const nlohmann::json& provenance = summary["provenance"];
-  if (provenance.value("coesim_version", "") != experiment::coesim_version()) return false;
+  if (provenance.value("coesim_version", "") != experiment::coesim_version()) return std::nullopt;
   for (const nlohmann::json& input : provenance.value("inputs", nlohmann::json::array()))
-    if (digests.sha256(input.value("file", "")) != input.value("sha256", "-")) return false;
-  return true;
+    if (digests.sha256(input.value("file", "")) != input.value("sha256", "-")) return std::nullopt;
+  return summary;
 }
 
 experiment::SweepOutcome read_point_outcome(const experiment::SweepPoint& point,

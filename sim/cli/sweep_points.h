@@ -7,7 +7,10 @@
 // leaves either its complete files or none.
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "sim/experiment/sweep_spec.h"
 #include "sim/experiment/sweep_table.h"
@@ -31,10 +34,11 @@ class InputDigests {
   std::map<std::string, std::string> digests_;
 };
 
-// A point is finished when its summary.json exists, was made by this
-// coesim version and every input it recorded is unchanged; else it runs
-// again (a failed point runs again too).
-bool point_finished(const experiment::SweepPoint& point, const std::filesystem::path& sweep_dir, InputDigests& digests);
+// A point's summary.json when the point is finished: it exists, was made
+// by this coesim version and every input it recorded is unchanged; else
+// none, and it runs again (a failed point runs again too).
+std::optional<nlohmann::json> finished_summary(const experiment::SweepPoint& point,
+                                               const std::filesystem::path& sweep_dir, InputDigests& digests);
 
 // What the point's files say: its summary, or its error ("not run" when none).
 experiment::SweepOutcome read_point_outcome(const experiment::SweepPoint& point,

@@ -113,13 +113,17 @@ std::optional<SweepRun> run_sweep(const SweepRunOptions& o) {
     throw config::UsageError("rank 0 could not start the sweep");  // rank 0 says why
   if (setup_error) std::rethrow_exception(setup_error);
 
-  // What remains: points not finished with unchanged inputs (rank 0 decides).
+  // What remains: points not finished with unchanged inputs (rank 0
+  // decides). The finished ones' summaries, read for the check, are kept
+  // for the table.
   std::vector<std::size_t> todo;
   std::size_t already = 0;
+  std::vector<experiment::SweepOutcome> outcomes(s.points.size());
   if (leader) {
     InputDigests digests;
     for (const experiment::SweepPoint& p : s.points) {
-      if (point_finished(p, dir, digests))
+      outcomes[p.index].summary = finished_summary(p, dir, digests);
+      if (outcomes[p.index].summary)
         ++already;
       else
         todo.push_back(p.index);
@@ -133,21 +137,22 @@ std::optional<SweepRun> run_sweep(const SweepRunOptions& o) {
     MpiPointQueue queue(*mpi, std::move(todo), o.jobs);
     workers.run(s, dir, queue, o.jobs, leader ? &progress : nullptr);
     queue.finish();
-    io::sync_file_system(dir);
-    mpi->barrier();  // every rank's points are on disk
+    io::sync_file_system(dir);  // the points' files were not synced one by one
+    mpi->barrier();             // every rank's points are on disk
   } else {
     LocalPointQueue queue(std::move(todo));
     workers.run(s, dir, queue, o.jobs, &progress);
+    io::sync_file_system(dir);
   }
-  io::sync_file_system(dir);  // the points' files were not synced one by one
   progress.update(workers.done, workers.failed, true);
   if (!leader) return std::nullopt;
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  SweepRun run{std::move(s), {}, to_run, already, 0, mpi ? mpi->size() : 1, wall_s};
+  SweepRun run{std::move(s), std::move(outcomes), to_run, already, 0, mpi ? mpi->size() : 1, wall_s};
   for (const experiment::SweepPoint& p : run.sweep.points) {
-    run.outcomes.push_back(read_point_outcome(p, dir));
-    if (!run.outcomes.back().summary) ++run.failed;
+    experiment::SweepOutcome& o = run.outcomes[p.index];
+    if (!o.summary) o = read_point_outcome(p, dir);  // run now, here or on another rank
+    if (!o.summary) ++run.failed;
   }
   experiment::write_sweep_table(run.sweep, run.outcomes, dir);
   return run;
