@@ -37,7 +37,20 @@ TEST(LogHistogram, ValuesBelowTwoToTheBitsAreExact) {
   const LogHistogram h = histogram_of(values);
   std::sort(values.begin(), values.end());
   for (const double p : kQuantiles) EXPECT_EQ(h.value_at_quantile(p), exact_nearest_rank(values, p)) << p;
-  EXPECT_EQ(h.bucket_count(), static_cast<std::size_t>(values.back()) + 1);
+  EXPECT_EQ(h.bucket_count(), 8192u);  // 5000 values over [0, 8192) land in all 16 pages of 512
+}
+
+TEST(LogHistogram, ValuesFarApartTakeAPageEachNotTheRangeBetween) {
+  // Two latencies near 1 s and 2 s in picoseconds: dense counters up to the
+  // larger would be ~125k (1 MB); pages of 512 make two.
+  LogHistogram h = histogram_of({1'000'000'000'000, 2'000'000'000'000});
+  EXPECT_EQ(h.bucket_count(), 1024u);
+  EXPECT_EQ(h.value_at_quantile(0.5), 1'000'000'000'000);
+  LogHistogram other = histogram_of({5, 1'000'000'000'000});
+  h.merge(other);
+  EXPECT_EQ(h.bucket_count(), 1536u);  // merging makes only the page of 5
+  EXPECT_EQ(h.count(), 4u);
+  EXPECT_EQ(h, histogram_of({5, 1'000'000'000'000, 1'000'000'000'000, 2'000'000'000'000}));
 }
 
 TEST(LogHistogram, LargeValuesReportTheirBucketMidpoint) {

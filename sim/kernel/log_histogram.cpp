@@ -37,11 +37,22 @@ std::int64_t LogHistogram::bucket_midpoint(std::size_t bucket) const {
   return static_cast<std::int64_t>(lower + (std::uint64_t{1} << (shift - 1)));
 }
 
+std::uint64_t& LogHistogram::counter(std::size_t bucket) {
+  const std::size_t page = bucket / kPageBuckets;
+  if (page >= pages_.size()) pages_.resize(page + 1);
+  if (pages_[page].empty()) pages_[page].assign(kPageBuckets, 0);
+  return pages_[page][bucket % kPageBuckets];
+}
+
+std::size_t LogHistogram::bucket_count() const {
+  std::size_t made = 0;
+  for (const Page& page : pages_) made += page.size();
+  return made;
+}
+
 void LogHistogram::add(std::int64_t value) {
   if (value < 0) throw std::logic_error("LogHistogram: negative value " + std::to_string(value));
-  const std::size_t bucket = bucket_of(static_cast<std::uint64_t>(value));
-  if (bucket >= counts_.size()) counts_.resize(bucket + 1, 0);
-  ++counts_[bucket];
+  ++counter(bucket_of(static_cast<std::uint64_t>(value)));
   min_ = count_ == 0 ? value : std::min(min_, value);
   max_ = count_ == 0 ? value : std::max(max_, value);
   ++count_;
@@ -53,8 +64,11 @@ void LogHistogram::merge(const LogHistogram& other) {
     throw std::logic_error("LogHistogram: cannot merge " + std::to_string(other.bits_) + " significant bits into " +
                            std::to_string(bits_));
   if (other.count_ == 0) return;
-  if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
-  for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
+  for (std::size_t page = 0; page < other.pages_.size(); ++page) {
+    const Page& theirs = other.pages_[page];
+    for (std::size_t i = 0; i < theirs.size(); ++i)
+      if (theirs[i] != 0) counter(page * kPageBuckets + i) += theirs[i];
+  }
   min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
   max_ = count_ == 0 ? other.max_ : std::max(max_, other.max_);
   count_ += other.count_;
@@ -77,10 +91,11 @@ std::int64_t LogHistogram::value_at_quantile(double p) const {
   if (rank == 1) return min_;
   if (rank >= count_) return max_;
   std::uint64_t below = 0;
-  for (std::size_t bucket = 0; bucket < counts_.size(); ++bucket) {
-    below += counts_[bucket];
-    if (below >= rank) return std::clamp(bucket_midpoint(bucket), min_, max_);
-  }
+  for (std::size_t page = 0; page < pages_.size(); ++page)
+    for (std::size_t i = 0; i < pages_[page].size(); ++i) {
+      below += pages_[page][i];
+      if (below >= rank) return std::clamp(bucket_midpoint(page * kPageBuckets + i), min_, max_);
+    }
   return max_;
 }
 

@@ -5,9 +5,11 @@
 // exactly and each octave [2^e, 2^(e+1)) above is split into 2^(b-1) equal
 // buckets, so a quantile is within relative 2^-b (1.2e-4) of the exact
 // nearest-rank value; count, min, max and mean are exact. Memory follows the
-// value range, not the count: one 8-byte counter per bucket up to the
-// highest value seen, 2^b below 2^b and 2^(b-1) per octave above (at 13
-// bits at most 213k counters, 1.7 MB, for any int64).
+// values seen, not their count: counters come in pages of 512 (4 KB), a page
+// made when a value first lands in it (at 13 bits at most 213k counters,
+// 1.7 MB, for any int64). Pages, not one array up to the highest value, so
+// a run's few hundred latencies near 1e12 ps take tens of KB, not a zeroed
+// megabyte per histogram.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -40,19 +42,23 @@ class LogHistogram {
   // reported as its bucket's midpoint clamped to [min, max] (exact for
   // rank 1, rank count and values below 2^bits). p in [0, 1]; 0 when empty.
   std::int64_t value_at_quantile(double p) const;
-  // Counters held: memory is bucket_count() * 8 bytes.
-  std::size_t bucket_count() const { return counts_.size(); }
+  // Counters held (in made pages): memory is about bucket_count() * 8 bytes.
+  std::size_t bucket_count() const;
 
   bool operator==(const LogHistogram&) const = default;
 
  private:
   __extension__ using Sum = unsigned __int128;  // 2^64 values of < 2^63 cannot overflow it
 
+  static constexpr std::size_t kPageBuckets = 512;
+  using Page = std::vector<std::uint64_t>;  // empty until a value lands in it, then kPageBuckets counters
+
   std::size_t bucket_of(std::uint64_t value) const;
   std::int64_t bucket_midpoint(std::size_t bucket) const;
+  std::uint64_t& counter(std::size_t bucket);
 
   int bits_;
-  std::vector<std::uint64_t> counts_;
+  std::vector<Page> pages_;  // bucket b is pages_[b / kPageBuckets][b % kPageBuckets]
   std::uint64_t count_ = 0;
   Sum sum_ = 0;
   std::int64_t min_ = 0, max_ = 0;
