@@ -55,6 +55,7 @@ PendingFile::PendingFile(std::filesystem::path file, Durability durability)
   const std::string pattern = (dir / fmt::format(".{}.XXXXXX.tmp", file_.filename().string())).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
+  const SignalsHeld held;  // an interrupt between creating and registering would leave the file
   const int fd = ::mkstemps(name.data(), 4);
   if (fd < 0) fail(file_, fmt::format("cannot create a temporary file in {}", dir.string()));
   ::fchmod(fd, 0666 & ~process_umask());  // mkstemp makes 0600; an output gets the usual permissions

@@ -1,5 +1,6 @@
 #include "sim/io/temporary_files.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <array>
@@ -38,6 +39,16 @@ void install_handlers() {
 }
 
 }  // namespace
+
+SignalsHeld::SignalsHeld() {
+  install_handlers();
+  sigset_t held;
+  sigemptyset(&held);
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, signal);
+  pthread_sigmask(SIG_BLOCK, &held, &previous_);
+}
+
+SignalsHeld::~SignalsHeld() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
 
 bool register_temporary(const std::filesystem::path& file) {
   const std::string path = file.string();
