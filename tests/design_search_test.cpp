@@ -20,12 +20,12 @@ using experiment::SweepOutcome;
 using testing::run_cli;
 using testing::slurp;
 
-// A summary with the figures design search reads.
-nlohmann::json summary(double ttft_p99_s, std::int64_t rejected = 0, double fast_tier_bytes = 80e9) {
+// The figures of a summary with what design search reads.
+experiment::PointFigures summary(double ttft_p99_s, std::int64_t rejected = 0, double fast_tier_bytes = 80e9) {
   const nlohmann::json ttft = {{"count", 10}, {"p99", ttft_p99_s}};
   const nlohmann::json tpot = {{"count", 10}, {"p99", 0.01}};
-  return {{"summary", {{"ttft_s", ttft}, {"tpot_s", tpot}, {"rejected", rejected}}},
-          {"fast_tier_capacity_bytes_per_device", fast_tier_bytes}};
+  return experiment::point_figures({{"summary", {{"ttft_s", ttft}, {"tpot_s", tpot}, {"rejected", rejected}}},
+                                    {"fast_tier_capacity_bytes_per_device", fast_tier_bytes}});
 }
 
 // Four points priced 10, 20, 30, 40 (the swept value itself).

@@ -64,15 +64,19 @@ TEST(SweepCli, BadSweepFilesFailAtTheirLineBeforeAnyPointRuns) {
       {"unknown platform path",
        {"grid:\n  - path: platform.links.nope.bandwidth_bytes_per_s\n    values: [1e9]\n", ":5:14"}},
       {"no axis", {"set: [workload.requests=4]\n", "needs at least one axis"}},
+      // Three threads check values {1, 4}, {2, -1} and {3, 0}: the error is
+      // the first refused value in the file, as one thread would find.
+      {"two refused values", {"grid:\n  - path: scheduler.batch_size\n    values: [1, 2, 3, 4, -1, 0]\n", ":5:26"}},
   };
-  for (const auto& [what, body_and_where] : cases) {
-    const fs::path file = d.sweep(body_and_where.first);
-    const auto r = run_cli(fmt::format("sweep {} --out {}", file.string(), (d.dir / "out").string()));
-    EXPECT_EQ(r.exit_code, 2) << what << ": " << r.err;
-    EXPECT_NE(r.err.find("sweep.yaml"), std::string::npos) << what << ": " << r.err;
-    EXPECT_NE(r.err.find(body_and_where.second), std::string::npos) << what << ": " << r.err;
-    EXPECT_FALSE(fs::exists(d.dir / "out" / "points")) << what;
-  }
+  for (const auto& [what, body_and_where] : cases)
+    for (const char* jobs : {"1", "3"}) {
+      const fs::path file = d.sweep(body_and_where.first);
+      const auto r = run_cli(fmt::format("sweep {} --out {} --jobs {}", file.string(), (d.dir / "out").string(), jobs));
+      EXPECT_EQ(r.exit_code, 2) << what << ": " << r.err;
+      EXPECT_NE(r.err.find("sweep.yaml"), std::string::npos) << what << ": " << r.err;
+      EXPECT_NE(r.err.find(body_and_where.second), std::string::npos) << what << ", jobs " << jobs << ": " << r.err;
+      EXPECT_FALSE(fs::exists(d.dir / "out" / "points")) << what;
+    }
 }
 
 // One thread or two give the same table, byte for byte; seeds are the

@@ -6,9 +6,6 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
-#include <stdexcept>
-
-#include <H5Cpp.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -16,10 +13,9 @@
 #include <spdlog/spdlog.h>
 
 #include "sim/cli/command.h"
+#include "sim/cli/error_kind.h"
 #include "sim/cli/number_checks.h"
-#include "sim/config/config_error.h"
 #include "sim/experiment/provenance.h"
-#include "sim/io/hdf5_errors.h"
 
 namespace {
 
@@ -71,30 +67,14 @@ int main(int argc, char** argv) {
         code = c;
         break;
       }
-  } catch (const config::ConfigError& e) {
-    fmt::print(stderr, "coesim: error: {}\n", e.what());
-    code = cli::kExitBadInput;
-  } catch (const config::UsageError& e) {
-    fmt::print(stderr, "coesim: error: {}\n", e.what());
-    code = cli::kExitBadInput;
-  } catch (const std::overflow_error& e) {
-    fmt::print(stderr, "coesim: error: {}\n", e.what());  // from an input too large for what derives from it
-    code = cli::kExitBadInput;
-  } catch (const H5::Exception& e) {  // not a std::exception; the writers and readers name their file first
-    fmt::print(stderr, "coesim: error: HDF5: {}: {}\n", e.getFuncName(), io::hdf5_error_text(e));
-    code = cli::kExitBadInput;
-  } catch (const std::invalid_argument& e) {  // a value the library refused: from the input
-    fmt::print(stderr, "coesim: error: {}\n", e.what());
-    code = cli::kExitBadInput;
-  } catch (const std::logic_error& e) {
-    fmt::print(stderr, "coesim: internal error: {}\n{}", e.what(), kReportBug);
-    code = cli::kExitSimulationError;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "coesim: simulation error: {}\n", e.what());
-    code = cli::kExitSimulationError;
   } catch (...) {
-    fmt::print(stderr, "coesim: internal error: an unknown exception\n{}", kReportBug);
-    code = cli::kExitSimulationError;
+    const cli::ClassifiedError e = cli::classify_current_exception();
+    if (e.kind == cli::ErrorKind::BadInput)
+      fmt::print(stderr, "coesim: error: {}\n", e.message);
+    else
+      fmt::print(stderr, "coesim: {}: {}\n{}", cli::name_of(e.kind), e.message,
+                 e.kind == cli::ErrorKind::Internal ? kReportBug : "");
+    code = cli::exit_code_of(e.kind);
   }
   // Output that did not reach stdout (a full disk, a closed pipe) is an error, not a silent loss.
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {

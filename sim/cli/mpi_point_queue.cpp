@@ -67,6 +67,14 @@ bool MpiSession::broadcast(bool value) const {
   return v != 0;
 }
 
+std::uint64_t MpiSession::minimum(std::uint64_t value) const {
+  std::uint64_t least = value;
+  MPI_Request request;
+  MPI_Iallreduce(&value, &least, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD, &request);
+  wait_gently(request, MPI_STATUS_IGNORE, kCoordinatorPoll);
+  return least;
+}
+
 MpiPointQueue::MpiPointQueue(const MpiSession& session, std::vector<std::size_t> todo, std::size_t workers_per_rank)
     : session_(session) {
   if (session.rank() != 0) {

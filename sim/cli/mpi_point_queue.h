@@ -7,6 +7,7 @@
 // table and prints. MPI is started only when the process was launched by
 // mpirun, so a plain `coesim` never touches it.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -32,6 +33,8 @@ class MpiSession {
   void barrier() const;
   // Rank 0's flag on every rank (e.g. "the sweep loaded").
   bool broadcast(bool value) const;
+  // The smallest of every rank's `value`, on every rank.
+  std::uint64_t minimum(std::uint64_t value) const;
 
  private:
   int rank_ = 0;

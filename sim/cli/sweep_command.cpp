@@ -60,7 +60,7 @@ int sweep(const SweepOptions& o) {
     Table& why = report.table("failures", {{.cell = "{point_id}"}, {.cell = "{error}", .gap = ": "}});
     why.indent = "  failed ";
     for (std::size_t p = 0; p < run->sweep.points.size(); ++p)
-      if (!run->outcomes[p].summary)
+      if (!run->outcomes[p].figures)
         why.add(Report()
                     .set("point", run->sweep.points[p].index)
                     .set("point_id", run->sweep.points[p].id)

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sim/cli/error_kind.h"
 #include "sim/cli/run_summary.h"
-#include "sim/config/config_error.h"
 #include "sim/config/input_files.h"
 #include "sim/experiment/experiment.h"
 #include "sim/experiment/provenance.h"
@@ -24,17 +24,6 @@ std::optional<std::string> read_file(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// What went wrong, in the words `coesim run` would use.
-std::string error_text(const std::exception& e) {
-  if (dynamic_cast<const config::ConfigError*>(&e) != nullptr ||
-      dynamic_cast<const config::UsageError*>(&e) != nullptr ||
-      dynamic_cast<const std::invalid_argument*>(&e) != nullptr ||
-      dynamic_cast<const std::overflow_error*>(&e) != nullptr)
-    return fmt::format("bad input: {}", e.what());
-  if (dynamic_cast<const std::logic_error*>(&e) != nullptr) return fmt::format("internal error: {}", e.what());
-  return fmt::format("simulation error: {}", e.what());
 }
 
 void write_json(const std::filesystem::path& file, const nlohmann::json& j) {
@@ -69,9 +58,10 @@ experiment::SweepOutcome run_sweep_point(const experiment::SweepSpec& sweep, con
     run.commit_results();
     summary.commit();
     std::filesystem::remove(dir / "failed.json");
-    outcome.summary = run.output().summary;
-  } catch (const std::exception& e) {
-    outcome.error = error_text(e);
+    outcome.figures = experiment::point_figures(run.output().summary);
+  } catch (...) {  // in the words `coesim run` would use
+    const ClassifiedError e = classify_current_exception();
+    outcome.error = fmt::format("{}: {}", name_of(e.kind), e.message);
     std::error_code ignored;  // an earlier result of this point is no longer its result
     std::filesystem::remove(dir / "summary.json", ignored);
     std::filesystem::remove(dir / "results.h5", ignored);
@@ -115,9 +105,11 @@ experiment::SweepOutcome read_point_outcome(const experiment::SweepPoint& point,
   const std::filesystem::path dir = point_dir(sweep_dir, point);
   experiment::SweepOutcome outcome;
   if (const auto text = read_file(dir / "summary.json")) {
-    outcome.summary = nlohmann::json::parse(*text, nullptr, false);
-    if (!outcome.summary->is_discarded()) return outcome;
-    outcome.summary.reset();
+    const nlohmann::json summary = nlohmann::json::parse(*text, nullptr, false);
+    if (!summary.is_discarded()) {
+      outcome.figures = experiment::point_figures(summary);
+      return outcome;
+    }
     outcome.error = fmt::format("{} is not JSON", (dir / "summary.json").string());
   } else if (const auto failed = read_file(dir / "failed.json")) {
     const nlohmann::json f = nlohmann::json::parse(*failed, nullptr, false);

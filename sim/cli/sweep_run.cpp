@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -52,20 +54,23 @@ class SweepProgress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), printed_;
 };
 
-// Runs what `queue` hands out on `jobs` threads; counts for the progress.
+// Runs what `queue` hands out on `jobs` threads, keeping each point's
+// outcome in `outcomes` (one slot per point, each written by one thread);
+// counts for the progress.
 struct Workers {
   std::mutex mutex;
   std::condition_variable changed;
   std::size_t done = 0, failed = 0, running = 0;
 
   void run(const experiment::SweepSpec& sweep, const std::filesystem::path& dir, PointQueue& queue, unsigned jobs,
-           SweepProgress* progress) {
+           std::vector<experiment::SweepOutcome>& outcomes, SweepProgress* progress) {
     std::vector<std::thread> threads;
     running = jobs;
     for (unsigned w = 0; w < jobs; ++w)
       threads.emplace_back([&, w] {
         while (const std::optional<std::size_t> p = queue.next(w)) {
-          const bool ok = run_sweep_point(sweep, sweep.points[*p], dir).summary.has_value();
+          outcomes[*p] = run_sweep_point(sweep, sweep.points[*p], dir);
+          const bool ok = outcomes[*p].figures.has_value();
           const std::lock_guard lock(mutex);
           ++done;
           if (!ok) ++failed;
@@ -85,6 +90,26 @@ struct Workers {
   }
 };
 
+constexpr std::uint64_t kNoneRefused = std::numeric_limits<std::uint64_t>::max();
+
+// The first of the sweep's values the base refuses, checked in shares (see
+// experiment::first_refused_value): thread t of this rank's `jobs` takes
+// share rank * jobs + t of ranks * jobs, so the checks take 1/(ranks * jobs)
+// of the time on each, and the answer is the one a serial check gives.
+std::optional<std::size_t> refused_in_shares(const experiment::SweepSpec& s, unsigned jobs, int rank, int ranks) {
+  const std::size_t shares = static_cast<std::size_t>(ranks) * jobs;
+  std::vector<std::optional<std::size_t>> found(jobs);
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < jobs; ++t)
+    threads.emplace_back(
+        [&, t] { found[t] = experiment::first_refused_value(s, static_cast<std::size_t>(rank) * jobs + t, shares); });
+  for (std::thread& t : threads) t.join();
+  std::optional<std::size_t> first;
+  for (const std::optional<std::size_t>& k : found)
+    if (k && (!first || *k < *first)) first = k;
+  return first;
+}
+
 }  // namespace
 
 bool first_rank() {
@@ -100,33 +125,49 @@ std::optional<SweepRun> run_sweep(const SweepRunOptions& o) {
   const bool leader = !mpi || mpi->rank() == 0;
   const std::filesystem::path& dir = o.out_dir;
   experiment::SweepSpec s;
-  std::exception_ptr setup_error;  // rank 0 checks the values and makes the directory; all stop when it failed
+  std::exception_ptr setup_error;        // all stop when rank 0 failed to load or make the directory
+  std::uint64_t refused = kNoneRefused;  // the first value check that failed, on any rank
   try {
     if (dir.empty()) throw config::UsageError("sweep needs --out DIR (where each point's files go)");
-    s = experiment::load_sweep(o.file, leader);
-    if (std::error_code ec; leader && !std::filesystem::create_directories(dir / "points", ec) && ec)
+    s = experiment::load_sweep(o.file, false);
+    if (const auto k = refused_in_shares(s, o.jobs, mpi ? mpi->rank() : 0, mpi ? mpi->size() : 1)) refused = *k;
+  } catch (...) {
+    setup_error = std::current_exception();
+  }
+  if (mpi) refused = mpi->minimum(refused);
+  try {
+    if (!setup_error && refused != kNoneRefused) experiment::throw_refused_value(s, refused);
+    if (std::error_code ec; !setup_error && leader && !std::filesystem::create_directories(dir / "points", ec) && ec)
       throw config::UsageError(fmt::format("--out {}: cannot create the directory: {}", dir.string(), ec.message()));
   } catch (...) {
     setup_error = std::current_exception();
   }
-  if (mpi && !mpi->broadcast(!setup_error) && !leader)
-    throw config::UsageError("rank 0 could not start the sweep");  // rank 0 says why
+  if (mpi) {
+    const bool leader_ok = mpi->broadcast(!setup_error);
+    const bool all_ok = mpi->minimum(setup_error ? 0 : 1) == 1;
+    // Rank 0 says why and exits 2; a failing exit here first could make
+    // mpirun end the job before rank 0 has printed.
+    if (!leader_ok && !leader) return std::nullopt;
+    if (!all_ok && !setup_error) throw config::UsageError("another rank could not start the sweep (it says why)");
+  }
   if (setup_error) std::rethrow_exception(setup_error);
 
   // What remains: points not finished with unchanged inputs (rank 0
-  // decides). The finished ones' summaries, read for the check, are kept
-  // for the table.
+  // decides). The figures of finished ones, read for the check, and of the
+  // points run on this rank are kept for the table; only points run on other
+  // ranks are read back.
   std::vector<std::size_t> todo;
   std::size_t already = 0;
   std::vector<experiment::SweepOutcome> outcomes(s.points.size());
   if (leader) {
     InputDigests digests;
     for (const experiment::SweepPoint& p : s.points) {
-      outcomes[p.index].summary = finished_summary(p, dir, digests);
-      if (outcomes[p.index].summary)
+      if (const std::optional<nlohmann::json> summary = finished_summary(p, dir, digests)) {
+        outcomes[p.index].figures = experiment::point_figures(*summary);
         ++already;
-      else
+      } else {
         todo.push_back(p.index);
+      }
     }
   }
   const std::size_t to_run = todo.size();
@@ -135,13 +176,13 @@ std::optional<SweepRun> run_sweep(const SweepRunOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   if (mpi) {
     MpiPointQueue queue(*mpi, std::move(todo), o.jobs);
-    workers.run(s, dir, queue, o.jobs, leader ? &progress : nullptr);
+    workers.run(s, dir, queue, o.jobs, outcomes, leader ? &progress : nullptr);
     queue.finish();
     io::sync_file_system(dir);  // the points' files were not synced one by one
     mpi->barrier();             // every rank's points are on disk
   } else {
     LocalPointQueue queue(std::move(todo));
-    workers.run(s, dir, queue, o.jobs, &progress);
+    workers.run(s, dir, queue, o.jobs, outcomes, &progress);
     io::sync_file_system(dir);
   }
   progress.update(workers.done, workers.failed, true);
@@ -151,8 +192,8 @@ std::optional<SweepRun> run_sweep(const SweepRunOptions& o) {
   SweepRun run{std::move(s), std::move(outcomes), to_run, already, 0, mpi ? mpi->size() : 1, wall_s};
   for (const experiment::SweepPoint& p : run.sweep.points) {
     experiment::SweepOutcome& o = run.outcomes[p.index];
-    if (!o.summary) o = read_point_outcome(p, dir);  // run now, here or on another rank
-    if (!o.summary) ++run.failed;
+    if (!o.figures && o.error.empty()) o = read_point_outcome(p, dir);  // run now on another rank
+    if (!o.figures) ++run.failed;
   }
   experiment::write_sweep_table(run.sweep, run.outcomes, dir);
   return run;

@@ -28,7 +28,8 @@ struct SweepRun {
   double wall_s = 0;
 };
 
-// Throws config errors for a bad sweep file (on rank 0 under MPI). On MPI
+// Throws config errors for a bad sweep file (on rank 0 under MPI; the other
+// ranks then return none, so rank 0's exit status is the job's). On MPI
 // ranks other than 0 it returns none once their share of the points is on
 // disk: only rank 0 reads the table and reports.
 std::optional<SweepRun> run_sweep(const SweepRunOptions& options);

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "sim/config/config_error.h"
-#include "sim/experiment/summary_figure.h"
 
 namespace coesim::experiment {
 namespace {
@@ -38,12 +37,12 @@ DesignResult search_design(const SweepSpec& sweep, const std::vector<SweepOutcom
     DesignPoint p;
     p.point = i;
     p.cost = point_cost(sweep, sweep.points[i]);
-    if (const auto& s = outcomes[i].summary) {
+    if (const auto& f = outcomes[i].figures) {
       p.ran = true;
-      p.ttft_p99_s = summary_figure(*s, "/summary/ttft_s/p99");
-      p.tpot_p99_s = summary_figure(*s, "/summary/tpot_s/p99");
-      p.rejected = s->at("summary").at("rejected").get<std::int64_t>();
-      p.fast_tier_capacity_bytes_per_device = s->at("fast_tier_capacity_bytes_per_device").get<double>();
+      p.ttft_p99_s = f->metric("ttft_p99_s");
+      p.tpot_p99_s = f->metric("tpot_p99_s");
+      p.rejected = static_cast<std::int64_t>(f->metric("rejected").value_or(0));
+      p.fast_tier_capacity_bytes_per_device = f->fast_tier_capacity_bytes_per_device;
     }
     p.why_not = why_not(p, slo);
     p.meets = p.why_not.empty();

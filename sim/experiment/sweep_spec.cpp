@@ -122,18 +122,7 @@ SweepAxis axis_of(const Section& a) {
   return axis;
 }
 
-// Loads the base with the fixed settings and `assignment`; a failure is the
-// sweep file's error at `where`.
-void check_value(const SweepSpec& sweep, const std::string& assignment, const Location& where) {
-  try {
-    PointConfig c = point_config(sweep, SweepPoint{0, "", {assignment}});
-    load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
-  } catch (const std::exception& e) {
-    throw ConfigError(where.file, where.line, where.column, where.field,
-                      fmt::format("'{}' does not load on {}: {}", assignment, sweep.experiment.string(), e.what()));
-  }
-}
-
+// Where the sweep file wrote value k of an axis: its list entry, or the range.
 Location value_location(const Section& axis, std::size_t k) {
   Location at = axis.location(axis.has("values") ? "values" : "range");
   if (axis.has("values")) {
@@ -272,14 +261,14 @@ SweepSpec load_sweep(const std::filesystem::path& file, bool check_values) {
       s.fail("seed_path", message);
     }
 
-  // The base with the fixed settings, then every value of every axis alone
-  // on it: unknown paths and refused values fail here, at their line.
-  if (check_values && !sweep.fixed.empty()) check_value(sweep, sweep.fixed.front(), s.location("set"));
-  for (std::size_t i = 0; i < sweep.axes.size() && check_values; ++i)
-    for (std::size_t k = 0; k < sweep.axes[i].values.size(); ++k) {
-      const Location at = i < axis_sections.size() ? value_location(axis_sections[i], k) : s.location("seeds");
-      check_value(sweep, sweep.axes[i].path + "=" + sweep.axes[i].values[k], at);
-    }
+  // What to check on the base: the fixed settings, then every value of
+  // every axis alone on them.
+  if (!sweep.fixed.empty()) sweep.value_checks.push_back({sweep.fixed.front(), s.location("set")});
+  for (std::size_t i = 0; i < sweep.axes.size(); ++i)
+    for (std::size_t k = 0; k < sweep.axes[i].values.size(); ++k)
+      sweep.value_checks.push_back(
+          {sweep.axes[i].path + "=" + sweep.axes[i].values[k],
+           i < axis_sections.size() ? value_location(axis_sections[i], k) : s.location("seeds")});
 
   if (s.has("cost")) sweep.cost = cost_model(s.child("cost"), sweep);
 
@@ -318,7 +307,33 @@ SweepSpec load_sweep(const std::filesystem::path& file, bool check_values) {
       s.fail("grid", fmt::format("two points have the same settings ({}): a value is listed twice", canonical));
     sweep.points.push_back(std::move(p));
   }
+  if (check_values)
+    if (const std::optional<std::size_t> k = first_refused_value(sweep)) throw_refused_value(sweep, *k);
   return sweep;
+}
+
+std::optional<std::size_t> first_refused_value(const SweepSpec& sweep, std::size_t share, std::size_t shares) {
+  for (std::size_t k = share; k < sweep.value_checks.size(); k += shares) try {
+      PointConfig c = point_config(sweep, SweepPoint{0, "", {sweep.value_checks[k].assignment}});
+      load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
+    } catch (const std::exception&) {
+      return k;
+    }
+  return std::nullopt;
+}
+
+void throw_refused_value(const SweepSpec& sweep, std::size_t k) {
+  const ValueCheck& check = sweep.value_checks.at(k);
+  try {
+    PointConfig c = point_config(sweep, SweepPoint{0, "", {check.assignment}});
+    load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
+  } catch (const std::exception& e) {
+    const Location& at = check.where;
+    throw ConfigError(
+        at.file, at.line, at.column, at.field,
+        fmt::format("'{}' does not load on {}: {}", check.assignment, sweep.experiment.string(), e.what()));
+  }
+  throw std::logic_error(fmt::format("sweep value check {} ('{}') loads after all", k, check.assignment));
 }
 
 }  // namespace coesim::experiment

@@ -16,6 +16,7 @@
 
 #include "sim/config/config_doc.h"
 #include "sim/config/schema.h"
+#include "sim/config/section.h"
 
 namespace coesim::experiment {
 
@@ -49,6 +50,13 @@ struct CostModel {
   std::string source;
 };
 
+// A value the loader loads on the base experiment: the assignment and where
+// the sweep file wrote it.
+struct ValueCheck {
+  std::string assignment;  // path=value
+  config::Location where;
+};
+
 struct SweepSpec {
   std::string name;
   std::string description;
@@ -61,16 +69,25 @@ struct SweepSpec {
   bool results_h5 = false;           // also write each point's results.h5
   std::optional<CostModel> cost;
   std::vector<SweepPoint> points;
+  std::vector<ValueCheck> value_checks;  // the fixed settings (if any), then each axis value
 };
 
 // The sweep file's schema, for `coesim schema sweep` and the loader.
 const config::Schema& sweep_schema();
 
 // Loads, expands and checks a sweep (see the file comment). Throws
-// config::ConfigError naming the sweep file, line and field. Without
-// `check_values` the axis values are not loaded on the base (MPI ranks
-// other than 0, which has checked them).
+// config::ConfigError naming the sweep file, line and field; the values
+// are checked last, so the first error is the same whoever checks them.
+// Without `check_values` the values are not loaded on the base: the caller
+// checks them in shares (`coesim sweep`, on its threads and ranks).
 SweepSpec load_sweep(const std::filesystem::path& file, bool check_values = true);
+
+// Loads value_checks[k] on the base for k = share, share + shares, ...
+// (one share of the work); the first k the base refuses, or none.
+std::optional<std::size_t> first_refused_value(const SweepSpec& sweep, std::size_t share = 0, std::size_t shares = 1);
+// Throws value check k's config::ConfigError: its file and line, and why
+// the setting refuses it (std::logic_error if it loads after all).
+[[noreturn]] void throw_refused_value(const SweepSpec& sweep, std::size_t k);
 
 // The base experiment with the fixed settings and the point's assignments,
 // as `coesim run BASE --set ...` would load it; `source` names where the

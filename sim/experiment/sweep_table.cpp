@@ -1,5 +1,6 @@
 #include "sim/experiment/sweep_table.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <variant>
 
@@ -65,12 +66,30 @@ std::string value_at(const SweepPoint& point, std::size_t axis) {
   return a.substr(a.find('=') + 1);
 }
 
+std::optional<double> figure_or_none(const nlohmann::json& summary, const char* pointer) {
+  return summary.contains(nlohmann::json::json_pointer(pointer)) ? summary_figure(summary, pointer) : std::nullopt;
+}
+
 // A figure of a finished point, or none (a failed point; summary_figure's misses).
-std::optional<double> figure(const SweepOutcome& o, const Metric& m) {
-  return o.summary ? summary_figure(*o.summary, m.pointer) : std::nullopt;
+std::optional<double> figure(const SweepOutcome& o, std::size_t metric) {
+  return o.figures ? o.figures->metrics[metric] : std::nullopt;
 }
 
 }  // namespace
+
+std::optional<double> PointFigures::metric(std::string_view column) const {
+  for (std::size_t m = 0; m < std::size(kMetrics); ++m)
+    if (kMetrics[m].column == column) return metrics.at(m);
+  throw std::logic_error(fmt::format("no sweep table column '{}'", column));
+}
+
+PointFigures point_figures(const nlohmann::json& summary) {
+  PointFigures f;
+  for (const Metric& m : kMetrics) f.metrics.push_back(figure_or_none(summary, m.pointer));
+  f.trace_hash = summary.value(kTraceHash, "");
+  f.fast_tier_capacity_bytes_per_device = summary.value("fast_tier_capacity_bytes_per_device", 0.0);
+  return f;
+}
 
 std::vector<std::string> sweep_table_columns(const SweepSpec& sweep) {
   std::vector<std::string> out{"point", "point_id", "status", "error"};
@@ -92,17 +111,19 @@ void write_sweep_table(const SweepSpec& sweep, const std::vector<SweepOutcome>& 
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
     const SweepPoint& point = sweep.points[p];
     const SweepOutcome& o = outcomes[p];
-    std::vector<std::string> row{std::to_string(point.index), point.id, o.summary ? "ok" : "failed",
+    std::vector<std::string> row{std::to_string(point.index), point.id, o.figures ? "ok" : "failed",
                                  io::csv_field(o.error)};
     for (std::size_t i = 0; i < sweep.axes.size(); ++i)
       row.push_back(numeric[i] ? fmt::format("{}", *numeric_value(value_at(point, i)))
                                : io::csv_field(value_at(point, i)));
     if (sweep.cost) row.push_back(fmt::format("{}", point_cost(sweep, point)));
-    for (const Metric& m : kMetrics) {
+    for (std::size_t m = 0; m < std::size(kMetrics); ++m) {
       const std::optional<double> v = figure(o, m);
-      row.push_back(!v ? "" : m.integer ? fmt::format("{}", static_cast<std::int64_t>(*v)) : fmt::format("{}", *v));
+      row.push_back(!v                    ? ""
+                    : kMetrics[m].integer ? fmt::format("{}", static_cast<std::int64_t>(*v))
+                                          : fmt::format("{}", *v));
     }
-    row.push_back(o.summary ? o.summary->at(kTraceHash).get<std::string>() : "");
+    row.push_back(o.figures ? o.figures->trace_hash : "");
     csv += fmt::format("{}\n", fmt::join(row, ","));
   }
   io::PendingFile csv_file(dir / "sweep.csv");
@@ -112,19 +133,20 @@ void write_sweep_table(const SweepSpec& sweep, const std::vector<SweepOutcome>& 
   io::hdf5_writing(h5, [&] {
     io::Hdf5OutputFile file(h5);
     H5::Group& root = file.root();
+    const std::size_t chunk_rows = std::clamp<std::size_t>(sweep.points.size(), 1, 65536);  // one chunk per column
     const auto column = [&](auto tag, const std::string& name, const char* unit, const std::string& description,
                             auto value_of) {
       using T = decltype(tag);
       std::vector<T> values;
       for (std::size_t p = 0; p < sweep.points.size(); ++p) values.push_back(value_of(p));
-      io::Hdf5Column<T>(root, io::ColumnSpec{name, unit, description}).append(values);
+      io::Hdf5Column<T>(root, io::ColumnSpec{name, unit, description, chunk_rows}).append(values);
     };
     column(std::int64_t{}, "point", "1", "index in sweep order",
            [&](std::size_t p) { return static_cast<std::int64_t>(sweep.points[p].index); });
     column(std::string{}, "point_id", "", "the point's directory under points/",
            [&](std::size_t p) { return sweep.points[p].id; });
     column(std::string{}, "status", "", "ok, or failed (why in error)",
-           [&](std::size_t p) { return std::string(outcomes[p].summary ? "ok" : "failed"); });
+           [&](std::size_t p) { return std::string(outcomes[p].figures ? "ok" : "failed"); });
     column(std::string{}, "error", "", "why the point failed; empty when ok",
            [&](std::size_t p) { return outcomes[p].error; });
     for (std::size_t i = 0; i < sweep.axes.size(); ++i) {
@@ -139,12 +161,12 @@ void write_sweep_table(const SweepSpec& sweep, const std::vector<SweepOutcome>& 
     if (sweep.cost)
       column(double{}, "cost", sweep.cost->unit.c_str(), "the sweep file's cost proxy (its `cost` section)",
              [&](std::size_t p) { return point_cost(sweep, sweep.points[p]); });
-    for (const Metric& m : kMetrics)
-      column(double{}, m.column, m.unit, std::string(m.description) + " (NaN: failed or no sample)",
+    for (std::size_t m = 0; m < std::size(kMetrics); ++m)
+      column(double{}, kMetrics[m].column, kMetrics[m].unit,
+             std::string(kMetrics[m].description) + " (NaN: failed or no sample)",
              [&](std::size_t p) { return figure(outcomes[p], m).value_or(std::nan("")); });
-    column(std::string{}, kTraceHash, "", "the run's event trace hash (equal: the same run)", [&](std::size_t p) {
-      return outcomes[p].summary ? outcomes[p].summary->at(kTraceHash).get<std::string>() : std::string();
-    });
+    column(std::string{}, kTraceHash, "", "the run's event trace hash (equal: the same run)",
+           [&](std::size_t p) { return outcomes[p].figures ? outcomes[p].figures->trace_hash : std::string(); });
     file.commit();
   });
   csv_file.commit();

@@ -50,7 +50,8 @@ Hdf5Column<T>::Hdf5Column(const H5::Group& group, const ColumnSpec& column, bool
     : group_(group.openGroup(".")),  // a group of its own, even when `group` is the file's root
       name_(column.name),
       unit_(column.unit),
-      description_(column.description) {
+      description_(column.description),
+      chunk_rows_(column.chunk_rows) {
   if (omit_while_empty && !std::is_same_v<T, std::string>)
     throw std::invalid_argument("Hdf5Column: only string columns may be omitted while empty");
   if (!omit_while_empty) create();
@@ -58,16 +59,17 @@ Hdf5Column<T>::Hdf5Column(const H5::Group& group, const ColumnSpec& column, bool
 
 template <typename T>
 Hdf5Column<T>::Hdf5Column(const H5::Group& group, const std::string& name, bool omit_while_empty)
-    : Hdf5Column(group, ColumnSpec{name, "", ""}, omit_while_empty) {}
+    : Hdf5Column(group, ColumnSpec{name, "", "", 0}, omit_while_empty) {}
 
 template <typename T>
 void Hdf5Column<T>::create() {
   const hsize_t zero = 0;
   const hsize_t unlimited = H5S_UNLIMITED;
   constexpr bool is_string = std::is_same_v<T, std::string>;
+  const hsize_t chunk = chunk_rows_ > 0 ? chunk_rows_ : is_string ? kStringChunkRows : kChunkRows;
   dataset_ = group_.createDataSet(name_, element_type<T>(), H5::DataSpace(1, &zero, &unlimited),
-                                  dataset_props({is_string ? kStringChunkRows : kChunkRows}, !is_string));
-  if (!description_.empty()) describe(dataset_, {name_, unit_, description_});
+                                  dataset_props({chunk}, !is_string));
+  if (!description_.empty()) describe(dataset_, {name_, unit_, description_, 0});
   created_ = true;
 }
 
