@@ -16,23 +16,31 @@ namespace {
 constexpr int kAskTag = 1;
 constexpr int kReplyTag = 2;  // + the asking worker's number on its rank
 
+// How often a wait looks: first after `first`, then twice as long each
+// time up to `most`.
+struct Polling {
+  std::chrono::microseconds first, most;
+};
+
 // Waits for `request` without spinning: Open MPI's blocking calls poll
 // busily, which with as many ranks as cores takes a core from the points.
-// Polls at least every `most`: workers briefly (their answer is usually
-// there already); rank 0's coordinator every 2 ms, which costs the workers
-// nothing since each asks for its next point a whole point ahead.
-void wait_gently(MPI_Request& request, MPI_Status* status, std::chrono::microseconds most) {
-  auto pause = std::chrono::microseconds(10);
+void wait_gently(MPI_Request& request, MPI_Status* status, Polling polling) {
+  auto pause = polling.first;
   for (int done = 0;;) {
     MPI_Test(&request, &done, status);
     if (done != 0) return;
     std::this_thread::sleep_for(pause);
-    pause = std::min(2 * pause, most);
+    pause = std::min(2 * pause, polling.most);
   }
 }
 
-constexpr std::chrono::microseconds kWorkerPoll(200);
-constexpr std::chrono::microseconds kCoordinatorPoll(2000);
+// A worker waits for its next point only when the answer to its prefetch
+// has not come: briefly. The coordinator waits for requests that come about
+// once per point run elsewhere (milliseconds), and the asker is busy with
+// its current point meanwhile, so it need not look more often than ~1 ms;
+// each look is a wake-up taken from the cores running points.
+constexpr Polling kWorkerPoll{std::chrono::microseconds(10), std::chrono::microseconds(200)};
+constexpr Polling kCoordinatorPoll{std::chrono::microseconds(500), std::chrono::microseconds(2000)};
 
 }  // namespace
 
