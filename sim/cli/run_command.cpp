@@ -16,7 +16,6 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
-#include "sim/cli/experiment_sets.h"
 #include "sim/cli/number_checks.h"
 #include "sim/cli/report.h"
 #include "sim/cli/run_summary.h"
@@ -135,7 +134,8 @@ int run(const RunOptions& o) {
   } else {
     doc = config::ConfigDoc::load(o.experiment_file);
   }
-  const experiment::ExperimentOverrides below = apply_sets(doc, o.overrides);
+  experiment::ExperimentOverrides below;
+  experiment::add_overrides(doc, below, o.overrides);
   const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
   if (o.print_config) {
     fmt::print("# experiment {} as run: files merged, every --set folded in, paths relative to its directory\n{}\n",

@@ -14,7 +14,6 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/command.h"
-#include "sim/cli/experiment_sets.h"
 #include "sim/cli/number_checks.h"
 #include "sim/cli/report.h"
 #include "sim/config/config_error.h"
@@ -171,7 +170,8 @@ int capacity(const SearchOptions& o) {
   if (o.lo && o.hi && *o.lo > *o.hi) throw config::UsageError(fmt::format("--lo {} is above --hi {}", *o.lo, *o.hi));
   const config::InputFileLog inputs;  // every file loaded from here on, hashed into the result
   config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
-  const experiment::ExperimentOverrides below = apply_sets(doc, o.overrides);
+  experiment::ExperimentOverrides below;
+  experiment::add_overrides(doc, below, o.overrides);
   const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
   const experiment::LoadKnob knob = experiment::load_knob(doc, *x);
   const experiment::Provenance provenance = experiment::provenance_of(*x, inputs, command_line());

@@ -322,14 +322,15 @@ Section child_or_defaults(const Section& root, const ConfigDoc& doc, std::string
 
 const config::Schema& experiment_schema() { return build(); }
 
-void add_override(ConfigDoc& doc, ExperimentOverrides& overrides, const std::string& assignment,
-                  const std::string& source) {
-  if (assignment.starts_with("platform."))
-    overrides.platform.push_back(assignment.substr(std::string_view("platform.").size()));
-  else if (assignment.starts_with("model."))
-    overrides.model.push_back(assignment.substr(std::string_view("model.").size()));
-  else
-    doc.set_from_text(assignment, source);
+void add_overrides(ConfigDoc& doc, ExperimentOverrides& overrides, const std::vector<std::string>& assignments,
+                   const std::string& source) {
+  for (const std::string& assignment : assignments)
+    if (assignment.starts_with("platform."))
+      overrides.platform.push_back(assignment.substr(std::string_view("platform.").size()));
+    else if (assignment.starts_with("model."))
+      overrides.model.push_back(assignment.substr(std::string_view("model.").size()));
+    else
+      doc.set_from_text(assignment, source);
 }
 
 std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file) {

@@ -71,10 +71,12 @@ struct ExperimentOverrides {
   std::vector<std::string> model;     // "PATH=VALUE", PATH inside a model file
 };
 
-// One `--set PATH=VALUE` as run, sweep and search take it: platform.PATH and
-// model.PATH go to `overrides` (fields of those files), the rest into `doc`.
-void add_override(config::ConfigDoc& doc, ExperimentOverrides& overrides, const std::string& assignment,
-                  const std::string& source = "--set");
+// `--set PATH=VALUE`s as run, sweep and search take them, in order:
+// platform.PATH and model.PATH go to `overrides` (fields of those files,
+// applied as the experiment loads them), the rest into `doc` now. `source`
+// names the writer in messages and resolves relative paths.
+void add_overrides(config::ConfigDoc& doc, ExperimentOverrides& overrides, const std::vector<std::string>& assignments,
+                   const std::string& source = "--set");
 
 std::unique_ptr<Experiment> load_experiment(const config::ConfigDoc& doc, const ExperimentOverrides& overrides = {});
 std::unique_ptr<Experiment> load_experiment(const std::filesystem::path& file);

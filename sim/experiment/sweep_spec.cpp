@@ -198,8 +198,8 @@ std::optional<double> numeric_value(const std::string& text) {
 PointConfig point_config(const SweepSpec& sweep, const SweepPoint& point) {
   PointConfig c{ConfigDoc::load(sweep.experiment), {}, {}};
   ExperimentOverrides below;
-  for (const std::string& a : sweep.fixed) add_override(c.doc, below, a, sweep.file);
-  for (const std::string& a : point.assignments) add_override(c.doc, below, a, sweep.file);
+  add_overrides(c.doc, below, sweep.fixed, sweep.file);
+  add_overrides(c.doc, below, point.assignments, sweep.file);
   c.platform_overrides = std::move(below.platform);
   c.model_overrides = std::move(below.model);
   return c;
