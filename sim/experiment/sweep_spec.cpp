@@ -312,10 +312,20 @@ SweepSpec load_sweep(const std::filesystem::path& file, bool check_values) {
   return sweep;
 }
 
+namespace {
+
+// The base experiment with the fixed settings and one assignment, loaded:
+// throws what the setting refuses.
+void load_on_base(const SweepSpec& sweep, const std::string& assignment) {
+  PointConfig c = point_config(sweep, SweepPoint{0, "", {assignment}});
+  load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
+}
+
+}  // namespace
+
 std::optional<std::size_t> first_refused_value(const SweepSpec& sweep, std::size_t share, std::size_t shares) {
   for (std::size_t k = share; k < sweep.value_checks.size(); k += shares) try {
-      PointConfig c = point_config(sweep, SweepPoint{0, "", {sweep.value_checks[k].assignment}});
-      load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
+      load_on_base(sweep, sweep.value_checks[k].assignment);
     } catch (const std::exception&) {
       return k;
     }
@@ -325,8 +335,7 @@ std::optional<std::size_t> first_refused_value(const SweepSpec& sweep, std::size
 void throw_refused_value(const SweepSpec& sweep, std::size_t k) {
   const ValueCheck& check = sweep.value_checks.at(k);
   try {
-    PointConfig c = point_config(sweep, SweepPoint{0, "", {check.assignment}});
-    load_experiment(c.doc, {c.platform_overrides, c.model_overrides});
+    load_on_base(sweep, check.assignment);
   } catch (const std::exception& e) {
     const Location& at = check.where;
     throw ConfigError(
