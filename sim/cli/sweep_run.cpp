@@ -6,8 +6,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
-#include <limits>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>

@@ -86,7 +86,8 @@ SweepSpec load_sweep(const std::filesystem::path& file, bool check_values = true
 // (one share of the work); the first k the base refuses, or none.
 std::optional<std::size_t> first_refused_value(const SweepSpec& sweep, std::size_t share = 0, std::size_t shares = 1);
 // Throws value check k's config::ConfigError: its file and line, and why
-// the setting refuses it (std::logic_error if it loads after all).
+// the setting refuses it (an exception of another kind than std::exception
+// as it is; std::logic_error if the value loads after all).
 [[noreturn]] void throw_refused_value(const SweepSpec& sweep, std::size_t k);
 
 // The base experiment with the fixed settings and the point's assignments,

@@ -66,6 +66,7 @@ std::string value_at(const SweepPoint& point, std::size_t axis) {
   return a.substr(a.find('=') + 1);
 }
 
+// summary_figure, or none where the summary has no such figure (an older layout).
 std::optional<double> figure_or_none(const nlohmann::json& summary, const char* pointer) {
   return summary.contains(nlohmann::json::json_pointer(pointer)) ? summary_figure(summary, pointer) : std::nullopt;
 }
