@@ -2,7 +2,12 @@
 // finds meets the SLO when `coesim run` runs at it and a rate 2 x tolerance
 // higher does not; the probes and runs are reported with every JSON field;
 // a trace is scaled by rate_scale; rejected requests miss the SLO; a kind
-// with no rate is refused with exit 2, and so is bad usage.
+// with no rate is refused with exit 2, and so is bad usage; over a sweep,
+// each point gets the search it gets alone, in sweep order on any threads.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -142,6 +147,56 @@ TEST(SearchCli, AWorkloadWithNoRateIsRefusedAtItsKind) {
   EXPECT_NE(r.err.find("field 'workload.kind'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("kind burst has no rate to scale"), std::string::npos) << r.err;
   EXPECT_TRUE(r.out.empty());
+}
+
+// A configuration that could not exist (its experts do not fit the slow
+// tier) may still meet the SLO: the search says so with the runs' warnings.
+TEST(SearchCli, TheRunsWarningsAreReported) {
+  const std::string small_dram = kPoisson + " --set 'platform.devices.host.tiers.dram.capacity_bytes=100 MB'";
+  const auto j = search_json(small_dram + " --slo-ttft-p99-s 0.05");
+  ASSERT_EQ(j["warnings"].size(), 1u) << j.dump(2);
+  EXPECT_NE(j["warnings"][0]["text"].get<std::string>().find("could not keep them all"), std::string::npos);
+  EXPECT_EQ(j["probes"][0]["warnings"].size(), 1u);
+  const auto r = run_cli("search capacity " + small_dram + " --slo-ttft-p99-s 0.05 --quiet");
+  EXPECT_NE(r.out.find("\n  warning: the experts need"), std::string::npos) << r.out;
+  EXPECT_TRUE(search_json(kPoisson + " --slo-ttft-p99-s 0.05")["warnings"].empty());
+}
+
+// A search per point of a sweep: the same answer and probes as searching that
+// point's settings alone, in sweep order, the same on 1 or 2 threads.
+TEST(SearchCli, OverASweepEachPointGetsTheSearchItGetsAlone) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("coesim-capacity-sweep-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto sweep = dir / "sweep.yaml";
+  std::ofstream(sweep) << fmt::format(
+      "name: capacity\nexperiment: {}/tests/data/experiments/valid.yaml\nset: [workload.requests=200]\n"
+      "grid:\n  - path: platform.devices.gpu.compute.peak_flops_per_s\n    values: [100 TFLOP/s, 30 TFLOP/s, 10 "
+      "TFLOP/s]\n",
+      COESIM_SOURCE_DIR);
+  const auto one = search_json(fmt::format("--sweep {} --slo-ttft-p99-s 0.05", sweep.string()));
+  auto two = search_json(fmt::format("--sweep {} --slo-ttft-p99-s 0.05 --jobs 2", sweep.string()));
+  ASSERT_EQ(one["searches"].size(), 3u) << one.dump(2);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto& s = one["searches"][i];
+    EXPECT_EQ(s["point"].get<std::size_t>(), i);
+    const std::string assignment = s["settings"][0].get<std::string>();
+    const auto alone = search_json(kPoisson + " --set '" + assignment + "' --slo-ttft-p99-s 0.05");
+    ASSERT_EQ(s["outcome"], "found") << assignment;
+    EXPECT_EQ(s["capacity"]["load"], alone["capacity"]["load"]) << assignment;
+    EXPECT_EQ(s["bracket"], alone["bracket"]) << assignment;
+    EXPECT_TRUE(s["probes"] == alone["probes"]) << assignment;
+    EXPECT_NE(s["capacity"]["run_command"].get<std::string>().find(assignment), std::string::npos);
+    EXPECT_EQ(s["provenance"]["experiment_yaml"], two["searches"][i]["provenance"]["experiment_yaml"]);
+  }
+  // Slower compute serves less.
+  EXPECT_GT(one["searches"][0]["capacity"]["load"].get<double>(), one["searches"][2]["capacity"]["load"].get<double>());
+  two["wall_s"] = one["wall_s"];  // and the command line, which names --jobs
+  for (std::size_t i = 0; i < 3; ++i) two["searches"][i]["provenance"] = one["searches"][i]["provenance"];
+  EXPECT_TRUE(one == two) << "1 and 2 threads differ";
+
+  const auto r = run_cli(fmt::format("search capacity {} --sweep {} --slo-ttft-p99-s 1", kPoisson, sweep.string()));
+  EXPECT_EQ(r.exit_code, 2) << r.err;  // an experiment or a sweep, not both
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SearchCli, BadUsageExitsTwo) {

@@ -3,12 +3,15 @@
 // serves within a p99 latency SLO, found by bracketing and bisection, each
 // probe a whole run in this process (sim/experiment/capacity_search.h). It
 // prints the answer, the bracket, the number of runs and every probe, so a
-// reader can check the monotonicity bisection assumes. Exit 0 whenever the
-// search ran, the SLO met or not: `outcome` says which.
+// reader can check the monotonicity bisection assumes. With --sweep, each
+// point of a sweep file is a configuration with a search of its own. Exit 0
+// whenever the search ran, the SLO met or not: `outcome` says which.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -67,20 +70,37 @@ Report probe_row(int run, const experiment::LoadProbe& p) {
       .set("reject_reasons", p.reject_reasons)
       .set("met", p.met)
       .set("why_not", p.met ? nlohmann::json() : nlohmann::json(p.why_not))
-      .set("trace_hash", fmt::format("{:016x}", p.trace_hash));
+      .set("trace_hash", fmt::format("{:016x}", p.trace_hash))
+      .set("warnings", p.warnings);
   row.text_only("met_text", "yes");  // a row that missed prints why instead
   return row;
 }
 
-// `coesim run` of the experiment at `load`: what the answer's figures come from.
-std::string run_command_at(const SearchOptions& o, const experiment::LoadKnob& knob, double load) {
-  std::string line = "coesim run " + shell_quoted(o.experiment_file);
-  for (const std::string& s : o.overrides) line += " --set " + shell_quoted(s);
+// What one capacity search is of: an experiment file and the settings on it
+// (a sweep point's, then --set), as `coesim run` takes them.
+struct Configuration {
+  std::string experiment_file;
+  std::vector<std::string> sets;
+};
+
+// `coesim run` of the configuration at `load`: what the answer's figures come from.
+std::string run_command_at(const Configuration& c, const experiment::LoadKnob& knob, double load) {
+  std::string line = "coesim run " + shell_quoted(c.experiment_file);
+  for (const std::string& s : c.sets) line += " --set " + shell_quoted(s);
   return line + " --set " + knob.setting + "=" + experiment::load_text(load);
 }
 
-Report search_report(const SearchOptions& o, const experiment::Experiment& x, const experiment::LoadKnob& knob,
-                     const experiment::CapacitySearch& s) {
+// The warnings of a search's runs, each once, in the order they came.
+std::vector<std::string> warnings_of(const experiment::CapacitySearch& s) {
+  std::vector<std::string> out;
+  for (const experiment::LoadProbe& p : s.probes)
+    for (const std::string& w : p.warnings)
+      if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(w);
+  return out;
+}
+
+Report search_report(const SearchOptions& o, const Configuration& c, const experiment::Experiment& x,
+                     const experiment::LoadKnob& knob, const experiment::CapacitySearch& s) {
   using experiment::CapacityOutcome;
   Report out;
   out.set("experiment", x.name)
@@ -105,7 +125,7 @@ Report search_report(const SearchOptions& o, const experiment::Experiment& x, co
                          {"makespan_s", answer->makespan_s},
                          {"ttft_p99_s", optional_json(answer->ttft_p99_s)},
                          {"tpot_p99_s", optional_json(answer->tpot_p99_s)},
-                         {"run_command", run_command_at(o, knob, answer->load)}});
+                         {"run_command", run_command_at(c, knob, answer->load)}});
   else
     out.set("capacity", nullptr);
   out.set("bracket", {{"met_load", optional_json(s.met_load)}, {"not_met_load", optional_json(s.not_met_load)}})
@@ -144,6 +164,9 @@ Report search_report(const SearchOptions& o, const experiment::Experiment& x, co
       break;
   }
   if (answer != nullptr) out.line("  run at the answer: {capacity.run_command}");
+  Table& warnings = out.table("warnings", {{.cell = "{text}"}});
+  warnings.indent = "  ";
+  for (const std::string& w : warnings_of(s)) warnings.add(Report().set("text", w));
   out.line("probes in the order run ({assumption}):");
   constexpr auto right = Column::Align::right;
   Table& probes =
@@ -166,38 +189,130 @@ Report search_report(const SearchOptions& o, const experiment::Experiment& x, co
   return out;
 }
 
-int capacity(const SearchOptions& o) {
-  if (o.lo && o.hi && *o.lo > *o.hi) throw config::UsageError(fmt::format("--lo {} is above --hi {}", *o.lo, *o.hi));
-  const config::InputFileLog inputs;  // every file loaded from here on, hashed into the result
-  config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
-  experiment::ExperimentOverrides below;
-  experiment::add_overrides(doc, below, o.overrides);
-  const std::unique_ptr<experiment::Experiment> x = experiment::load_experiment(doc, below);
-  const experiment::LoadKnob knob = experiment::load_knob(doc, *x);
-  const experiment::Provenance provenance = experiment::provenance_of(*x, inputs, command_line());
+// One configuration's search: its experiment loaded from `doc` and `below`
+// (the files it reads recorded in `inputs`), each probe a run in this thread;
+// a line per probe on stderr unless quiet, after `label`.
+struct ConfigurationSearch {
+  std::unique_ptr<experiment::Experiment> x;
+  experiment::LoadKnob knob;
+  experiment::CapacitySearch search;
+  experiment::Provenance provenance;
+};
 
+ConfigurationSearch search_configuration(const SearchOptions& o, const config::ConfigDoc& doc,
+                                         const experiment::ExperimentOverrides& below,
+                                         const config::InputFileLog& inputs, const std::string& label) {
+  ConfigurationSearch c;
+  c.x = experiment::load_experiment(doc, below);
+  c.knob = experiment::load_knob(doc, *c.x);
+  c.provenance = experiment::provenance_of(*c.x, inputs, command_line());
   experiment::CapacitySearchOptions options;
   options.slo = {o.slo_ttft_p99_s, o.slo_tpot_p99_s};
-  options.start_load = knob.experiment_load;
+  options.start_load = c.knob.experiment_load;
   options.lo_load = o.lo;
   options.hi_load = o.hi;
   options.rel_tolerance = o.rel_tolerance;
   options.max_runs = o.max_runs;
-  const auto start = std::chrono::steady_clock::now();
   int run = 0;
-  const experiment::CapacitySearch s = experiment::search_capacity(options, [&](double load) {
-    experiment::LoadProbe p = experiment::probe_load(doc, below, knob, load, options.slo);
+  c.search = experiment::search_capacity(options, [&](double load) {
+    experiment::LoadProbe p = experiment::probe_load(doc, below, c.knob, load, options.slo);
     ++run;
     if (!o.quiet)
-      fmt::print(stderr, "coesim: search: run {}: {}={}: p99 TTFT {} s: {}\n", run, knob.setting,
+      fmt::print(stderr, "coesim: search: {}run {}: {}={}: p99 TTFT {} s: {}\n", label, run, c.knob.setting,
                  experiment::load_text(load), p.ttft_p99_s ? fmt::format("{:.4g}", *p.ttft_p99_s) : "-",
                  p.met ? "met" : "not met: " + p.why_not);
     return p;
   });
-  Report report = search_report(o, *x, knob, s);
-  report.set("provenance", experiment::to_json(provenance));
+  return c;
+}
+
+int capacity_of_sweep(const SearchOptions& o);
+
+int capacity(const SearchOptions& o) {
+  if (o.lo && o.hi && *o.lo > *o.hi) throw config::UsageError(fmt::format("--lo {} is above --hi {}", *o.lo, *o.hi));
+  if (!o.sweep_file.empty()) return capacity_of_sweep(o);
+  if (o.experiment_file.empty()) throw config::UsageError("search capacity needs an experiment file, or --sweep");
+  const config::InputFileLog inputs;  // every file loaded from here on, hashed into the result
+  config::ConfigDoc doc = config::ConfigDoc::load(o.experiment_file);
+  experiment::ExperimentOverrides below;
+  experiment::add_overrides(doc, below, o.overrides);
+  const auto start = std::chrono::steady_clock::now();
+  const ConfigurationSearch c = search_configuration(o, doc, below, inputs, "");
+  Report report = search_report(o, {o.experiment_file, o.overrides}, *c.x, c.knob, c.search);
+  report.set("provenance", experiment::to_json(c.provenance));
   report.set("wall_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   report.line("{runs} runs, {wall_s:.1f} s wall");
+  fmt::print("{}", o.json ? json_text(report) : report.text());
+  return kExitOk;
+}
+
+// A capacity per point of a sweep: each point (its settings, then --set) is
+// one configuration, searched whole on one of --jobs threads; the answers
+// are reported in sweep order, so the output does not depend on the threads.
+int capacity_of_sweep(const SearchOptions& o) {
+  const experiment::SweepSpec sweep = experiment::load_sweep(o.sweep_file);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::optional<Report>> found(sweep.points.size());
+  std::vector<std::exception_ptr> failed(sweep.points.size());
+  std::vector<std::vector<std::string>> point_warnings(sweep.points.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i; (i = next++) < sweep.points.size();) try {
+        const experiment::SweepPoint& point = sweep.points[i];
+        const config::InputFileLog inputs;  // this point's files: the log is the thread's
+        experiment::PointConfig pc = experiment::point_config(sweep, point);
+        experiment::ExperimentOverrides below{pc.platform_overrides, pc.model_overrides};
+        experiment::add_overrides(pc.doc, below, o.overrides);
+        const ConfigurationSearch c = search_configuration(o, pc.doc, below, inputs, "point " + point.id + ": ");
+        Configuration configuration{sweep.experiment.string(), sweep.fixed};
+        for (const std::vector<std::string>* list : {&point.assignments, &o.overrides})
+          configuration.sets.insert(configuration.sets.end(), list->begin(), list->end());
+        Report r = search_report(o, configuration, *c.x, c.knob, c.search);
+        point_warnings[i] = warnings_of(c.search);
+        r.set("point", point.index).set("point_id", point.id).set("settings", point.assignments);
+        r.set("provenance", experiment::to_json(c.provenance));
+        found[i] = std::move(r);
+      } catch (...) {
+        failed[i] = std::current_exception();
+      }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < o.jobs; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);  // the first in sweep order: a bad setting is bad input, as for one search
+
+  Report report;
+  report.set("sweep", sweep.name)
+      .set("file", sweep.file)
+      .set("configurations", sweep.points.size())
+      .set(
+          "slo",
+          {{"ttft_p99_s", o.slo_ttft_p99_s}, {"tpot_p99_s", optional_json(o.slo_tpot_p99_s)}, {"rejected_requests", 0}})
+      .set("assumption", kAssumption)
+      .set("wall_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  report.line(std::string("search capacity over {sweep} ({file}): {configurations} configurations; SLO p99 TTFT <= "
+                          "{slo.ttft_p99_s} s") +
+              (o.slo_tpot_p99_s ? ", p99 TPOT <= {slo.tpot_p99_s} s" : "") + ", no request rejected");
+  constexpr auto right = Column::Align::right;
+  Table& table = report.table(
+      "searches", {{.header = "point", .cell = "{point_id}", .width = 12},
+                   {.header = "outcome", .cell = "{outcome}", .width = 8},
+                   {.header = "load", .cell = "{capacity.load:.6g}", .width = 11, .align = right},
+                   {.header = "requests/s", .cell = "{capacity.mean_requests_per_s:.4g}", .width = 10, .align = right},
+                   {.header = "p99 TTFT s", .cell = "{capacity.ttft_p99_s:.4g}", .width = 10, .align = right},
+                   {.header = "runs", .cell = "{runs}", .width = 4, .align = right},
+                   {.header = "settings", .cell = "{settings| }"}});
+  table.indent = "  ";
+  for (std::optional<Report>& r : found) table.add(std::move(*r));
+  Table& warnings = report.table("warnings", {{.cell = "{point_id}:"}, {.cell = "{text}", .gap = " "}});
+  warnings.indent = "  ";
+  for (std::size_t i = 0; i < sweep.points.size(); ++i)
+    for (const std::string& w : point_warnings[i])
+      warnings.add(Report().set("point_id", sweep.points[i].id).set("text", w));
+  report.line("{assumption}; each search's probes: --json");
+  report.line("{wall_s:.1f} s wall");
   fmt::print("{}", o.json ? json_text(report) : report.text());
   return kExitOk;
 }
@@ -292,8 +407,16 @@ RunFunction add_search_command(CLI::App& app) {
       "counts do not guarantee: every probe is listed to check it. Exit 0 whenever the search ran (outcome found, "
       "at_least: met at "
       "--hi or when --max-runs ran out, or not_met: no load probed met it, and no capacity is given); 2 for bad "
-      "input or a workload kind with no rate (burst, explicit)");
-  cap->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)")->required();
+      "input or a workload kind with no rate (burst, explicit). With --sweep, a search per point of a sweep file");
+  CLI::Option* experiment =
+      cap->add_option("experiment", o->experiment_file, "experiment file (see `coesim schema experiment`)");
+  cap->add_option("--sweep", o->sweep_file,
+                  "instead of an experiment, a sweep file (see `coesim schema sweep`): a search per point, each "
+                  "point's settings then --set the configuration; points searched at once on --jobs threads")
+      ->excludes(experiment);
+  cap->add_option("--jobs", o->jobs, "with --sweep: points searched at once (threads)")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
   cap->add_option("--slo-ttft-p99-s", o->slo_ttft_p99_s, "the SLO: p99 time to first token at most this")
       ->required()
       ->check(positive_number());

@@ -123,6 +123,8 @@ LoadProbe probe_load(const config::ConfigDoc& doc, const ExperimentOverrides& ov
   p.rejected = s.rejected;
   p.reject_reasons = s.reject_reasons;
   p.trace_hash = result.trace_hash;
+  for (const std::string& note : result.notes)
+    if (note.starts_with("warning:")) p.warnings.push_back(note);
   judge(p, slo);
   return p;
 }

@@ -46,6 +46,9 @@ struct LoadProbe {
   std::size_t rejected = 0;
   std::map<std::string, std::size_t> reject_reasons;
   std::uint64_t trace_hash = 0;
+  // The run's notes that are warnings (e.g. the experts do not fit the slow
+  // tier): the SLO may be met by a configuration that could not exist.
+  std::vector<std::string> warnings;
   bool met = false;
   std::string why_not;  // empty when met
 };
