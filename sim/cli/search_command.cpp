@@ -264,9 +264,8 @@ int capacity_of_sweep(const SearchOptions& o) {
         experiment::ExperimentOverrides below{pc.platform_overrides, pc.model_overrides};
         experiment::add_overrides(pc.doc, below, o.overrides);
         const ConfigurationSearch c = search_configuration(o, pc.doc, below, inputs, "point " + point.id + ": ");
-        Configuration configuration{sweep.experiment.string(), sweep.fixed};
-        for (const std::vector<std::string>* list : {&point.assignments, &o.overrides})
-          configuration.sets.insert(configuration.sets.end(), list->begin(), list->end());
+        Configuration configuration{sweep.experiment.string(), experiment::point_sets(sweep, point)};
+        configuration.sets.insert(configuration.sets.end(), o.overrides.begin(), o.overrides.end());
         Report r = search_report(o, configuration, *c.x, c.knob, c.search);
         point_warnings[i] = warnings_of(c.search);
         r.set("point", point.index).set("point_id", point.id).set("settings", point.assignments);

@@ -205,10 +205,24 @@ PointConfig point_config(const SweepSpec& sweep, const SweepPoint& point) {
   return c;
 }
 
+std::vector<std::string> point_sets(const SweepSpec& sweep, const SweepPoint& point) {
+  const std::filesystem::path dir = std::filesystem::path(sweep.file).parent_path();
+  std::vector<std::string> out;
+  for (const std::vector<std::string>* list : {&sweep.fixed, &point.assignments})
+    for (const std::string& a : *list) {
+      const std::size_t eq = a.find('=');
+      const std::filesystem::path value = a.substr(eq + 1);
+      std::error_code ec;
+      const bool a_file = eq != std::string::npos && value.is_relative() && !value.empty() &&
+                          std::filesystem::is_regular_file(dir / value, ec);
+      out.push_back(a_file ? a.substr(0, eq + 1) + (dir / value).lexically_normal().string() : a);
+    }
+  return out;
+}
+
 std::string point_command_line(const SweepSpec& sweep, const SweepPoint& point) {
   std::string out = "coesim run " + sweep.experiment.string();
-  for (const std::vector<std::string>* list : {&sweep.fixed, &point.assignments})
-    for (const std::string& a : *list) out += fmt::format(" --set '{}'", a);
+  for (const std::string& a : point_sets(sweep, point)) out += fmt::format(" --set '{}'", a);
   return out + fmt::format("  # point {} of sweep {} ({})", point.id, sweep.name, sweep.file);
 }
 

@@ -99,6 +99,12 @@ struct PointConfig {
 };
 PointConfig point_config(const SweepSpec& sweep, const SweepPoint& point);
 
+// The point's assignments (the fixed ones, then its own) as `coesim run
+// --set` takes them from the current directory: a value naming a file
+// relative to the sweep file is given relative to here, as the sweep's
+// experiment path is.
+std::vector<std::string> point_sets(const SweepSpec& sweep, const SweepPoint& point);
+
 // How to make one point again from the command line.
 std::string point_command_line(const SweepSpec& sweep, const SweepPoint& point);
 
