@@ -90,6 +90,15 @@ std::string run_command_at(const Configuration& c, const experiment::LoadKnob& k
   return line + " --set " + knob.setting + "=" + experiment::load_text(load);
 }
 
+// The SLO a search judges by, as JSON and as a line over that JSON's "slo".
+nlohmann::json slo_json(const SearchOptions& o) {
+  return {{"ttft_p99_s", o.slo_ttft_p99_s}, {"tpot_p99_s", optional_json(o.slo_tpot_p99_s)}, {"rejected_requests", 0}};
+}
+std::string slo_template(const SearchOptions& o) {
+  return std::string("p99 TTFT <= {slo.ttft_p99_s} s") + (o.slo_tpot_p99_s ? ", p99 TPOT <= {slo.tpot_p99_s} s" : "") +
+         ", no request rejected";
+}
+
 // The warnings of a search's runs, each once, in the order they came.
 std::vector<std::string> warnings_of(const experiment::CapacitySearch& s) {
   std::vector<std::string> out;
@@ -108,9 +117,7 @@ Report search_report(const SearchOptions& o, const Configuration& c, const exper
       .set("platform", x.platform.name)
       .set("load_setting", knob.setting)
       .set("experiment_load", knob.experiment_load)
-      .set(
-          "slo",
-          {{"ttft_p99_s", o.slo_ttft_p99_s}, {"tpot_p99_s", optional_json(o.slo_tpot_p99_s)}, {"rejected_requests", 0}})
+      .set("slo", slo_json(o))
       .set("outcome", experiment::outcome_name(s.outcome))
       .set("met", s.outcome != CapacityOutcome::not_met);
   const experiment::LoadProbe* answer = nullptr;
@@ -141,8 +148,7 @@ Report search_report(const SearchOptions& o, const Configuration& c, const exper
   out.line(
       "search capacity of {experiment} ({file}) on {platform}: the load is {load_setting}, {experiment_load} as "
       "written");
-  out.line(std::string("SLO: p99 TTFT <= {slo.ttft_p99_s} s") +
-           (o.slo_tpot_p99_s ? ", p99 TPOT <= {slo.tpot_p99_s} s" : "") + ", no request rejected");
+  out.line("SLO: " + slo_template(o));
   const std::string figures =
       "{load_setting} {capacity.load:.6g} ({capacity.scale:.4g} x as written), {capacity.mean_requests_per_s:.4g} "
       "requests/s mean ({capacity.requests} requests over {capacity.arrival_span_s:.4g} s)";
@@ -286,14 +292,10 @@ int capacity_of_sweep(const SearchOptions& o) {
   report.set("sweep", sweep.name)
       .set("file", sweep.file)
       .set("configurations", sweep.points.size())
-      .set(
-          "slo",
-          {{"ttft_p99_s", o.slo_ttft_p99_s}, {"tpot_p99_s", optional_json(o.slo_tpot_p99_s)}, {"rejected_requests", 0}})
+      .set("slo", slo_json(o))
       .set("assumption", kAssumption)
       .set("wall_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  report.line(std::string("search capacity over {sweep} ({file}): {configurations} configurations; SLO p99 TTFT <= "
-                          "{slo.ttft_p99_s} s") +
-              (o.slo_tpot_p99_s ? ", p99 TPOT <= {slo.tpot_p99_s} s" : "") + ", no request rejected");
+  report.line("search capacity over {sweep} ({file}): {configurations} configurations; SLO " + slo_template(o));
   constexpr auto right = Column::Align::right;
   Table& table = report.table(
       "searches", {{.header = "point", .cell = "{point_id}", .width = 12},
