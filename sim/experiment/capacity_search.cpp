@@ -81,13 +81,7 @@ LoadKnob load_knob(const config::ConfigDoc& doc, const Experiment& experiment) {
 std::string load_text(double load) { return fmt::format("{}", load); }
 
 void judge(LoadProbe& p, const LatencySlo& slo) {
-  std::vector<std::string> why;
-  if (!p.ttft_p99_s)
-    why.emplace_back("no request finished");
-  else if (*p.ttft_p99_s > slo.ttft_p99_s)
-    why.push_back(fmt::format("p99 TTFT {:.6g} s > {} s", *p.ttft_p99_s, slo.ttft_p99_s));
-  if (slo.tpot_p99_s && p.tpot_p99_s && *p.tpot_p99_s > *slo.tpot_p99_s)
-    why.push_back(fmt::format("p99 TPOT {:.6g} s > {} s", *p.tpot_p99_s, *slo.tpot_p99_s));
+  std::vector<std::string> why = latency_misses(slo, p.ttft_p99_s, p.tpot_p99_s);
   if (p.rejected > 0) {
     std::vector<std::string> reasons;
     for (const auto& [reason, n] : p.reject_reasons) reasons.push_back(fmt::format("{} {}", n, reason));

@@ -11,11 +11,8 @@ namespace {
 std::string why_not(const DesignPoint& p, const LatencySlo& slo) {
   if (!p.ran) return "did not run";
   if (p.rejected > 0) return fmt::format("{} requests rejected", p.rejected);
-  if (!p.ttft_p99_s) return "no request reached its first token";
-  if (*p.ttft_p99_s > slo.ttft_p99_s) return fmt::format("p99 TTFT {:.4g} s > {:.4g} s", *p.ttft_p99_s, slo.ttft_p99_s);
-  if (slo.tpot_p99_s && p.tpot_p99_s && *p.tpot_p99_s > *slo.tpot_p99_s)
-    return fmt::format("p99 TPOT {:.4g} s > {:.4g} s", *p.tpot_p99_s, *slo.tpot_p99_s);
-  return "";
+  const std::vector<std::string> misses = latency_misses(slo, p.ttft_p99_s, p.tpot_p99_s);
+  return misses.empty() ? "" : misses.front();
 }
 
 // a is at least as good as b on all three (cost and p99 TTFT lower, fast
