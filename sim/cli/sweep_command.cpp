@@ -13,7 +13,6 @@
 #include "sim/cli/command.h"
 #include "sim/cli/report.h"
 #include "sim/cli/sweep_run.h"
-#include "sim/config/config_error.h"
 #include "sim/experiment/sweep_spec.h"
 
 namespace coesim::cli {
@@ -36,7 +35,6 @@ int sweep(const SweepOptions& o) {
         fmt::print("{} {} {}\n", p.index, p.id, fmt::join(p.assignments, " "));
     return kExitOk;
   }
-  if (o.out_dir.empty()) throw config::UsageError("sweep needs --out DIR (where each point's files go)");
   const std::optional<SweepRun> run = run_sweep({o.file, o.out_dir, o.jobs, o.quiet});
   if (!run) return kExitOk;  // an MPI rank other than 0: rank 0 reports
   const std::filesystem::path dir(o.out_dir);
